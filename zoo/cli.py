@@ -18,6 +18,9 @@ from zoo.errors import TrainingError, ZooError
 
 
 def _fail(message: str, code: int) -> None:
+    from zoo.errors import printable
+
+    message = printable(message)
     click.echo(f"error: {message}" if "\n" not in message else f"error:\n{message}", err=True)
     sys.exit(code)
 

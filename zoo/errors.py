@@ -7,6 +7,7 @@ from a file, the file, line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -25,12 +26,28 @@ class TrainingError(Exception):
     """Training stopped for a reason that is not bad input (e.g. a NaN loss); CLI exit code 1."""
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character but newlines escaped (no terminal control codes)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
 def format_path(path: Sequence[PathPart]) -> str:
-    """Render a spec path the way users write it: ``mechanisms[0].hidden``."""
+    """Render a spec path the way users write it: ``mechanisms[0].hidden``.
+
+    A key that is not a plain word is quoted (``model['a b']``), so control characters or dots in a
+    document's keys can neither garble the message nor the terminal.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _PLAIN_KEY.match(str(part)):
+            out += f"[{str(part)[:80]!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out or "<root>"
@@ -54,7 +71,7 @@ class Issue:
                 where += f":{self.line}:{self.column or 1}"
             where += ": "
         where += f"{format_path(self.path)}: " if self.path else ""
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")
 
 
 class SpecError(ZooError):

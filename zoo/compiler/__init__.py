@@ -13,10 +13,19 @@ from zoo.compiler.types import TensorType
 
 
 def checked_graph(spec, registry: Registry = DEFAULT):
-    """``check(build_graph(spec))`` after resolving pretrained bank sources: the typed graph."""
+    """``check(build_graph(spec))`` after resolving pretrained bank sources: the typed graph.
+
+    Raises:
+        SpecError: every wiring or shape problem, located in the spec's file when it came from one.
+    """
+    from zoo.errors import SpecError
     from zoo.hub.bank import resolve_sources
 
-    return check(build_graph(resolve_sources(spec), registry), registry)
+    try:
+        return check(build_graph(resolve_sources(spec), registry), registry)
+    except SpecError as e:
+        source = getattr(spec, "source", None)
+        raise (source.locate(e) if source is not None else e) from None
 
 
 def compile_spec(spec, registry: Registry = DEFAULT):

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {}
+from zoo.envs.regression import make_regression
+
+ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
+    "regression": make_regression,
+}
 
 
 def make_env(data, seed: int) -> Any:
@@ -16,6 +20,8 @@ def make_env(data, seed: int) -> Any:
     try:
         maker = ENVIRONMENTS[data.kind]
     except KeyError:
+        from zoo.errors import SpecError
+
         known = ", ".join(sorted(ENVIRONMENTS)) or "(none)"
-        raise ValueError(f"no environment {data.kind!r}; known: {known}") from None
+        raise SpecError(f"no environment {data.kind!r} is installed; known: {known}", ("data", "kind")) from None
     return maker(data, seed)

@@ -37,4 +37,16 @@ class ParticlesData(Spec):
     noise: NonNegFloat = 0.0
 
 
-DataSpec = Annotated[Union[ParticlesData], Field(discriminator="kind")]
+class RegressionData(Spec):
+    """Fit a random teacher network: inputs ``x`` in [-1, 1], targets from a seeded tanh MLP (+ noise)."""
+
+    kind: Literal["regression"]
+    inputs: Annotated[int, Field(ge=1, le=256)] = 4
+    outputs: Annotated[int, Field(ge=1, le=256)] = 1
+    hidden: Annotated[int, Field(ge=1, le=1024)] = 16
+    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 1024
+    test_samples: Annotated[int, Field(ge=1, le=1_000_000)] = 256
+    noise: NonNegFloat = 0.0
+
+
+DataSpec = Annotated[Union[ParticlesData, RegressionData], Field(discriminator="kind")]

@@ -15,7 +15,30 @@ from zoo.errors import Issue, PathPart, SpecError
 from zoo.schema.source import SourceMap
 
 MAX_DEPTH = 64
-MAX_VALUES = 200_000
+MAX_VALUES = 50_000  # a large graph spec has about 10,000
+MAX_INT_BITS = 3000  # about 900 decimal digits: far beyond any bound, still printable
+
+
+class _DepthError(yaml.YAMLError):
+    """Nesting deeper than :data:`MAX_DEPTH`, raised while composing (before Python recursion can fail)."""
+
+    def __init__(self, mark: yaml.Mark):
+        self.problem, self.problem_mark = f"nested deeper than {MAX_DEPTH} levels", mark
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with a nesting limit enforced while the node tree is composed."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:
+                raise _DepthError(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -32,7 +55,7 @@ def decode(raw: bytes, file: str) -> str:
 class _Walker:
     """Builds Python values from a YAML node tree, recording each path's position."""
 
-    def __init__(self, loader: yaml.SafeLoader, source: SourceMap):
+    def __init__(self, loader: _Loader, source: SourceMap):
         self.loader, self.source, self.count = loader, source, 0
 
     def pos(self, node: yaml.Node) -> tuple[str, int, int]:
@@ -73,16 +96,27 @@ class _Walker:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, path, "keys must be plain scalars")
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as e:
             raise self.fail(node, path, f"cannot read this value: {getattr(e, 'problem', e)}") from None
+        except Exception as e:  # noqa: BLE001 - PyYAML constructors: 2001-13-01, '!!int', a 5000-digit integer
+            raise self.fail(node, path, f"cannot read this value: {str(e).split(';')[0]}") from None
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise self.fail(node, path, f"integer with more than {MAX_INT_BITS} bits")
+        return value
 
 
-def _yaml_error(e: yaml.YAMLError, file: str) -> SpecError:
+def _yaml_error(e: yaml.YAMLError, file: str, text: str = "") -> SpecError:
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML does not allow (NUL, other controls)
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        return SpecError([Issue((), f"YAML syntax error: character #x{e.character:04x} is not allowed", file, line, col)])
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     problem = getattr(e, "problem", None) or str(e).splitlines()[0]
     context = getattr(e, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if isinstance(e, _DepthError):
+        message = problem
     if mark is None:
         return SpecError([Issue((), message, file)])
     return SpecError([Issue((), message, file, mark.line + 1, mark.column + 1)])
@@ -92,9 +126,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Plain data and positions from YAML text (one document)."""
     source = SourceMap(file)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.YAMLError as e:
-        raise _yaml_error(e, file) from None
+        raise _yaml_error(e, file, text) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -102,7 +136,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         source.positions[()] = (file, node.start_mark.line + 1, node.start_mark.column + 1)
         return _Walker(loader, source).walk(node, ()), source
     except yaml.YAMLError as e:
-        raise _yaml_error(e, file) from None
+        raise _yaml_error(e, file, text) from None
     except RecursionError:
         raise SpecError([Issue((), f"nested deeper than {MAX_DEPTH} levels", file)]) from None
     finally:
@@ -118,20 +152,36 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _json_positions(text: str, file: str) -> SourceMap:
+    """Positions of a JSON document from the YAML composer (a tab in valid JSON is whitespace)."""
+    _, source = parse_yaml(text.replace("\t", " "), file)
+    return source
+
+
 def parse_json(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Plain data from JSON text (exact JSON semantics); positions come from the YAML composer."""
+    """Plain data from JSON text (exact JSON semantics); positions come from the YAML composer.
+
+    The same limits as for YAML apply (nesting depth, number of values, integer size).
+    """
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as e:
         raise SpecError([Issue((), f"JSON syntax error: {e.msg}", file, e.lineno, e.colno)]) from None
-    except ValueError as e:
-        raise SpecError([Issue((), str(e), file)]) from None
-    except RecursionError:
-        raise SpecError([Issue((), "nested too deeply", file)]) from None
+    except (ValueError, RecursionError) as e:  # a duplicate key, a huge integer, absurd nesting
+        problem = "nested too deeply" if isinstance(e, RecursionError) else str(e).split(";")[0]
+        try:
+            _json_positions(text, file)  # the YAML pass finds most of these with a position
+        except SpecError as located:
+            if located.issues[0].line is not None and "syntax error" not in located.issues[0].message:
+                raise located from None
+        raise SpecError([Issue((), problem, file, 1, 1)]) from None
     try:
-        _, source = parse_yaml(text, file)
-    except SpecError:
-        source = SourceMap(file)
+        source = _json_positions(text, file)
+    except SpecError as e:
+        if any(word in e.issues[0].message for word in ("nested deeper", "more than", "integer with")):
+            raise  # the same limits as YAML documents
+        source = SourceMap(file)  # valid JSON that YAML 1.1 reads differently: report at the top
+        source.positions[()] = (file, 1, 1)
     return data, source
 
 

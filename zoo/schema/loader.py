@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import yaml
 from pydantic import ValidationError
 
 from zoo.errors import Issue, PathPart, SpecError
-from zoo.schema.document import decode, parse_text
+from zoo.schema.document import decode, parse_text, parse_yaml
 from zoo.schema.introspect import accepted_keys
 from zoo.schema.source import SourceMap
 from zoo.schema.spec import ModelSpec
@@ -66,8 +65,19 @@ def _message(err: dict[str, Any], data: Any, path: tuple[PathPart, ...]) -> str:
         return f"missing the tag {tags} that says which kind this is"
     if kind.endswith("_type") or kind.endswith("_parsing") or kind in {"literal_error", "enum"}:
         if not isinstance(value, (dict, list)):
-            return f"{msg} (got {value!r})"[:500]
+            return f"{msg} (got {_show(value)})"
     return msg
+
+
+def _show(value: Any, limit: int = 200) -> str:
+    """A short, printable repr of a document value."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 600:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, (str, bytes)) and len(value) > limit:
+        value = value[:limit]
+        return repr(value) + "..."
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def issues_from_validation(e: ValidationError, data: Any) -> list[Issue]:
@@ -112,7 +122,7 @@ def parse_override(text: str) -> tuple[tuple[PathPart, ...], Any]:
     """``'mechanisms[0].count=6'`` -> ``(("mechanisms", 0, "count"), 6)``; values are YAML scalars."""
     m = _SET.match(text)
     if not m:
-        raise SpecError([Issue((), f"--set expects path=value (e.g. train.steps=200), got {text!r}", "--set")])
+        raise SpecError([Issue((), f"--set expects path=value (e.g. train.steps=200), got {_show(text)}", "--set")])
     path: list[PathPart] = []
     for part in re.findall(r"[A-Za-z0-9_]+|\[\d+\]", m.group(1)):
         if part.startswith("["):
@@ -121,10 +131,14 @@ def parse_override(text: str) -> tuple[tuple[PathPart, ...], Any]:
             path.append(int(part))
         else:
             path.append(part)
-    try:
-        value = yaml.safe_load(m.group(2)) if m.group(2).strip() else None
-    except yaml.YAMLError:
-        value = m.group(2).strip()
+    value: Any = None
+    if m.group(2).strip():
+        try:  # the value is a YAML document, read with the same limits as spec files
+            value, _ = parse_yaml(m.group(2), "--set")
+        except SpecError as e:
+            if "syntax error" not in e.issues[0].message:
+                raise SpecError([Issue(tuple(path), e.issues[0].message, f"--set {text.strip()}")]) from None
+            value = m.group(2).strip()  # not YAML: keep the text as a string
     return tuple(path), value
 
 
@@ -163,10 +177,10 @@ def read_document(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
     p = Path(path)
     file = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecError([Issue((), f"file is {size} bytes; specs are limited to {MAX_FILE_BYTES}", file)])
-        raw = p.read_bytes()
+        with open(p, "rb") as f:  # bounded: a device or pipe cannot make us read forever
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise SpecError([Issue((), f"file is larger than {MAX_FILE_BYTES} bytes, the limit for a spec", file)])
     except IsADirectoryError:
         raise SpecError([Issue((), "is a directory, not a spec file", file)]) from None
     except OSError as e:
