@@ -22,7 +22,8 @@ import torch
 from pydantic import TypeAdapter, ValidationError
 
 from zoo.errors import BankError, SpecError
-from zoo.io import atomic_path, write_json, write_text
+from zoo.schema.base import MAX_DIM
+from zoo.io import write_bytes, write_json, write_text
 
 FORMAT = "zoo-bank"
 FORMAT_VERSION = 1
@@ -100,15 +101,13 @@ def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: 
 def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics: dict | None = None,
               provenance: dict | None = None) -> Path:
     """Write the bank node ``bank_name`` of a compiled model as a bank directory; returns its path."""
-    from safetensors.torch import save
-
     from zoo.hub.card import model_card
+    from zoo.weights import save_weights
 
     directory = Path(directory)
     config = bank_config(model, bank_name, metrics, provenance)
-    state = {k: v.detach().cpu().contiguous() for k, v in model.get_submodule(bank_name).state_dict().items()}
-    with atomic_path(directory / WEIGHTS) as tmp:
-        tmp.write_bytes(save(state, metadata={"format": FORMAT, "name": bank_name}))
+    state = model.get_submodule(bank_name).state_dict()
+    write_bytes(directory / WEIGHTS, save_weights(state, metadata={"format": FORMAT, "name": bank_name}))
     write_json(directory / CONFIG, config)
     write_text(directory / CARD, model_card(config))
     return directory
@@ -155,21 +154,33 @@ def bank_spec(meta: dict[str, Any], where: Path, **update: Any):
 
 
 def read_tensors(directory: Path) -> dict[str, torch.Tensor]:
-    """Every tensor of ``model.safetensors`` (no pickle: a non-safetensors file is refused)."""
-    from safetensors import safe_open
+    """Every tensor of ``model.safetensors``, read whole and verified (:func:`zoo.weights.read_weights`):
+    a pickle, a truncated file, a lying header, a broken checksum or NaN/inf values are refused."""
+    from zoo.weights import read_weights
 
     path = directory / WEIGHTS
     if not path.is_file():
         raise BankError(f"{directory}: no {WEIGHTS}")
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            return {k: f.get_tensor(k) for k in f.keys()}
-    except Exception as e:  # safetensors raises several error types for corrupt headers
-        raise BankError(f"{path}: not a valid safetensors file ({e})") from None
+    return read_weights(path)[0]
+
+
+def _declared(meta: dict[str, Any], where: Path) -> dict[str, torch.Tensor]:
+    """The tensors ``spec.json`` declares, as meta tensors (nothing allocated, whatever it claims)."""
+    out = {}
+    for name, info in meta["tensors"].items():
+        shape = info.get("shape") if isinstance(info, dict) else None
+        dtype = getattr(torch, str(info.get("dtype")), None) if isinstance(info, dict) else None
+        if (not isinstance(shape, list) or len(shape) > 8 or not isinstance(dtype, torch.dtype)
+                or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape)):
+            raise BankError(f"{where / CONFIG}: tensor {name!r} is declared with a malformed shape or dtype ({info!r:.200})")
+        out[name] = torch.empty(shape, dtype=dtype, device="meta")
+    return out
 
 
 def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor], where: str) -> None:
     """Names, shapes, dtypes and finiteness, with every mismatch listed."""
+    from zoo.weights import finite
+
     problems = []
     for name in sorted(set(expected) - set(tensors)):
         problems.append(f"missing tensor {name!r}")
@@ -181,7 +192,7 @@ def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Te
             problems.append(f"{name!r} has shape {tuple(got.shape)}, expected {tuple(want.shape)}")
         elif got.dtype != want.dtype:
             problems.append(f"{name!r} has dtype {got.dtype}, expected {want.dtype}")
-        elif got.is_floating_point() and not torch.isfinite(got).all():
+        elif got.device.type != "meta" and not finite(got):
             problems.append(f"{name!r} contains NaN or infinite values")
     if problems:
         raise BankError(f"{where}: weights do not match the bank spec:\n  " + "\n  ".join(problems))
@@ -194,14 +205,15 @@ def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
     directory = locate(ref, base)
     meta = read_config(directory)
     spec = bank_spec(meta, directory)
-    ports = {str(k): int(v) for k, v in meta["ports"].items()}
+    ports = meta["ports"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_DIM for v in ports.values()):
+        raise BankError(f"{directory / CONFIG}: port widths must be integers from 1 to {MAX_DIM}, got {ports!r:.200}")
     try:
-        expected = bank_module(spec, ports).state_dict()
-    except Exception as e:
+        with torch.device("meta"):  # shapes and dtypes only: a lying spec.json cannot make us allocate
+            expected = bank_module(spec, ports).state_dict()
+    except Exception as e:  # noqa: BLE001 - any failure to build means the config is inconsistent
         raise BankError(f"{directory / CONFIG}: ports {ports} do not fit the bank spec ({e})") from None
-    declared = {k: torch.zeros(v.get("shape", []), dtype=getattr(torch, str(v.get("dtype")), None) or torch.float32)
-                for k, v in meta["tensors"].items() if isinstance(v, dict)}
-    check_tensors(declared, expected, str(directory / CONFIG))
+    check_tensors(_declared(meta, directory), expected, str(directory / CONFIG))
     tensors = read_tensors(directory)
     check_tensors(tensors, expected, str(directory / WEIGHTS))
     return Bank(spec, ports, tensors, meta, directory)

@@ -2,7 +2,9 @@
 
 Tensors are stored as safetensors tensors; everything else (step, optimiser hyper-parameters,
 scheduler counters, Python/NumPy RNG state) is JSON in the safetensors header metadata. Nothing is
-ever unpickled. Files are written atomically (temporary file, fsync, rename).
+ever unpickled. Files are sealed with a checksum (:mod:`zoo.weights`) and written atomically (an
+unnamed file linked into place once complete). :func:`check_resumable` compares a loaded checkpoint
+with the run about to resume it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors import safe_open
-from safetensors.torch import save
-
 from zoo.errors import BankError
 from zoo.io import write_bytes
+from zoo.weights import mismatches, read_weights, save_weights
 
 FORMAT = "zoo-checkpoint"
 VERSION = 1
@@ -89,7 +89,9 @@ class Checkpoint:
 
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> None:
-    """Write ``ckpt`` atomically as one safetensors file."""
+    """Write ``ckpt`` atomically as one sealed safetensors file."""
+    from zoo.schema.migrate import CURRENT_VERSION
+
     tensors: dict[str, torch.Tensor] = {}
     tree = {
         "model": _split(dict(ckpt.model), "model", tensors),
@@ -100,36 +102,123 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> None:
     meta = {
         "format": FORMAT,
         "version": str(VERSION),
+        "schema_version": str(CURRENT_VERSION),
         "step": str(ckpt.step),
         "tree": json.dumps(tree),
         "extra": json.dumps(ckpt.extra),
     }
-    write_bytes(path, save(tensors, metadata=meta))
+    write_bytes(path, save_weights(tensors, metadata=meta))
 
 
-def load_checkpoint(path: str | Path) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint` (no pickle; tensors only).
+def _refs(obj: Any, out: list[str]) -> list[str]:
+    if isinstance(obj, dict):
+        if set(obj) == {"__tensor__"}:
+            out.append(obj["__tensor__"])
+        else:
+            for v in obj.values():
+                _refs(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            _refs(v, out)
+    return out
+
+
+def _version(meta: dict[str, str], key: str, newest: int, what: str, path: str | Path) -> None:
+    try:
+        version = int(meta.get(key, "0"))
+    except ValueError:
+        raise BankError(f"{path}: {what} {meta.get(key)!r} is not a number") from None
+    if version > newest:
+        raise BankError(f"{path}: written with {what} {version}, newer than this library understands "
+                        f"({newest}); upgrade mechzoo to resume it")
+
+
+def load_checkpoint(path: str | Path, raw: bytes | None = None) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_checkpoint`: no pickle, every byte checked.
 
     Raises:
-        BankError: the file is not a readable zoo checkpoint.
+        BankError: the file is not a complete, consistent, finite zoo checkpoint of a known version.
     """
+    from zoo.schema.migrate import CURRENT_VERSION
+
+    tensors, meta = read_weights(path, raw=raw)
+    if meta.get("format") != FORMAT:
+        raise BankError(f"{path}: not a zoo checkpoint (format {meta.get('format')!r})")
+    _version(meta, "version", VERSION, "checkpoint version", path)
+    _version(meta, "schema_version", CURRENT_VERSION, "spec schema version", path)
     try:
-        with safe_open(str(path), framework="pt") as f:
-            meta = f.metadata() or {}
-            if meta.get("format") != FORMAT:
-                raise BankError(f"{path}: not a zoo checkpoint (format {meta.get('format')!r})")
-            if int(meta.get("version", "0")) > VERSION:
-                raise BankError(f"{path}: checkpoint version {meta['version']} is newer than this library")
-            tensors = {k: f.get_tensor(k) for k in f.keys()}
         tree = json.loads(meta["tree"])
         extra = json.loads(meta.get("extra", "{}"))
         step = int(meta["step"])
-    except BankError:
-        raise
-    except Exception as e:  # safetensors raises several types for corrupt files
-        raise BankError(f"{path}: unreadable checkpoint ({e})") from None
+        refs = _refs(tree, [])
+    except (KeyError, ValueError, TypeError, RecursionError) as e:
+        raise BankError(f"{path}: malformed checkpoint metadata ({type(e).__name__}: {e})") from None
+    if not isinstance(tree, dict) or set(tree) != {"model", "optimizer", "scheduler", "rng"} or step < 0:
+        raise BankError(f"{path}: malformed checkpoint metadata (sections {sorted(tree) if isinstance(tree, dict) else tree!r})")
+    missing, unused = sorted(set(refs) - set(tensors)), sorted(set(tensors) - set(refs))
+    if missing or unused or len(refs) != len(set(refs)):
+        raise BankError(f"{path}: the tensors do not match the checkpoint's index "
+                        f"(missing {missing[:5]}, unexpected {unused[:5]})")
     full = _join(tree, tensors)
     opt = full["optimizer"]
-    if "state" in opt:  # optimiser state is keyed by parameter index
-        opt["state"] = {int(k): v for k, v in opt["state"].items()}
+    try:
+        if isinstance(opt, dict) and "state" in opt:  # optimiser state is keyed by parameter index
+            opt["state"] = {int(k): v for k, v in opt["state"].items()}
+    except (AttributeError, ValueError) as e:
+        raise BankError(f"{path}: malformed optimiser state ({e})") from None
     return Checkpoint(step, full["model"], opt, full["scheduler"], full["rng"], extra)
+
+
+def _rng_problems(rng: Any, generator: torch.Generator | None) -> list[str]:
+    if not isinstance(rng, dict):
+        return ["the RNG state is not a mapping"]
+    problems = []
+    want = torch.get_rng_state()
+    for key in ("torch",) + (("data",) if generator is not None else ()):
+        t = rng.get(key)
+        if not isinstance(t, torch.Tensor) or t.dtype != want.dtype or t.shape != want.shape:
+            problems.append(f"RNG state {key!r} is not a {want.dtype} tensor of shape {tuple(want.shape)}")
+    py, n = rng.get("python"), rng.get("numpy")
+    if not (isinstance(py, list) and len(py) == 627 and all(isinstance(v, int) or v is None for v in py[:-1])):
+        problems.append("the Python RNG state is malformed")
+    keys = n.get("keys") if isinstance(n, dict) else None
+    if not (isinstance(keys, torch.Tensor) and tuple(keys.shape) == (624,) and isinstance(n.get("pos"), int)):
+        problems.append("the NumPy RNG state is malformed")
+    return problems
+
+
+def _optimizer_problems(state: Any, optimizer: torch.optim.Optimizer) -> list[str]:
+    if not isinstance(state, dict) or not isinstance(state.get("param_groups"), list) or not isinstance(state.get("state"), dict):
+        return ["the optimiser state is malformed"]
+    groups = state["param_groups"]
+    if len(groups) != len(optimizer.param_groups) or any(
+        not isinstance(g, dict) or len(g.get("params", ())) != len(o["params"]) for g, o in zip(groups, optimizer.param_groups)
+    ):
+        return ["the optimiser's parameter groups do not match this model's"]
+    params = [p for g in optimizer.param_groups for p in g["params"]]
+    problems = []
+    for index, entry in state["state"].items():
+        if not 0 <= index < len(params) or not isinstance(entry, dict):
+            problems.append(f"optimiser state for parameter {index}, which does not exist")
+            continue
+        for name, value in entry.items():
+            ok = not isinstance(value, torch.Tensor) or tuple(value.shape) in (tuple(params[index].shape), ())
+            if not ok:
+                problems.append(f"optimiser state {name!r} of parameter {index} has shape {tuple(value.shape)}, "
+                                f"expected {tuple(params[index].shape)}")
+    return problems
+
+
+def check_resumable(ck: Checkpoint, path: str | Path, model: dict[str, torch.Tensor],
+                    optimizer: torch.optim.Optimizer, generator: torch.Generator | None = None) -> None:
+    """Refuse a checkpoint whose model, optimiser or RNG state does not fit the run resuming it.
+
+    Raises:
+        BankError: listing every mismatch (names, shapes, dtypes, parameter groups, RNG states).
+    """
+    problems = mismatches(ck.model, model) if isinstance(ck.model, dict) else ["the model state is malformed"]
+    problems += _optimizer_problems(ck.optimizer, optimizer)
+    problems += [] if isinstance(ck.scheduler, dict) else ["the scheduler state is malformed"]
+    problems += _rng_problems(ck.rng, generator)
+    if problems:
+        raise BankError(f"{path}: cannot resume this run from it:\n  " + "\n  ".join(problems[:20]))

@@ -2,9 +2,10 @@
 
 It seeds everything, builds the model, environment and procedure from the spec, then runs
 ``steps`` optimiser steps with a progress bar, CSV logs, periodic evaluation and atomic checkpoints.
-A run resumed from its last checkpoint ends bit-identical to an uninterrupted one (CPU). Under
-``torchrun`` each rank trains on its slice of the global batch; gradients are averaged across ranks
-and only rank 0 writes files.
+A run resumed from its last checkpoint ends bit-identical to an uninterrupted one (CPU), also after a
+``SIGKILL``. A non-finite loss or gradient stops the run naming the step and the parameter group, after
+saving the state from before that step. Under ``torchrun`` each rank trains on its slice of the global
+batch; gradients, loss and logs are averaged across ranks and only rank 0 writes files.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from zoo.errors import TrainingError
-from zoo.io import write_json
+from zoo.errors import BankError, TrainingError
+from zoo.io import clean_temporaries, write_bytes, write_json
 from zoo.train import distributed as dist
-from zoo.train.checkpoint import Checkpoint, load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from zoo.train.checkpoint import (Checkpoint, check_resumable, load_checkpoint, rng_state, save_checkpoint,
+                                  set_rng_state)
+from zoo.train.numerics import clip_, grad_norm, non_finite
+from zoo.weights import save_weights
 from zoo.train.optim import make_optimizer, make_scheduler
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
 
@@ -36,6 +40,7 @@ class RunResult:
     steps: int
     seconds: float
     summary: dict[str, Any] = field(default_factory=dict)
+    rank: int = 0
 
 
 def seed_everything(seed: int) -> None:
@@ -71,17 +76,24 @@ class Trainer:
             raise SpecError("training needs both 'data' and 'train' sections", ("train",) if spec.train is None else ("data",))
         self.spec, self.cfg, self.device = spec, spec.train, device
         self.rank, self.world = dist.rank(), dist.world_size()
-        self.run_dir = Path(run_dir) if run_dir else default_run_dir(spec)
+        if self.cfg.batch % self.world:
+            from zoo.errors import SpecError
+
+            raise SpecError(f"batch {self.cfg.batch} does not split evenly over {self.world} processes", ("train", "batch"))
+        run_dir = str(run_dir or default_run_dir(spec)).encode()
+        self.run_dir = Path(dist.broadcast_bytes(run_dir).decode())  # rank 0's choice everywhere
         seed_everything(self.cfg.seed)
         self.env = make_env(spec.data, self.cfg.seed)
         model = compile_spec(spec).to(device)
         self.proc = make_procedure(spec, model, self.env, device)
+        dist.broadcast_state(self.proc.modules().values())
         self.named = self._named_parameters()
         self.opt = make_optimizer(self.cfg, (p for _, p in self.named))
         self.sched = make_scheduler(self.cfg, self.opt)
         self.gen = torch.Generator().manual_seed(self.cfg.seed + 1)
         self.progress = progress
         self.step = 0
+        self._good_rng: dict[str, Any] = {}  # RNG states before the current step (for _fail)
 
     def _named_parameters(self) -> list[tuple[str, torch.nn.Parameter]]:
         out, seen = [], set()
@@ -103,26 +115,45 @@ class Trainer:
             sub = {n[len(k) + 1 :]: t for n, t in state.items() if n.startswith(k + ".")}
             m.load_state_dict(sub, strict=True)
 
-    def checkpoint(self) -> None:
-        """Write checkpoints/last.safetensors atomically (rank 0 only)."""
+    @property
+    def checkpoint_path(self) -> Path:
+        """Where the last checkpoint of this run lives."""
+        return self.run_dir / "checkpoints" / "last.safetensors"
+
+    def checkpoint(self, rng: dict[str, Any] | None = None) -> None:
+        """Write the checkpoint atomically (rank 0 only); ``rng`` overrides parts of the RNG state."""
         if self.rank != 0:
             return
         save_checkpoint(
-            self.run_dir / "checkpoints" / "last.safetensors",
+            self.checkpoint_path,
             Checkpoint(self.step, self.state_dict(), self.opt.state_dict(), _scheduler_state(self.sched),
-                       rng_state(self.gen), {"spec": self.spec.name}),
+                       {**rng_state(self.gen), **(rng or {})}, {"spec": self.spec.name}),
         )
 
     def resume(self) -> bool:
-        """Restore the last checkpoint if there is one; True when resumed."""
-        path = self.run_dir / "checkpoints" / "last.safetensors"
-        if not path.exists():
+        """Restore the last checkpoint if there is one (read by rank 0, sent to all); True when resumed.
+
+        Raises:
+            BankError: the checkpoint is corrupt or does not fit this run.
+        """
+        path, raw = self.checkpoint_path, None
+        if self.rank == 0 and path.exists():
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""  # every rank then refuses it the same way
+        raw = dist.broadcast_bytes(raw)
+        if raw is None:
             return False
-        ck = load_checkpoint(path)
-        self.load_state_dict({k: v.to(self.device) for k, v in ck.model.items()})
-        self.opt.load_state_dict(ck.optimizer)
-        self.sched.load_state_dict(ck.scheduler)
-        set_rng_state(ck.rng, self.gen)
+        ck = load_checkpoint(path, raw)
+        check_resumable(ck, path, self.state_dict(), self.opt, self.gen)
+        try:
+            self.load_state_dict({k: v.to(self.device) for k, v in ck.model.items()})
+            self.opt.load_state_dict(ck.optimizer)
+            self.sched.load_state_dict(ck.scheduler)
+            set_rng_state(ck.rng, self.gen)
+        except (RuntimeError, ValueError, KeyError, TypeError, IndexError) as e:
+            raise BankError(f"{path}: cannot resume this run from it ({e})") from None
         self.step = ck.step
         return True
 
@@ -132,10 +163,14 @@ class Trainer:
         main = self.rank == 0
         if main:
             self.run_dir.mkdir(parents=True, exist_ok=True)
+            for d in (self.run_dir, self.checkpoint_path.parent):
+                if d.is_dir():
+                    clean_temporaries(d)  # complete but unrenamed copies from a crash
             write_spec(self.run_dir / "spec.yaml", self.spec)
-        resumed = self.resume() if resume else False
+        if resume:
+            self.resume()
         train_log, eval_log = CsvLog(self.run_dir / "train.csv"), CsvLog(self.run_dir / "eval.csv")
-        if resumed and main:
+        if main:  # a fresh run starts empty logs; a resumed one drops rows after its checkpoint
             train_log.truncate_after(self.step)
             eval_log.truncate_after(self.step)
         bar = _bar(self.cfg.steps, self.step, self.spec.name, self.progress if main else False)
@@ -158,39 +193,48 @@ class Trainer:
         self.checkpoint()
         summary: dict[str, Any] = {}
         if main:
-            from safetensors.torch import save_model
-
-            save_model(self.proc.model, str(self.run_dir / "model.safetensors"))
+            write_bytes(self.run_dir / "model.safetensors", save_weights(self.proc.model.state_dict()))
             summary = self.proc.artifacts(self.run_dir, metrics) or {}
             trained = self.step - first
             summary.update({"train_seconds": seconds, "steps": self.step,
                             "samples_per_second": trained * self.cfg.batch / seconds if seconds > 0 else 0.0})
             write_json(self.run_dir / "metrics.json", {**metrics, **summary})
-        return RunResult(self.run_dir, metrics, self.step, seconds, summary)
+        return RunResult(self.run_dir, metrics, self.step, seconds, summary, self.rank)
 
     def _step(self) -> dict[str, float]:
         self.proc.model.train()
+        self._good_rng = {"torch": torch.get_rng_state(), "data": self.gen.get_state()}
+        if torch.cuda.is_available():
+            self._good_rng["cuda"] = list(torch.cuda.get_rng_state_all())
         batch = dist.shard(self.proc.batch(self.step, self.gen), self.rank, self.world)
         loss, logs = self.proc.loss(batch, self.step)
-        if not torch.isfinite(loss):
-            self._fail(f"the loss is {loss.item()} at step {self.step + 1}")
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        dist.average_gradients([p for _, p in self.named], self.world)
-        bad = next((n for n, p in self.named if p.grad is not None and not torch.isfinite(p.grad).all()), None)
-        if bad is not None:
-            self._fail(f"the gradient of {bad!r} (parameter group {bad.split('.')[1]!r}) is not finite at step {self.step + 1}")
+        # One all-reduce averages gradients, loss and logs: every rank sees the same numbers.
+        stats = torch.stack([loss.detach().float().reshape(())] +
+                            [torch.as_tensor(float(v), device=loss.device) for v in logs.values()])
+        grads = [p.grad for _, p in self.named if p.grad is not None]
+        dist.average(grads + [stats], self.world)
+        values = stats.tolist()
+        if not np.isfinite(values[0]):
+            self._fail(f"the loss is {values[0]} at step {self.step + 1}")
+        norm = grad_norm(grads)
+        if not torch.isfinite(norm):
+            bad = non_finite(self.named)
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            self._fail(f"the gradient of {bad[0]!r} (parameter group {bad[0].split('.')[1]!r}) is not finite "
+                       f"at step {self.step + 1}{more}")
         if self.cfg.grad_clip:
-            torch.nn.utils.clip_grad_norm_([p for _, p in self.named], self.cfg.grad_clip)
+            clip_(grads, norm, self.cfg.grad_clip)
         self.opt.step()
         self.sched.step()
-        return {"loss": loss.item(), **{k: float(v) for k, v in logs.items()}}
+        return {"loss": values[0], **dict(zip(logs, values[1:]))}
 
     def _fail(self, why: str) -> None:
-        """Save the last good state (the weights before this step) and stop."""
-        self.checkpoint()
-        where = self.run_dir / "checkpoints" / "last.safetensors"
-        raise TrainingError(f"training stopped: {why}; the last good checkpoint is {where}")
+        """Save the last good state (weights, optimiser and RNG from before this step) and stop."""
+        self.checkpoint(rng=self._good_rng)
+        raise TrainingError(f"training stopped: {why}; the last good checkpoint (step {self.step}) is "
+                            f"{self.checkpoint_path}")
 
     def _evaluate(self, log: CsvLog, bar) -> dict[str, float]:
         self.proc.model.eval()
@@ -228,7 +272,11 @@ def train(spec, run_dir: str | Path | None = None, device: str | None = "cpu", r
         device: "cpu", "cuda", or "auto".
         resume: continue from ``run_dir/checkpoints/last.safetensors`` when it exists.
         progress: show a progress bar (None: only on a terminal).
+
+    Under ``torchrun`` (``WORLD_SIZE`` > 1) every process calls this; they join one process group
+    (gloo on CPU, nccl on CUDA) for the run and leave it at the end.
     """
-    trainer = Trainer(spec, Path(run_dir) if run_dir else None, resolve_device(device), progress)
-    return trainer.run(resume=resume)
+    with dist.process_group(resolve_device(device)) as dev:
+        trainer = Trainer(spec, Path(run_dir) if run_dir else None, dev, progress)
+        return trainer.run(resume=resume)
 

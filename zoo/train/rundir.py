@@ -65,11 +65,21 @@ class CsvLog:
         if not self.path.exists() or self.fields is None:
             return
         with open(self.path, newline="") as f:
-            rows = [r for r in csv.DictReader(f) if int(float(r.get("step", 0))) <= step]
+            rows = [r for r in csv.DictReader(f) if _step_of(r) <= step]
         with open(self.path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=self.fields)
             w.writeheader()
             w.writerows(rows)
+
+
+def _step_of(row: dict[str, Any]) -> float:
+    """The row's step; a row cut short by a crash (missing cells) counts as after every step."""
+    if None in row.values() or None in row:
+        return float("inf")
+    try:
+        return float(row.get("step", "inf"))
+    except ValueError:
+        return float("inf")
 
 
 def _fmt(v: Any) -> Any:

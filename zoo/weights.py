@@ -1,0 +1,118 @@
+"""Safetensors files that check themselves: sealed on write, read whole and verified on load.
+
+:func:`seal` puts a SHA-256 of the tensor index (names, dtypes, shapes, offsets) and of the data into
+the header metadata (``zoo.sha256``), so a flipped bit or a header edited to lie about a tensor is
+refused even where shapes and dtypes still fit. :func:`read_weights` reads the whole file, parses it
+with safetensors (no pickle, ever), verifies the seal when there is one, and refuses NaN or infinite
+values. Nothing is mapped lazily: a truncated or lying file fails here, never later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from zoo.errors import BankError
+
+SEAL = "zoo.sha256"
+MAX_HEADER = 100 * 1024 * 1024
+
+
+def _split(raw: bytes) -> tuple[dict[str, Any], bytes]:
+    """(header JSON, data section) of safetensors bytes; assumes safetensors already accepted them."""
+    (n,) = struct.unpack("<Q", raw[:8])
+    return json.loads(raw[8 : 8 + n]), raw[8 + n :]
+
+
+def _digest(header: dict[str, Any], data: bytes) -> str:
+    index = {k: [v["dtype"], v["shape"], v["data_offsets"]] for k, v in header.items() if k != "__metadata__"}
+    h = hashlib.sha256(json.dumps(index, sort_keys=True, separators=(",", ":")).encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def seal(raw: bytes) -> bytes:
+    """Safetensors bytes with their digest added to the header metadata."""
+    header, data = _split(raw)
+    meta = dict(header.get("__metadata__") or {})
+    meta[SEAL] = _digest(header, data)
+    header["__metadata__"] = meta
+    encoded = json.dumps(header, separators=(",", ":")).encode()
+    encoded += b" " * (-len(encoded) % 8)
+    return struct.pack("<Q", len(encoded)) + encoded + data
+
+
+def save_weights(tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None) -> bytes:
+    """Sealed safetensors bytes of ``tensors`` (moved to CPU, contiguous, shared storage copied)."""
+    from safetensors.torch import save
+
+    plain = {k: v.detach().to("cpu").contiguous().clone() for k, v in tensors.items()}
+    return seal(save(plain, metadata=metadata))
+
+
+def finite(t: torch.Tensor) -> bool:
+    """False when a floating-point tensor holds NaN or infinity."""
+    if not t.is_floating_point():
+        return True
+    return bool(torch.isfinite(t.float() if t.element_size() < 2 else t).all())
+
+
+def read_weights(path: str | os.PathLike[str], max_bytes: int | None = None,
+                 raw: bytes | None = None) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """Every tensor and the metadata of a safetensors file, fully read and verified.
+
+    Args:
+        path: the file (named in errors).
+        max_bytes: refuse larger files.
+        raw: the file's bytes when already read (e.g. received from another process).
+
+    Raises:
+        BankError: unreadable, not safetensors (e.g. a pickle), truncated, inconsistent header, a seal
+            that does not match, or NaN/infinite values.
+    """
+    from safetensors.torch import load
+
+    path = Path(path)
+    if raw is None:
+        try:
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise BankError(f"{path}: {size} bytes, more than the {max_bytes} allowed")
+            raw = path.read_bytes()
+        except OSError as e:
+            raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+    if len(raw) < 8 or struct.unpack("<Q", raw[:8])[0] > min(MAX_HEADER, len(raw) - 8):
+        raise BankError(f"{path}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
+    try:
+        tensors = load(raw)
+        header, data = _split(raw)
+    except Exception as e:  # noqa: BLE001 - safetensors raises several types for corrupt files
+        raise BankError(f"{path}: not a valid safetensors file ({e})") from None
+    meta = header.get("__metadata__") or {}
+    if SEAL in meta and meta[SEAL] != _digest(header, data):
+        raise BankError(f"{path}: the checksum does not match: the file is corrupt (or was edited)")
+    bad = sorted(k for k, t in tensors.items() if not finite(t))
+    if bad:
+        raise BankError(f"{path}: {', '.join(repr(k) for k in bad[:5])} contains NaN or infinite values")
+    return tensors, dict(meta)
+
+
+def mismatches(got: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> list[str]:
+    """Missing and unexpected names, wrong shapes and dtypes (``expected`` may live on the meta device)."""
+    problems = [f"missing tensor {k!r}" for k in sorted(set(expected) - set(got))]
+    problems += [f"unexpected tensor {k!r}" for k in sorted(set(got) - set(expected))]
+    for k in sorted(set(got) & set(expected)):
+        g, w = got[k], expected[k]
+        if not isinstance(g, torch.Tensor):
+            problems.append(f"{k!r} is not a tensor")
+        elif tuple(g.shape) != tuple(w.shape):
+            problems.append(f"{k!r} has shape {tuple(g.shape)}, expected {tuple(w.shape)}")
+        elif g.dtype != w.dtype:
+            problems.append(f"{k!r} has dtype {g.dtype}, expected {w.dtype}")
+    return problems
