@@ -43,7 +43,7 @@ def seal(raw: bytes) -> bytes:
     meta = dict(header.get("__metadata__") or {})
     meta[SEAL] = _digest(header, data)
     header["__metadata__"] = meta
-    encoded = json.dumps(header, separators=(",", ":")).encode()
+    encoded = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()  # canonical bytes
     encoded += b" " * (-len(encoded) % 8)
     return struct.pack("<Q", len(encoded)) + encoded + data
 
