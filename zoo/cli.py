@@ -164,13 +164,19 @@ def list_() -> None:
 @friendly
 def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: str, resume: bool,
           progress: bool | None) -> None:
-    """Train a spec on its environment and write a run directory."""
+    """Train a spec on its environment and write a run directory.
+
+    Runs data-parallel when launched by torchrun, e.g.
+    `torchrun --nproc-per-node=4 -m zoo train SPEC --run-dir runs/x` (see docs/distributed.md).
+    """
     from zoo.train import train as run_training
 
     s = _load(spec, overrides)
     if resume and not run_dir:
         raise ZooError("--resume needs --run-dir (the run to continue)")
     result = _located(s, lambda: run_training(s, run_dir=run_dir, device=device, resume=resume, progress=progress))
+    if result.rank != 0:  # under torchrun only rank 0 reports
+        return
     click.echo(f"run: {result.run_dir}")
     for k, v in result.metrics.items():
         click.echo(f"  {k:32s} {v:.6g}")
