@@ -20,16 +20,13 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
 
 
 def download(ref: str) -> Path:
-    """Download (or find in the cache, also offline) a bank's files; returns the snapshot directory."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    """Download (or find in the cache, also offline) a bank's files; returns the snapshot directory.
+
+    Transient failures are retried with backoff and the files are verified (checksums, then a strict
+    bank load) before use; a corrupt snapshot is removed from the cache (:mod:`zoo.hub.fetch`).
+    """
+    from zoo.hub.bank import load_bank
+    from zoo.hub.fetch import download_verified
 
     repo, revision = parse_ref(ref)
-    try:
-        return Path(snapshot_download(repo_id=repo, revision=revision, allow_patterns=FILES))
-    except LocalEntryNotFoundError as e:
-        raise BankError(f"{ref}: not in the local cache and the Hub cannot be reached ({e})") from None
-    except HfHubHTTPError as e:
-        raise BankError(f"{ref}: {e}") from None
-    except (OSError, ValueError) as e:
-        raise BankError(f"{ref}: download failed ({e})") from None
+    return download_verified(ref, repo, revision, FILES, verify=load_bank)
