@@ -3,11 +3,7 @@ responses; failed downloads are retried, corrupt ones are never used nor left in
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlparse
 
 import pytest
 import torch
@@ -17,8 +13,9 @@ from zoo.errors import BankError
 from zoo.hub import fetch, save_bank
 from zoo.hub.bank import load_bank
 from zoo.schema import loads_spec
+from zoo.testing.hubserver import FaultyHub, etag, serve
 
-REPO, SHA = "org/bank", "c0ffee" + "0" * 34
+REPO = "org/bank"
 SPEC = """\
 zoo: 2
 name: owner
@@ -30,115 +27,13 @@ interactions: {kind: complete}
 """
 
 
-def _etag(name: str, data: bytes) -> str:
-    if name.endswith(".safetensors"):  # stored in LFS: named by SHA-256
-        return hashlib.sha256(data).hexdigest()
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # git blob id
-
-
-class Hub:
-    """The repository's files plus a queue of faults per file ('500', 'cut', 'garble') or for the API."""
-
-    def __init__(self, files: dict[str, bytes]):
-        self.files, self.faults, self.requests = files, {}, []
-
-    def fault(self, key: str) -> str | None:
-        queue = self.faults.get(key) or []
-        return queue.pop(0) if queue else None
-
-
-def _handler(hub: Hub):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # quiet
-            pass
-
-        def _send(self, code: int, body: bytes = b"", headers: dict | None = None, head: bool = False):
-            self.send_response(code)
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str((headers or {}).get("Content-Length", len(body))))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def _api(self, path: str):
-            hub.requests.append((path, None))
-            if path.startswith("/api/models/") and not path.startswith(f"/api/models/{REPO}/"):
-                return self._send(404, b"{}", {"Content-Type": "application/json", "X-Error-Code": "RepoNotFound"})
-            if hub.fault("api") == "500":
-                return self._send(500, b"{}", {"Content-Type": "application/json"})
-            if path.startswith(f"/api/models/{REPO}/revision/"):
-                body = {"id": REPO, "sha": SHA, "siblings": [{"rfilename": f} for f in hub.files]}
-            elif not path.startswith(f"/api/models/{REPO}/tree/"):
-                return self._send(404, b"{}", {"Content-Type": "application/json"})
-            else:
-                body = [{"type": "file", "path": f, "size": len(d), "oid": _etag("x", d),
-                         **({"lfs": {"oid": _etag(f, d), "size": len(d), "pointerSize": 134}} if f.endswith(".safetensors") else {})}
-                        for f, d in hub.files.items()]
-            self._send(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
-
-        def _file(self, head: bool):
-            name = unquote(urlparse(self.path).path).split("/resolve/", 1)[1].split("/", 1)[1]
-            if name not in hub.files:
-                return self._send(404, b"", {"X-Error-Code": "EntryNotFound"}, head)
-            data = hub.files[name]
-            headers = {"X-Repo-Commit": SHA, "ETag": f'"{_etag(name, data)}"', "Accept-Ranges": "bytes"}
-            if head:
-                return self._send(200, b"", {**headers, "Content-Length": len(data)}, head=True)
-            fault = hub.fault(name)
-            hub.requests.append((name, fault))
-            if fault == "500":
-                return self._send(500, b"", headers)
-            start = int(self.headers.get("Range", "bytes=0-").split("=")[1].split("-")[0] or 0)
-            body = data[start:]
-            if fault == "garble":  # the right length, the wrong bytes
-                body = bytes(b ^ 0x5A for b in body)
-            code = 206 if start else 200
-            if fault == "cut":  # announce everything, send half, hang up
-                self.send_response(code)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
-                self.close_connection = True
-                return
-            self._send(code, body, headers)
-
-        def do_HEAD(self):
-            self._file(head=True)
-
-        def do_GET(self):
-            path = urlparse(self.path).path
-            if path.startswith("/api/"):
-                return self._api(path)
-            self._file(head=False)
-
-    return Handler
-
-
 @pytest.fixture
 def hub(tmp_path, monkeypatch):
-    from huggingface_hub import constants
-
     torch.manual_seed(0)
     bank = save_bank(compile_spec(loads_spec(SPEC)), "bank", tmp_path / "src")
-    files = {p.name: p.read_bytes() for p in bank.iterdir()}
-    state = Hub(files)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", endpoint + "/{repo_id}/resolve/{revision}/{filename}")
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "agents.json"), raising=False)
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)
-    state.cache = tmp_path / "cache"
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serve(FaultyHub(REPO, {p.name: p.read_bytes() for p in bank.iterdir()}), tmp_path / "cache") as state:
+        yield state
 
 
 def _blobs(hub) -> list[str]:
@@ -171,7 +66,7 @@ def test_persistent_corruption_fails_and_leaves_nothing_usable(hub, monkeypatch)
     hub.faults["model.safetensors"] = ["garble"] * 10
     with pytest.raises(BankError, match="(?s)download failed after 5 attempts.*does not match its checksum"):
         load_bank(f"hf://{REPO}")
-    weights = _etag("model.safetensors", hub.files["model.safetensors"])
+    weights = etag("model.safetensors", hub.files["model.safetensors"])
     assert weights not in _blobs(hub)  # the garbled copy is gone
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(BankError, match="incomplete|[Cc]annot find"):

@@ -39,7 +39,7 @@ def test_fuzz_bases_are_valid_so_mutations_are_near_misses(doc):
     assert checked_graph(validate(doc)).number_of_nodes() >= 2
 
 
-@fuzz(1600)
+@fuzz(1500)
 @given(case=cases())
 def test_generated_spec_files_give_located_spec_errors(workdir, case):
     assert problems(case, workdir) == []

@@ -1,0 +1,136 @@
+"""A minimal Hub-compatible download server on 127.0.0.1 that injects faults, for testing downloads offline.
+
+It serves one repository's files the way ``snapshot_download`` reads them (revision info, tree
+listing, ``HEAD``/``GET`` of ``resolve`` URLs with ETags and ranges). ``hub.faults[file]`` (or
+``["api"]``) is a queue of faults, each used by one request: ``"500"`` (server error), ``"cut"``
+(announce the whole body, send half, hang up) or ``"garble"`` (the right length, the wrong bytes).
+:func:`serve` runs it and points ``huggingface_hub`` at it and at a private cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlparse
+
+SHA = "c0ffee" + "0" * 34
+
+
+def etag(name: str, data: bytes) -> str:
+    """The Hub's ETag: SHA-256 for LFS files (weights), the git blob id for the others."""
+    if name.endswith(".safetensors"):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class FaultyHub:
+    """One repository's files, the queued faults and a log of ``(path, fault)`` requests."""
+
+    def __init__(self, repo: str, files: dict[str, bytes]):
+        self.repo, self.files = repo, files
+        self.faults: dict[str, list[str]] = {}
+        self.requests: list[tuple[str, str | None]] = []
+        self.cache: Path | None = None
+
+    def fault(self, key: str) -> str | None:
+        queue = self.faults.get(key) or []
+        return queue.pop(0) if queue else None
+
+    def tree(self) -> list[dict]:
+        return [{"type": "file", "path": f, "size": len(d), "oid": etag("", d),
+                 **({"lfs": {"oid": etag(f, d), "size": len(d), "pointerSize": 134}} if f.endswith(".safetensors") else {})}
+                for f, d in self.files.items()]
+
+
+def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # quiet
+            pass
+
+        def _send(self, code: int, body: bytes = b"", headers: dict | None = None, head: bool = False) -> None:
+            self.send_response(code)
+            for k, v in (headers or {}).items():
+                self.send_header(k, str(v))
+            if "Content-Length" not in (headers or {}):
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _api(self, path: str) -> None:
+            hub.requests.append((path, None))
+            own = f"/api/models/{hub.repo}/"
+            if path.startswith("/api/models/") and not path.startswith(own):
+                return self._send(404, b"{}", {"Content-Type": "application/json", "X-Error-Code": "RepoNotFound"})
+            if hub.fault("api") == "500":
+                return self._send(500, b"{}", {"Content-Type": "application/json"})
+            if path.startswith(own + "revision/"):
+                body = {"id": hub.repo, "sha": SHA, "siblings": [{"rfilename": f} for f in hub.files]}
+            elif path.startswith(own + "tree/"):
+                body = hub.tree()
+            else:  # any other API (e.g. the client's optional look-ups): not offered here
+                return self._send(404, b"{}", {"Content-Type": "application/json"})
+            self._send(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+        def _file(self, head: bool) -> None:
+            parts = unquote(urlparse(self.path).path).split("/resolve/", 1)
+            name = parts[1].split("/", 1)[1] if len(parts) == 2 and "/" in parts[1] else ""
+            if name not in hub.files:
+                return self._send(404, b"", {"X-Error-Code": "EntryNotFound"}, head)
+            data = hub.files[name]
+            headers = {"X-Repo-Commit": SHA, "ETag": f'"{etag(name, data)}"', "Accept-Ranges": "bytes"}
+            if head:
+                return self._send(200, b"", {**headers, "Content-Length": len(data)}, head=True)
+            fault = hub.fault(name)
+            hub.requests.append((name, fault))
+            if fault == "500":
+                return self._send(500, b"", headers)
+            start = int(self.headers.get("Range", "bytes=0-").split("=")[1].split("-")[0] or 0)
+            body = data[start:]
+            if fault == "garble":
+                body = bytes(b ^ 0x5A for b in body)
+            code = 206 if start else 200
+            if fault == "cut":
+                self._send(code, body[: len(body) // 2], {**headers, "Content-Length": len(body)})
+                self.close_connection = True
+                return
+            self._send(code, body, headers)
+
+        def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+            self._file(head=True)
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = urlparse(self.path).path
+            if path.startswith("/api/"):
+                return self._api(path)
+            self._file(head=False)
+
+    return Handler
+
+
+@contextmanager
+def serve(hub: FaultyHub, cache: Path) -> Iterator[FaultyHub]:
+    """Serve ``hub`` on 127.0.0.1 with ``huggingface_hub`` pointed at it and at ``cache`` meanwhile."""
+    from huggingface_hub import constants
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(hub))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    patches = {"ENDPOINT": endpoint, "HUGGINGFACE_CO_URL_TEMPLATE": endpoint + "/{repo_id}/resolve/{revision}/{filename}",
+               "HF_HUB_CACHE": str(cache), "HF_HUB_OFFLINE": False, "AGENT_HARNESSES_PATH": str(cache / "agents.json")}
+    saved = {k: getattr(constants, k, None) for k in patches}
+    for k, v in patches.items():
+        setattr(constants, k, v)
+    hub.cache = cache
+    try:
+        yield hub
+    finally:
+        for k, v in saved.items():
+            setattr(constants, k, v)
+        server.shutdown()
+        server.server_close()
