@@ -10,6 +10,7 @@ from zoo.compiler.graph import build_graph
 from zoo.compiler.kinds import DEFAULT
 from zoo.compiler.registry import KindDef, Ports, Registry, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.errors import SpecError
 
 
 def checked_graph(spec, registry: Registry = DEFAULT):
@@ -18,7 +19,6 @@ def checked_graph(spec, registry: Registry = DEFAULT):
     Raises:
         SpecError: every wiring or shape problem, located in the spec's file when it came from one.
     """
-    from zoo.errors import SpecError
     from zoo.hub.bank import resolve_sources
 
     try:
@@ -30,9 +30,16 @@ def checked_graph(spec, registry: Registry = DEFAULT):
 
 def compile_spec(spec, registry: Registry = DEFAULT):
     """The spec as a :class:`~zoo.compiler.lower.CompiledModel` (an ``nn.Module``)."""
+    from zoo.compiler.budget import check_budget
     from zoo.compiler.lower import lower
 
-    return lower(checked_graph(spec, registry), registry)
+    graph = checked_graph(spec, registry)
+    try:
+        check_budget(graph, registry)
+    except SpecError as e:
+        source = getattr(spec, "source", None)
+        raise (source.locate(e) if source is not None else e) from None
+    return lower(graph, registry)
 
 
 __all__ = [
