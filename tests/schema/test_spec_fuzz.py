@@ -21,7 +21,8 @@ from zoo.compiler import checked_graph
 from zoo.errors import SpecError
 from zoo.schema import load_spec, validate
 from zoo.testing.specbases import BASES
-from zoo.testing.specfuzz import Case, cases, cli_problems, problems
+from zoo.testing.specchecks import Case, cli_problems, problems
+from zoo.testing.specfuzz import cases
 
 def fuzz(cases: int) -> settings:
     return settings(max_examples=cases, deadline=None,

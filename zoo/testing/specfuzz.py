@@ -1,10 +1,10 @@
-"""Hypothesis strategies that write malformed spec files, and the property every one must satisfy.
+"""Hypothesis strategies that write malformed spec files (:class:`~zoo.testing.specchecks.Case`).
 
-A :class:`Case` is the bytes of a spec file, its suffix (which picks the parser) and ``--set``
-overrides. :func:`problems` loads it the way ``zoo validate`` does (read, parse, override, validate,
-build and check the graph) and lists every broken promise: anything raised but a SpecError, an issue
-without a file, an issue without line and column although the document has content, an unprintable
-message. :func:`cli_problems` runs ``zoo validate`` in-process: exit code 0 or 2, no traceback.
+:func:`cases` mutates valid documents that use every part and node kind (wrong types, unknown and
+renamed keys, huge numbers, deep junk, future versions, cycles, dangling edges and outputs), corrupts
+their text (truncation, stray bytes, NUL, tabs, non-UTF-8, duplicated lines) or writes raw junk
+(binary, empty files, 3,000-deep nesting, alias bombs), each with ``--set`` overrides. The property
+every case must satisfy is in :mod:`zoo.testing.specchecks`.
 """
 
 from __future__ import annotations
@@ -12,28 +12,16 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import strategies as st
 
 from zoo.testing.specbases import BASES
+from zoo.testing.specchecks import Case
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-@dataclass(frozen=True)
-class Case:
-    """One generated spec file."""
-
-    raw: bytes
-    suffix: str = ".yaml"
-    overrides: tuple[str, ...] = ()
-    family: str = field(default="raw", compare=False)
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -249,81 +237,3 @@ def cases(draw) -> Case:
     if kind == "corrupted":
         return Case(draw(corrupted(raw)), suffix, sets, "corrupted")
     return Case(raw, suffix, sets, "mutated:" + how)
-
-
-# -- the property -------------------------------------------------------------------------------
-def _has_content(raw: bytes, file: str) -> bool:
-    from zoo.errors import SpecError
-    from zoo.schema.document import decode, parse_text
-
-    try:
-        data, _ = parse_text(decode(raw, file), file)
-    except SpecError:
-        return True
-    return data is not None
-
-
-def issue_problems(error, raw: bytes, file: str) -> list[str]:
-    """What is wrong with a SpecError's issues (empty when each is located and printable)."""
-    out = []
-    if not error.issues:
-        out.append("a SpecError without issues")
-    for issue in error.issues:
-        text = str(issue)
-        if issue.file is None:
-            out.append(f"issue without a file: {text[:200]}")
-        elif issue.line is None and not issue.file.startswith("--set") and _has_content(raw, file):
-            out.append(f"issue without a line: {text[:200]}")
-        if not all(c.isprintable() or c == "\n" for c in text):
-            out.append(f"unprintable message: {text[:200]!r}")
-        if not issue.message:
-            out.append("an issue with an empty message")
-    return out
-
-
-def write(case: Case, directory: Path) -> Path:
-    """The case as a file in ``directory``."""
-    path = Path(directory) / f"spec{case.suffix}"
-    path.write_bytes(case.raw)
-    return path
-
-
-def problems(case: Case, directory: Path) -> list[str]:
-    """Every broken promise when ``zoo validate`` would load this case (empty: the property holds)."""
-    from zoo.compiler import checked_graph
-    from zoo.errors import SpecError
-    from zoo.schema import load_spec
-
-    path = write(case, directory)
-    try:
-        checked_graph(load_spec(path, case.overrides))
-    except SpecError as e:
-        return issue_problems(e, case.raw, str(path))
-    except Exception as e:  # noqa: BLE001 - anything else is exactly what we look for
-        return [f"{type(e).__name__}: {str(e)[:300]}\n{traceback.format_exc(limit=-3)}"]
-    return []
-
-
-def cli_args(path: Path, case: Case) -> list[str]:
-    """``zoo validate`` arguments for the case."""
-    args = ["validate", str(path)]
-    for o in case.overrides:
-        args += ["--set", o]
-    return args
-
-
-def cli_problems(case: Case, directory: Path) -> list[str]:
-    """``zoo validate`` in-process: exit code 0 or 2, an ``error:`` message, never a traceback."""
-    from click.testing import CliRunner
-
-    from zoo.cli import main
-
-    r = CliRunner().invoke(main, cli_args(write(case, directory), case))
-    out = []
-    if r.exit_code not in (0, 2):
-        out.append(f"exit code {r.exit_code}: {r.exception!r}")
-    if r.exit_code == 2 and "error:" not in r.output:
-        out.append(f"exit code 2 without a message: {r.output[:200]!r}")
-    if "Traceback" in r.output or (r.exception is not None and not isinstance(r.exception, SystemExit)):
-        out.append(f"traceback: {r.exception!r}")
-    return out
