@@ -173,5 +173,73 @@ def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: st
         click.echo(f"  {k:32s} {v:.6g}")
 
 
+# -- mechanism banks and the Hub ---------------------------------------------------------------------
+REVISION = click.option("--revision", help="Hub branch, tag or commit sha (or write ORG/NAME@REV).")
+
+
+@main.command()
+@click.argument("source", metavar="RUN_OR_BANK")
+@click.argument("repo_id", metavar="ORG/NAME")
+@click.option("--bank", "bank_name", help="Which bank, for a run that trained several.")
+@click.option("--branch", help="Commit to this branch (created from main when missing).")
+@click.option("--tag", help="Tag the new commit (refused if the tag exists).")
+@click.option("--private", is_flag=True, help="Create the repo private (when it does not exist yet).")
+@click.option("-m", "--message", help="Commit message.")
+@friendly
+def push(source: str, repo_id: str, bank_name: str | None, branch: str | None, tag: str | None,
+         private: bool, message: str | None) -> None:
+    """Publish a trained bank (a bank directory, a run directory or a catalogue bank) to the Hub, unchanged."""
+    from zoo.hub.pretrained import bank_directory
+    from zoo.hub.pretrained import push as push_bank
+
+    directory = bank_directory(source, bank_name)
+    done = push_bank(directory, repo_id, branch=branch, tag=tag, private=private or None, commit_message=message)
+    click.echo(f"pushed {directory} to hf://{done.repo_id} (branch {done.branch}{f', tag {done.tag}' if done.tag else ''})")
+    click.echo(f"  commit {done.commit_url}")
+    click.echo(f"  pin it: {done.ref}")
+
+
+@main.command()
+@click.argument("ref", metavar="ORG/NAME[@REV]")
+@REVISION
+@click.option("--to", "to", type=click.Path(file_okay=False), help="Also copy the bank's files into this directory.")
+@click.option("--force", is_flag=True, help="Download again even when cached.")
+@friendly
+def pull(ref: str, revision: str | None, to: str | None, force: bool) -> None:
+    """Download a bank from the Hub into the local cache (checked), for use offline."""
+    from zoo.hub.info import copy_bank
+    from zoo.hub.pretrained import from_pretrained
+    from zoo.hub.remote import is_repo_ref
+
+    if not is_repo_ref(ref):
+        raise ZooError(f"{ref!r} is not a Hub repository; expected ORG/NAME, ORG/NAME@REV or hf://ORG/NAME@REV")
+    bank = from_pretrained(ref if ref.startswith("hf://") else f"hf://{ref}", revision, force_download=force)
+    click.echo(f"{bank.origin}: bank {bank.name!r}, {sum(t.numel() for t in bank.tensors.values()):,} parameters")
+    click.echo(f"  cached at {bank.path}")
+    if to:
+        click.echo(f"  copied to {copy_bank(bank, to)}")
+
+
+@main.command()
+@click.argument("bank_ref", metavar="BANK")
+@REVISION
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@friendly
+def info(bank_ref: str, revision: str | None, as_json: bool) -> None:
+    """Show a bank: its spec, ports, tensor shapes, metrics and provenance.
+
+    BANK is a bank or run directory, a catalogue bank name, or a Hub repo (ORG/NAME[@REV]).
+    """
+    from zoo.hub.info import describe, summary
+    from zoo.hub.pretrained import bank_directory, from_pretrained
+
+    try:
+        target: str = str(bank_directory(bank_ref))
+    except ZooError:
+        target = bank_ref
+    bank = from_pretrained(target, revision)
+    click.echo(json.dumps(summary(bank), indent=2) if as_json else describe(bank))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -20,7 +20,7 @@ def _front_matter(config: dict[str, Any]) -> str:
     tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{bank['kind']}"]
     if env:
         tags.append(f"env-{env}")
-    results = [EvalResult(task_type=TASK, dataset_type=str(env or "synthetic"), dataset_name=f"{env} (synthetic, seed {prov.get('seed')})",
+    results = [EvalResult(task_type=TASK, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
                           metric_type=k, metric_name=k, metric_value=float(v)) for k, v in metrics.items()]
     data = ModelCardData(
         library_name="mechzoo",

@@ -94,3 +94,30 @@ def push_to_hub(bank: Bank, repo_id: str, *, branch: str | None = None, tag: str
         where = save_pretrained(bank, Path(tmp) / bank.name)
         return push(where, repo_id, branch=branch, tag=tag, private=private,
                     commit_message=commit_message, token=token)
+
+
+def bank_directory(source: str | os.PathLike[str], bank: str | None = None) -> Path:
+    """The bank directory of a bank directory, a catalogue bank, or a run directory.
+
+    A run that trained one bank holds it in ``bank/``; one that trained several, in
+    ``banks/<name>/`` (pick one with ``bank``).
+    """
+    path = Path(source)
+    if (path / CONFIG).is_file():
+        return path
+    if (path / "bank" / CONFIG).is_file() and bank is None:
+        return path / "bank"
+    several = sorted(p.name for p in (path / "banks").iterdir() if (p / CONFIG).is_file()) if (path / "banks").is_dir() else []
+    if several:
+        if bank is None and len(several) == 1:
+            return path / "banks" / several[0]
+        if bank in several:
+            return path / "banks" / bank
+        raise BankError(f"{path}: this run trained banks {', '.join(several)}; choose one with --bank NAME")
+    if bank is not None:
+        raise BankError(f"{path}: --bank applies to a run that trained several banks")
+    found = find_local(str(source))
+    if found is not None and (found / CONFIG).is_file():
+        return found
+    raise BankError(f"{source}: neither a bank directory (spec.json, model.safetensors), a run directory "
+                    "with bank/ inside, nor a catalogue bank")
