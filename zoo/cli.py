@@ -241,5 +241,71 @@ def info(bank_ref: str, revision: str | None, as_json: bool) -> None:
     click.echo(json.dumps(summary(bank), indent=2) if as_json else describe(bank))
 
 
+@main.command()
+@SPEC
+@click.option("--bank", "banks", multiple=True, required=True, metavar="BANK",
+              help="A bank to compose (directory, catalogue name, ORG/NAME[@REV] or hf://...); repeatable.")
+@SET
+@click.option("--run-dir", type=click.Path(file_okay=False), help="Where to write the run (default runs/<name>-<time>).")
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, or auto.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@friendly
+def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_dir: str | None, device: str,
+            progress: bool | None) -> None:
+    """Build a model for SPEC's environment from trained banks (frozen) and train only its selector.
+
+    SPEC trains with the compose procedure (e.g. comet-particles-compose); several --bank run side by
+    side. Use --set train.fraction=0.01 to adapt with 1% of the environment's training data.
+    """
+    from zoo.hub.compose import compose as run_compose
+    from zoo.hub.compose import compose_spec, trainable_split
+
+    s = _load(spec, overrides)
+    composed = _located(s, lambda: compose_spec(s, banks))
+    trainable, frozen = trainable_split(composed)
+    click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} (the selector)")
+    for m in composed.mechanisms:
+        click.echo(f"  {m.name}: {m.source}")
+    result = _located(s, lambda: run_compose(s, banks, run_dir=run_dir, device=device, progress=progress))
+    click.echo(f"run: {result.run_dir}")
+    click.echo("adaptation metrics:")
+    for k, v in result.metrics.items():
+        click.echo(f"  {k:32s} {v:.6g}")
+
+
+@main.group()
+def banks() -> None:
+    """The catalogue's pretrained banks (loadable by name, offline)."""
+
+
+@banks.command(name="list")
+@friendly
+def banks_list() -> None:
+    """List the committed catalogue banks with their size and key metrics."""
+    from zoo.hub.catalogue import catalogue_banks
+    from zoo.hub.pretrained import from_pretrained
+
+    for entry in catalogue_banks():
+        bank = from_pretrained(entry.path)
+        shown = ", ".join(f"{k}={v:.3g}" for k, v in bank.metrics.items() if k in ("nmi", "purity", "one_step_mse"))
+        click.echo(f"{entry.name:36s} {bank.spec.kind} x {bank.spec.count:<4d} {shown}")
+
+
+@banks.command(name="build")
+@click.argument("names", nargs=-1, metavar="[SPEC_NAME]...")
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write the banks (default: the catalogue's banks/).")
+@click.option("--runs", type=click.Path(file_okay=False), default="runs/banks", show_default=True,
+              help="Where the training runs go.")
+@SET
+@click.option("--progress/--no-progress", default=False, help="Progress bars.")
+@friendly
+def banks_build(names: tuple[str, ...], out: str | None, runs: str, overrides: tuple[str, ...], progress: bool) -> None:
+    """Train every catalogue spec's bank (or only SPEC_NAMEs) and write them with cards and metrics."""
+    from zoo.hub.catalogue import build
+
+    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress)
+    click.echo(f"wrote {len(written)} bank(s)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
