@@ -69,3 +69,25 @@ def test_bad_input_exits_2_without_traceback(hub, tiny_bank, tmp_path):
     for args, message in cases:
         r = run(*args)
         assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_offline_environment_variable_serves_the_cache(hub, tiny_bank, tmp_path):
+    """A fresh process with HF_HUB_OFFLINE=1 (read by huggingface_hub at import) uses the cache only."""
+    import os
+    import subprocess
+    import sys
+
+    path, _ = tiny_bank
+    run("push", path, REPO, "--tag", "v1")
+    assert run("pull", f"{REPO}@v1").exit_code == 0
+    hub.stop()  # nothing to talk to any more
+    from pathlib import Path
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    ok = subprocess.run([sys.executable, "-m", "zoo", "info", f"{REPO}@v1", "--json"], env=env,
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["origin"] == f"hf://{REPO}@{hub.repos[REPO].tags['v1']}"
+    missing = subprocess.run([sys.executable, "-m", "zoo", "pull", f"{REPO}@main"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "HF_HUB_OFFLINE is set" in missing.stderr and "Traceback" not in missing.stderr

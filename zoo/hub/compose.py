@@ -51,7 +51,7 @@ def _unique(names: list[str]) -> list[str]:
     for n in names:
         candidate, k = n, 2
         while candidate in out:
-            candidate, k = f"{n}-{k}", k + 1
+            candidate, k = f"{n}_{k}", k + 1
         out.append(candidate)
     return out
 
@@ -79,7 +79,10 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
         names = [b.name for b in spec.mechanisms]
     data["mechanisms"] = [{"name": n, "kind": "pretrained", "source": s.pinned, "frozen": True}
                           for n, s in zip(names, sources)]
-    composed = validate(data)
+    try:
+        composed = validate(data)
+    except SpecError as e:  # about the composed spec, not a place in the file
+        raise BankError(f"composing {', '.join(map(str, banks))} into {spec.name}:\n{e}") from None
     composed._source = spec.source
     return composed
 
