@@ -70,7 +70,8 @@ def hub_error(e: Exception, where: str, revision: str | None = None) -> BankErro
     if isinstance(e, errors.RemoteEntryNotFoundError):
         return BankError(f"{where}: missing file on the Hub ({e.server_message or e})")
     if isinstance(e, errors.LocalEntryNotFoundError):
-        if getattr(errors, "IncompleteSnapshotError", ()) and isinstance(e, errors.IncompleteSnapshotError):
+        incomplete = getattr(errors, "IncompleteSnapshotError", None)
+        if incomplete is not None and isinstance(e, incomplete):
             return BankError(f"{where}: only part of this revision is cached and the Hub cannot be reached")
         return BankError(f"{where}: not in the local cache and the Hub cannot be reached"
                          f"{' (HF_HUB_OFFLINE is set)' if _offline() else ''}; download it once online "
