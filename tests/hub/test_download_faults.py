@@ -69,7 +69,7 @@ def test_persistent_corruption_fails_and_leaves_nothing_usable(hub, monkeypatch)
     weights = etag("model.safetensors", hub.files["model.safetensors"])
     assert weights not in _blobs(hub)  # the garbled copy is gone
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
-    with pytest.raises(BankError, match="incomplete|[Cc]annot find"):
+    with pytest.raises(BankError, match="incomplete|[Cc]annot find|only part of this revision is cached"):
         load_bank(f"hf://{REPO}")  # offline, nothing corrupt is served from the cache
 
 
@@ -84,6 +84,6 @@ def test_a_bank_served_intact_but_invalid_is_refused_and_purged(hub):
 
 
 def test_a_missing_repository_is_not_retried(hub):
-    with pytest.raises(BankError, match="hf://org/missing: RepositoryNotFoundError"):
+    with pytest.raises(BankError, match="hf://org/missing: no such repository"):
         load_bank("hf://org/missing")
     assert len([r for r in hub.requests if r[0].startswith("/api/models/org/missing/")]) == 1

@@ -34,13 +34,28 @@ STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
 
 @dataclass(frozen=True)
 class Bank:
-    """A loaded bank: its spec, the port widths it expects, its tensors and its ``spec.json``."""
+    """A loaded bank: its spec, the port widths it expects, its tensors and its ``spec.json``.
+
+    ``origin`` is where it came from: ``hf://org/name@<commit>`` for a Hub bank (the resolved commit,
+    whatever branch or tag was asked for), else None (``path`` says where it lies).
+    """
 
     spec: Any
     ports: dict[str, int]
     tensors: dict[str, torch.Tensor]
     meta: dict[str, Any]
     path: Path
+    origin: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The bank's name (the mechanisms entry it was trained as)."""
+        return str(self.meta.get("name", self.spec.name))
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The metrics recorded when the bank was trained."""
+        return dict(self.meta.get("metrics") or {})
 
     def module(self) -> torch.nn.Module:
         """The bank as a ready block (weights loaded)."""
@@ -49,6 +64,30 @@ class Bank:
         m = bank_module(self.spec, self.ports)
         m.load_state_dict(self.tensors, strict=True)
         return m
+
+    @classmethod
+    def from_pretrained(cls, repo_id_or_dir: str | os.PathLike[str], revision: str | None = None, *,
+                        cache_dir: str | os.PathLike[str] | None = None, force_download: bool = False,
+                        local_files_only: bool = False, token: str | bool | None = None) -> "Bank":
+        """Load a bank from a directory, a catalogue name or the Hub; see :func:`zoo.hub.from_pretrained`."""
+        from zoo.hub.pretrained import from_pretrained
+
+        return from_pretrained(repo_id_or_dir, revision, cache_dir=cache_dir, force_download=force_download,
+                               local_files_only=local_files_only, token=token)
+
+    def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
+        """Write this bank as a bank directory; see :func:`zoo.hub.save_pretrained`."""
+        from zoo.hub.pretrained import save_pretrained
+
+        return save_pretrained(self, directory)
+
+    def push_to_hub(self, repo_id: str, *, branch: str | None = None, tag: str | None = None,
+                    private: bool | None = None, commit_message: str | None = None, token: str | bool | None = None):
+        """Publish this bank to the Hub; see :func:`zoo.hub.push_to_hub`."""
+        from zoo.hub.pretrained import push_to_hub
+
+        return push_to_hub(self, repo_id, branch=branch, tag=tag, private=private,
+                           commit_message=commit_message, token=token)
 
 
 def _git_revision() -> str | None:
@@ -98,18 +137,26 @@ def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: 
     }
 
 
+def write_weights(path: Path, state: dict[str, torch.Tensor], name: str | None = None) -> None:
+    """``model.safetensors``: sealed (:mod:`zoo.weights`) and byte-for-byte reproducible (the sealed
+    header is canonical JSON), so the same bank never makes a new Hub commit."""
+    from zoo.weights import save_weights
+
+    meta = {"format": FORMAT} if name is None else {"format": FORMAT, "name": name}
+    write_bytes(path, save_weights(state, metadata=meta))
+
+
 def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics: dict | None = None,
               provenance: dict | None = None) -> Path:
     """Write the bank node ``bank_name`` of a compiled model as a bank directory; returns its path."""
     from zoo.hub.card import model_card
-    from zoo.weights import save_weights
 
     directory = Path(directory)
     config = bank_config(model, bank_name, metrics, provenance)
-    state = model.get_submodule(bank_name).state_dict()
-    write_bytes(directory / WEIGHTS, save_weights(state, metadata={"format": FORMAT, "name": bank_name}))
+    write_weights(directory / WEIGHTS, model.get_submodule(bank_name).state_dict())
     write_json(directory / CONFIG, config)
-    write_text(directory / CARD, model_card(config))
+    # the card is written from spec.json as read back, so a loaded bank writes the same card again
+    write_text(directory / CARD, model_card(json.loads((directory / CONFIG).read_text(encoding="utf-8"))))
     return directory
 
 
@@ -198,11 +245,10 @@ def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Te
         raise BankError(f"{where}: weights do not match the bank spec:\n  " + "\n  ".join(problems))
 
 
-def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
-    """Load a bank from a directory or ``hf://org/name[@revision]``, strictly checked."""
+def load_dir(directory: Path, origin: str | None = None) -> Bank:
+    """Load the bank directory ``directory``, strictly checked against its ``spec.json``."""
     from zoo.compiler.kinds.mechanism_bank import bank_module
 
-    directory = locate(ref, base)
     meta = read_config(directory)
     spec = bank_spec(meta, directory)
     ports = meta["ports"]
@@ -216,7 +262,32 @@ def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
     check_tensors(_declared(meta, directory), expected, str(directory / CONFIG))
     tensors = read_tensors(directory)
     check_tensors(tensors, expected, str(directory / WEIGHTS))
-    return Bank(spec, ports, tensors, meta, directory)
+    return Bank(spec, ports, tensors, meta, directory, origin)
+
+
+def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
+    """Load a bank from a directory, a catalogue bank name or ``hf://org/name[@revision]``, strictly checked."""
+    text = str(ref)
+    if text.startswith("hf://"):
+        from zoo.hub.remote import download, pinned
+
+        snap = download(text)
+        return load_dir(snap.path, pinned(snap.repo_id, snap.commit))
+    return load_dir(locate(text, base))
+
+
+def find_local(ref: str | os.PathLike[str], base: Path | None = None) -> Path | None:
+    """The directory of a local bank reference: a path (relative to ``base``, then to the working
+    directory) or the name of a catalogue bank (``comet-particles`` or ``banks/comet-particles``)."""
+    text = str(ref)
+    path = Path(text).expanduser()
+    if not path.is_absolute() and base is not None and (base / path).is_dir():
+        return base / path
+    if path.is_dir():
+        return path
+    from zoo.hub.catalogue import catalogue_bank
+
+    return catalogue_bank(text)
 
 
 def locate(ref: str | os.PathLike[str], base: Path | None = None) -> Path:
@@ -225,13 +296,12 @@ def locate(ref: str | os.PathLike[str], base: Path | None = None) -> Path:
     if text.startswith("hf://"):
         from zoo.hub.remote import download
 
-        return download(text)
-    path = Path(text).expanduser()
-    if not path.is_absolute() and base is not None and (base / path).exists():
-        path = base / path
-    if not path.is_dir():
-        raise BankError(f"bank {text!r}: no such directory (use a bank directory or hf://org/name@revision)")
-    return path
+        return download(text).path
+    found = find_local(text, base)
+    if found is None:
+        raise BankError(f"bank {text!r}: no such directory or catalogue bank (use a bank directory, "
+                        "a catalogue bank name from `zoo banks list`, or hf://org/name@revision)")
+    return found
 
 
 def _spec_dir(spec) -> Path | None:

@@ -1,31 +1,63 @@
-"""The model card (``README.md``) of a bank: Hub metadata, how to load it, metrics, provenance."""
+"""The model card (``README.md``) of a bank: Hub metadata, how to load it, metrics, provenance.
+
+The front matter is written with huggingface_hub's ``ModelCardData`` (library name, tags, license and
+a ``model-index`` holding the metrics, so the Hub shows them); the body says how to load the bank in
+three lines with zoo, and how to use it with plain huggingface_hub + safetensors (tensor layout).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
+TASK = "time-series-forecasting"  # a bank predicts the next state of each object
+
+
+def _front_matter(config: dict[str, Any]) -> str:
+    from huggingface_hub import EvalResult, ModelCardData
+
+    bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
+    env = (prov.get("environment") or {}).get("kind")
+    tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{bank['kind']}"]
+    if env:
+        tags.append(f"env-{env}")
+    results = [EvalResult(task_type=TASK, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
+                          metric_type=k, metric_name=k, metric_value=float(v)) for k, v in metrics.items()]
+    data = ModelCardData(
+        library_name="mechzoo",
+        license="apache-2.0",
+        tags=tags,
+        model_name=f"{prov.get('spec_name', config['name'])}/{config['name']}" if results else None,
+        eval_results=results or None,
+        zoo={"format": config["format"], "format_version": config["format_version"],
+             "schema_version": config["schema_version"], "metrics": metrics},
+    )
+    return data.to_yaml()
+
+
+def _layout(config: dict[str, Any]) -> str:
+    """How the tensors compute the mechanisms (for use without zoo)."""
+    bank = config["bank"]
+    order = " ++ ".join(f"{i} ({config['ports'].get({'self': 'state'}.get(i, i), '?')})" for i in bank["inputs"])
+    if bank["kind"] in ("mlp", "linear"):
+        act = bank.get("activation", "identity") if bank["kind"] == "mlp" else "identity"
+        return (f"Mechanism `m` reads `x = {order}` (concatenated) and computes, for each layer `l`, "
+                f"`x = act(x @ mechanisms.weights.l[m] + mechanisms.biases.l[m])` with `act = {act}` between "
+                "layers and none after the last (in COMET the output is the change of the object's state).")
+    return (f"Cell `m` is a {bank['kind'].upper()} cell with `torch.nn.{bank['kind'].upper()}Cell`'s gate order: "
+            "`mechanisms.weight_ih[m]` (in, gates), `weight_hh[m]` (hidden, gates), `bias_ih[m]`, `bias_hh[m]`; "
+            f"its input is `{order}` without the state.")
 
 
 def model_card(config: dict[str, Any]) -> str:
     """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
     bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
     env = (prov.get("environment") or {}).get("kind")
-    tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{bank['kind']}"]
-    if env:
-        tags.append(f"env-{env}")
-    front = {
-        "library_name": "mechzoo",
-        "license": "apache-2.0",
-        "tags": tags,
-        "zoo": {"format": config["format"], "format_version": config["format_version"],
-                "schema_version": config["schema_version"], "metrics": metrics},
-    }
     hidden = bank.get("hidden", [])
     rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in metrics.items()) or "| (none recorded) | |"
+    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
     name = config["name"]
     return f"""---
-{yaml.safe_dump(front, sort_keys=False).strip()}
+{_front_matter(config).strip()}
 ---
 
 # {prov.get('spec_name', name)}: mechanism bank `{name}`
@@ -34,22 +66,37 @@ A bank of {bank['count']} independent `{bank['kind']}` mechanisms (hidden {hidde
 {', '.join(bank['inputs'])}) trained with [mechzoo](https://pypi.org/project/mechzoo/) by the
 `{prov.get('procedure')}` procedure on the `{env}` environment (seed {prov.get('seed')}, {prov.get('steps')} steps).
 
-## Use it
+## Load it
 
 ```python
-from zoo.hub import load_bank
-bank = load_bank("hf://ORG/NAME")        # or a local directory
-block = bank.module()                     # an nn.Module with the trained weights
+from zoo.hub import from_pretrained
+bank = from_pretrained("ORG/NAME", revision="main")  # this repository's id, a local directory or a catalogue name
+mechanisms = bank.module()                           # a torch module with the trained weights
 ```
 
-In a spec, compose it into a new model (only the selector is trained):
+Compose it into a model for a new environment (only the selector is trained):
+`zoo compose SPEC --bank hf://ORG/NAME@REVISION`, or in a spec:
 
 ```yaml
 mechanisms:
-  - {{name: {name}, kind: pretrained, source: "hf://ORG/NAME@main", frozen: true}}
+  - {{name: {name}, kind: pretrained, source: "hf://ORG/NAME@REVISION", frozen: true}}
 ```
 
-Without zoo: `spec.json` describes every tensor of `model.safetensors` (plain safetensors).
+## Without zoo
+
+The files are plain: `spec.json` (JSON) lists every tensor of `model.safetensors` (safetensors, no pickle).
+
+```python
+import json; from huggingface_hub import hf_hub_download; from safetensors.torch import load_file
+spec = json.load(open(hf_hub_download("ORG/NAME", "spec.json")))
+weights = load_file(hf_hub_download("ORG/NAME", "model.safetensors"))  # names, shapes, dtypes as in spec["tensors"]
+```
+
+{_layout(config)}
+
+| tensor | shape | dtype |
+|---|---|---|
+{shapes}
 
 ## Metrics
 

@@ -70,17 +70,17 @@ def _transient(e: Exception) -> bool:
     return isinstance(e, (OSError, _Corrupt)) or type(e).__module__.startswith(("httpx", "httpcore"))
 
 
-def download_verified(ref: str, repo: str, revision: str | None, files: list[str],
-                      verify: Callable[[Path], object], retries: int | None = None,
+def download_verified(ref: str, fetch: Callable[[], Path], verify: Callable[[Path], object],
+                      final_error: Callable[[Exception], BankError] | None = None, retries: int | None = None,
                       backoff_s: float | None = None, sleep: Callable[[float], None] = time.sleep) -> Path:
-    """The verified local snapshot of ``repo@revision`` (only ``files``), downloading it if needed.
+    """The verified local snapshot that ``fetch`` (a ``snapshot_download`` call) returns, retried.
+
+    ``final_error`` turns an error that is not worth retrying into the :class:`BankError` raised.
 
     Raises:
         BankError: not found, offline and not cached, still failing after the retries, or a
             snapshot the Hub serves intact but which is not a valid bank.
     """
-    from huggingface_hub import snapshot_download
-
     retries = RETRIES if retries is None else retries
     backoff_s = BACKOFF_S if backoff_s is None else backoff_s
     last: Exception | None = None
@@ -88,14 +88,16 @@ def download_verified(ref: str, repo: str, revision: str | None, files: list[str
         if attempt:
             sleep(backoff_s * 2 ** (attempt - 1) * (1 + 0.5 * random.random()))
         try:
-            path = Path(snapshot_download(repo_id=repo, revision=revision, allow_patterns=files))
+            path = fetch()
             bad = blob_problems(path)
             if bad:
                 purge(path)
                 raise _Corrupt("; ".join(bad))
         except Exception as e:  # noqa: BLE001 - sorted into transient and final just below
             if not _transient(e):
-                raise BankError(f"{ref}: {_short(e)}") from e
+                if final_error is not None:
+                    raise final_error(e) from None
+                raise BankError(f"{ref}: {_short(e)}") from None
             last = e
             continue
         try:

@@ -1,0 +1,149 @@
+"""The catalogue's pretrained banks: ``banks/<spec name>/`` beside ``specs/``, loadable by name offline.
+
+In a checkout they live in ``banks/`` at the top; in a wheel in ``zoo/banks``. A catalogue spec with
+one trainable mechanisms entry gives ``banks/<spec name>``; with several, ``banks/<spec name>.<bank>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def banks_dir() -> Path:
+    """The directory holding the catalogue's banks."""
+    here = Path(__file__).resolve().parent.parent  # the zoo package
+    for candidate in (here / "banks", here.parent / "banks"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "banks"
+
+
+def catalogue_bank(name: str) -> Path | None:
+    """The directory of the catalogue bank ``name`` (or ``banks/<name>``), None if there is none."""
+    name = name.removeprefix("banks/")
+    if not NAME.fullmatch(name):
+        return None
+    path = banks_dir() / name
+    return path if (path / "spec.json").is_file() else None
+
+
+@dataclass(frozen=True)
+class CatalogueBank:
+    """A committed catalogue bank: its name and directory."""
+
+    name: str
+    path: Path
+
+
+def catalogue_banks() -> list[CatalogueBank]:
+    """Every committed catalogue bank, sorted by name."""
+    root = banks_dir()
+    if not root.is_dir():
+        return []
+    return [CatalogueBank(p.name, p) for p in sorted(root.iterdir()) if (p / "spec.json").is_file()]
+
+
+SUMMARY_KEYS = ("train_seconds", "steps", "samples_per_second")
+
+
+def trainable_banks(spec) -> list[str]:
+    """The mechanisms entries a catalogue spec trains (concrete kind, no ``source``), when it trains."""
+    if spec.train is None or spec.data is None:
+        return []
+    return [b.name for b in spec.mechanisms if b.kind != "pretrained" and b.source is None and not b.frozen]
+
+
+def bank_names(spec_name: str, banks: list[str]) -> dict[str, str]:
+    """Catalogue directory name of each bank: the spec's name, or ``<spec>.<bank>`` for several."""
+    return {b: spec_name if len(banks) == 1 else f"{spec_name}.{b}" for b in banks}
+
+
+def _run_banks(spec, run_dir: Path, banks: list[str], metrics: dict[str, float]) -> dict[str, Path]:
+    """The bank directories a run wrote (``bank/`` or ``banks/<name>/``); written from the run's final
+    weights by :func:`zoo.hub.save_bank` when the procedure wrote none."""
+    found = {}
+    for b in banks:
+        for candidate in (run_dir / "banks" / b, run_dir / "bank"):
+            if (candidate / "spec.json").is_file() and (len(banks) == 1 or candidate.name == b):
+                found[b] = candidate
+                break
+    missing = [b for b in banks if b not in found]
+    if missing:
+        from safetensors.torch import load_model
+
+        from zoo.compiler import compile_spec
+        from zoo.hub.bank import save_bank
+
+        model = compile_spec(spec)
+        load_model(model, str(run_dir / "model.safetensors"), strict=True)
+        for b in missing:
+            found[b] = save_bank(model, b, run_dir / "banks" / b, metrics=metrics)
+    return found
+
+
+def build(names: list[str] | None = None, out: Path | None = None, runs: Path = Path("runs/banks"),
+          overrides: tuple[str, ...] = (), progress: bool | None = False) -> list[Path]:
+    """Train every catalogue spec that has trainable banks (or only ``names``) and write the banks.
+
+    Each spec is trained as written (its own sizes, steps and seed) into ``runs/<spec>``; its banks
+    are copied unchanged into ``out`` (default: the catalogue's ``banks/``), replacing older ones,
+    and ``out/README.md`` lists them with their metrics.
+    """
+    import shutil
+
+    from zoo.errors import SpecError
+    from zoo.schema import catalogue, load_spec
+    from zoo.train import train
+
+    out = Path(out) if out is not None else banks_dir()
+    entries = {e.name: e for e in catalogue()}
+    unknown = sorted(set(names or ()) - set(entries))
+    if unknown:
+        raise SpecError(f"no catalogue spec {', '.join(map(repr, unknown))}; the catalogue has {', '.join(entries)}")
+    written = []
+    for name in names or sorted(entries):
+        banks = trainable_banks(load_spec(entries[name].path))
+        if not banks:
+            if names:
+                raise SpecError(f"catalogue spec {name!r} trains no mechanism bank", ("mechanisms",))
+            continue
+        spec = load_spec(entries[name].path, list(overrides))
+        result = train(spec, run_dir=runs / name, progress=progress)
+        metrics = {k: v for k, v in result.metrics.items() if k not in SUMMARY_KEYS}
+        for bank, where in _run_banks(spec, result.run_dir, banks, metrics).items():
+            target = out / bank_names(name, banks)[bank]
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            for f in ("spec.json", "model.safetensors", "README.md"):
+                shutil.copyfile(where / f, target / f)
+            written.append(target)
+            print(f"[{name}] {result.seconds:.0f}s -> {target}", flush=True)
+    write_index(out)
+    return written
+
+
+def write_index(out: Path) -> None:
+    """``out/README.md``: every bank with its size, world and metrics."""
+    import json
+
+    from zoo.io import write_text
+
+    rows = []
+    out.mkdir(parents=True, exist_ok=True)
+    for p in sorted(out.iterdir()):
+        if not (p / "spec.json").is_file():
+            continue
+        meta = json.loads((p / "spec.json").read_text(encoding="utf-8"))
+        prov, bank = meta.get("provenance", {}), meta["bank"]
+        shown = ", ".join(f"{k} {v:.3g}" for k, v in meta.get("metrics", {}).items()
+                          if k in ("nmi", "purity", "one_step_mse", "rollout_mse"))
+        world = (prov.get("environment") or {}).get("kind")
+        rows.append(f"| `{p.name}` | {bank['kind']} x {bank['count']} | {world} | {prov.get('steps')} | {shown} |")
+    write_text(out / "README.md", "# Pretrained mechanism banks\n\n"
+               "Trained from the catalogue specs of the same name by `zoo banks build`; load one with\n"
+               "`zoo.hub.from_pretrained(\"<name>\")` or use it in a spec as `source: banks/<name>`.\n\n"
+               "| bank | mechanisms | world | steps | metrics |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")

@@ -1,0 +1,113 @@
+"""Compose trained banks into a model for a new environment and train only the selector.
+
+``compose_spec(spec, banks)`` rewrites a spec so that its mechanisms are the given banks (each a
+``kind: pretrained`` entry, frozen; a COMET model runs them side by side with ``model.banks``).
+Local banks are written as absolute paths and Hub banks are pinned to the commit they resolve to,
+so the run's ``spec.yaml`` reproduces the composition exactly. ``compose`` then trains the spec's
+``compose`` procedure, in which only the selector learns.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from zoo.errors import BankError, SpecError
+from zoo.hub.bank import read_config
+
+
+@dataclass(frozen=True)
+class Source:
+    """One bank of a composition: the reference as written, pinned, and its ``spec.json``."""
+
+    ref: str
+    pinned: str
+    meta: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.meta["name"])
+
+
+def pin(ref: str | os.PathLike[str]) -> Source:
+    """Resolve a bank reference (directory, catalogue name, ``org/name[@rev]``, ``hf://...``)."""
+    from zoo.hub.bank import find_local
+    from zoo.hub.remote import download, is_repo_ref, pinned
+
+    text = str(ref)
+    local = None if text.startswith("hf://") else find_local(text)
+    if local is not None:
+        return Source(text, str(local.resolve()), read_config(local))
+    if is_repo_ref(text):
+        snap = download(text)
+        return Source(text, pinned(snap.repo_id, snap.commit), read_config(snap.path))
+    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository")
+
+
+def _unique(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        candidate, k = n, 2
+        while candidate in out:
+            candidate, k = f"{n}_{k}", k + 1
+        out.append(candidate)
+    return out
+
+
+def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
+    """``spec`` with its mechanisms replaced by ``banks`` (frozen), validated again.
+
+    For a COMET model the banks run side by side (``model.banks``, mechanisms concatenated in the
+    order given); for other models there must be one bank per mechanisms entry, replaced in order.
+    """
+    from zoo.schema import validate
+
+    if not banks:
+        raise SpecError("compose needs at least one --bank", ("mechanisms",))
+    sources = [pin(b) for b in banks]
+    data = spec.model_dump(mode="json")
+    if data["model"]["kind"] == "comet":
+        names = _unique([s.name for s in sources])
+        data["model"].pop("bank", None)
+        data["model"]["banks"] = names
+    else:
+        if len(sources) != len(spec.mechanisms):
+            raise SpecError(f"this {data['model']['kind']} model has {len(spec.mechanisms)} mechanisms entries; "
+                            f"give one --bank for each (got {len(sources)})", ("mechanisms",))
+        names = [b.name for b in spec.mechanisms]
+    data["mechanisms"] = [{"name": n, "kind": "pretrained", "source": s.pinned, "frozen": True}
+                          for n, s in zip(names, sources)]
+    try:
+        composed = validate(data)
+    except SpecError as e:  # about the composed spec, not a place in the file
+        raise BankError(f"composing {', '.join(map(str, banks))} into {spec.name}:\n{e}") from None
+    composed._source = spec.source
+    return composed
+
+
+def trainable_split(spec) -> tuple[int, int]:
+    """(trainable, frozen) parameter counts of the model ``spec`` compiles to."""
+    from zoo.compiler import compile_spec
+
+    model = compile_spec(spec)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return trainable, sum(p.numel() for p in model.parameters()) - trainable
+
+
+def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path | None = None,
+            device: str = "cpu", progress: bool | None = None):
+    """Compose ``banks`` into ``spec``'s model and train its selector; returns the run's result.
+
+    Raises:
+        SpecError: the spec does not train with the ``compose`` procedure, or the banks do not fit.
+    """
+    from zoo.train import train
+
+    if spec.train is None or spec.train.procedure != "compose":
+        got = spec.train.procedure if spec.train else None
+        raise SpecError(f"zoo compose trains only the selector: train.procedure must be 'compose' (got {got!r})",
+                        ("train", "procedure"))
+    composed = compose_spec(spec, banks)
+    return train(composed, run_dir=run_dir, device=device, progress=progress)

@@ -1,0 +1,66 @@
+"""What a bank is, for people (``zoo info``) and programs (``zoo info --json``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from zoo.errors import BankError
+from zoo.hub.bank import CARD, CONFIG, WEIGHTS, Bank
+
+
+def summary(bank: Bank) -> dict[str, Any]:
+    """The bank's spec, ports, tensors, parameter count, metrics and provenance as plain data."""
+    prov = dict(bank.meta.get("provenance") or {})
+    prov.pop("model_spec", None)
+    return {
+        "name": bank.name,
+        "origin": bank.origin,
+        "path": str(bank.path),
+        "format": f"{bank.meta['format']} v{bank.meta['format_version']}",
+        "library": f"{bank.meta.get('library')} {bank.meta.get('library_version')}",
+        "schema_version": bank.meta.get("schema_version"),
+        "bank": bank.spec.model_dump(mode="json", exclude={"source", "frozen"}),
+        "ports": bank.ports,
+        "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype).removeprefix("torch.")}
+                    for k, v in bank.tensors.items()},
+        "parameters": int(sum(v.numel() for v in bank.tensors.values())),
+        "metrics": bank.metrics,
+        "provenance": prov,
+    }
+
+
+def describe(bank: Bank) -> str:
+    """A readable report of :func:`summary`."""
+    s = summary(bank)
+    b, prov = s["bank"], s["provenance"]
+    env = prov.get("environment") or {}
+    lines = [
+        f"bank {s['name']!r}  ({s['origin'] or s['path']})",
+        f"  format {s['format']}, written by {s['library']}, spec schema {s['schema_version']}",
+        f"  spec: {b['kind']} x {b['count']}, hidden {b.get('hidden', '-')}, activation {b.get('activation', '-')}, "
+        f"inputs {', '.join(b['inputs'])}, output {b.get('output') or 'width of self'}",
+        f"  ports: {', '.join(f'{k}={v}' for k, v in s['ports'].items())}",
+        f"  trained: {prov.get('procedure') or '(no procedure recorded)'} on {env.get('kind') or '(no environment recorded)'} "
+        f"(spec {prov.get('spec_name')}, seed {prov.get('seed')}, {prov.get('steps')} steps, "
+        f"source revision {prov.get('source_revision') or 'unknown'})",
+        f"  tensors ({s['parameters']:,} parameters):",
+    ]
+    lines += [f"    {k:32s} {str(tuple(v['shape'])):18s} {v['dtype']}" for k, v in s["tensors"].items()]
+    lines.append("  metrics:" if s["metrics"] else "  metrics: (none recorded)")
+    lines += [f"    {k:32s} {v:.6g}" for k, v in s["metrics"].items()]
+    return "\n".join(lines)
+
+
+def copy_bank(bank: Bank, directory: str | Path) -> Path:
+    """Copy a loaded bank's files unchanged (following the cache's links) into ``directory``."""
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        if not (directory / CONFIG).is_file():
+            raise BankError(f"{directory}: exists and is not a bank directory; choose an empty or new directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in (CONFIG, WEIGHTS, CARD):
+        if (bank.path / name).is_file():
+            shutil.copyfile(bank.path / name, directory / name)
+    return directory
