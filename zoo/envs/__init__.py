@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {}
+from zoo.envs import particles
+
+ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
+    "particles": particles.make,
+}
 
 
 def make_env(data, seed: int) -> Any:

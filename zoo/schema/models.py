@@ -24,6 +24,13 @@ class CometModel(Spec):
 
     kind: Literal["comet"]
     bank: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
+    features: tuple[Annotated[int, Field(ge=0, le=65535)], ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        description="Slot features the mechanisms read and change (default: all). The others (visible "
+        "attributes such as a species) stay as they are and are read by the router only.",
+    )
 
 
 class InteractionNetworkModel(Spec):

@@ -2,6 +2,7 @@
 
 from zoo.compiler.kinds import (
     context,
+    features,
     hypernetwork,
     input,
     interaction_network,
@@ -21,6 +22,7 @@ DEFAULT = Registry(
         linear.KIND,
         mlp.KIND,
         context.KIND,
+        features.KIND,
         mechanism_bank.KIND,
         residual.KIND,
         router.KIND,

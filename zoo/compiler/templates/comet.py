@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from zoo.compiler.templates.base import Draft, pick, raise_if, require
 from zoo.errors import Issue
-from zoo.schema.graph import ContextNode, InputNode, MechanismBankNode, ResidualNode, RouterNode
+from zoo.schema.graph import ContextNode, FeaturesNode, InputNode, MechanismBankNode, ResidualNode, RouterNode
 
 ROUTERS = ("winner_take_all", "classifier", "soft_mixture")
 
@@ -30,6 +30,11 @@ def expand(spec) -> Draft:
                 "comet mechanisms read 'self' and 'context' only")
         require(issues, "context" in bank.inputs, ("mechanisms", i, "inputs"),
                 "comet mechanisms need 'context' among their inputs")
+    features = spec.model.features
+    if features is not None and spec.slots is not None:
+        require(issues, max(features) < spec.slots.dim, ("model", "features"),
+                f"feature index {max(features)} is outside slots.dim={spec.slots.dim}")
+        require(issues, len(set(features)) == len(features), ("model", "features"), "indices must not repeat")
     raise_if(issues)
     bank, i = found
     d = Draft()
@@ -39,11 +44,12 @@ def expand(spec) -> Draft:
     b = d.node(MechanismBankNode(kind="mechanism_bank", name=bank.name, bank=bank.name), ("mechanisms", i))
     cand = d.node(ResidualNode(kind="residual", name="candidates"), where)
     d.edge(state, f"{ctx}.x", where)
+    own, others, change = _dynamics(d, spec, state, f"{ctx}.ctx", b)
     if "self" in bank.inputs:
-        d.edge(state, f"{b}.state", ("mechanisms", i, "inputs"))
-    d.edge(f"{ctx}.ctx", f"{b}.context", ("mechanisms", i, "inputs"))
+        d.edge(own, f"{b}.state", ("mechanisms", i, "inputs"))
+    d.edge(others, f"{b}.context", ("mechanisms", i, "inputs"))
     d.edge(state, f"{cand}.base", where)
-    d.edge(b, f"{cand}.delta", where)
+    d.edge(change, f"{cand}.delta", where)
     d.output("candidates", cand, where)
     d.output("index", f"{ctx}.index", where)
     d.output("mask", f"{ctx}.mask", where)
@@ -56,3 +62,20 @@ def expand(spec) -> Draft:
         d.output("logits", f"{r}.logits", ("router",))
         d.output("prediction", f"{r}.prediction", ("router",))
     return d
+
+
+def _dynamics(d: Draft, spec, state: str, ctx: str, bank: str) -> tuple[str, str, str]:
+    """What the bank reads (own state, contexts) and where its change comes out, restricted to
+    ``model.features`` when set (the context keeps its presence channel)."""
+    features = spec.model.features
+    if features is None:
+        return state, ctx, bank
+    where = ("model", "features")
+    dim = spec.slots.dim
+    own = d.node(FeaturesNode(kind="features", name="dynamics", index=features), where)
+    others = d.node(FeaturesNode(kind="features", name="context_dynamics", index=features + (dim,)), where)
+    change = d.node(FeaturesNode(kind="features", name="change", index=features, place=dim), where)
+    d.edge(state, f"{own}.x", where)
+    d.edge(ctx, f"{others}.x", where)
+    d.edge(bank, f"{change}.x", where)
+    return own, others, change

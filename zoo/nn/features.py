@@ -1,0 +1,31 @@
+"""Feature selection over the last axis, and its inverse (placing features into a wider zero vector)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+
+class Features(nn.Module):
+    """``x[..., index]``; or, with ``place``, a (..., place) tensor holding x at ``index``, zeros elsewhere.
+
+    Args:
+        index: feature indices.
+        place: output width when placing (None: select).
+    """
+
+    def __init__(self, index: Sequence[int], place: int | None = None):
+        super().__init__()
+        self.place = place
+        self.register_buffer("index", torch.tensor(list(index), dtype=torch.long), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.place is None:
+            return x.index_select(-1, self.index)
+        out = x.new_zeros(*x.shape[:-1], self.place)
+        return out.index_copy(-1, self.index, x)
+
+    def extra_repr(self) -> str:
+        return f"index={self.index.tolist()}, place={self.place}"
