@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zoo.envs import particles
+from zoo.envs import particles, sports, traffic
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
     "particles": particles.make,
+    "traffic": traffic.make,
+    "sports": sports.make,
 }
 
 

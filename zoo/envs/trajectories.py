@@ -67,9 +67,11 @@ class SlotWorld:
         return tuple(i for i in range(len(self.features)) if i not in self.static)
 
     def delta_scale(self) -> torch.Tensor:
-        """(D,) root-mean-square one-step change of each feature over the training split (1 if static)."""
-        s = self.splits["train"].states
-        rms = (s[:, 1:] - s[:, :-1]).pow(2).mean(dim=(0, 1, 2)).sqrt()  # (D,)
+        """(D,) root-mean-square one-step change of each feature over the training split's transitions
+        that have a ground-truth type (so rare events such as a bounce do not set the scale); 1 if static."""
+        train = self.splits["train"]
+        change = (train.states[:, 1:] - train.states[:, :-1])[train.types >= 0]  # (K, D)
+        rms = change.pow(2).mean(dim=0).sqrt()
         return torch.where(rms > 1e-8, rms, torch.ones_like(rms))
 
     def state_scale(self) -> torch.Tensor:

@@ -1,4 +1,5 @@
-"""Feature selection over the last axis, and its inverse (placing features into a wider zero vector)."""
+"""Feature selection over the last axis, its inverse (placing features into a wider zero vector), and
+concatenation of several inputs along one axis."""
 
 from __future__ import annotations
 
@@ -29,3 +30,25 @@ class Features(nn.Module):
 
     def extra_repr(self) -> str:
         return f"index={self.index.tolist()}, place={self.place}"
+
+
+class Concat(nn.Module):
+    """Concatenates the inputs ``x0 .. x{count-1}`` (given by name) along ``axis``.
+
+    Args:
+        count: number of inputs.
+        axis: the axis to join along (of the batched tensors).
+    """
+
+    def __init__(self, count: int, axis: int):
+        super().__init__()
+        self.count, self.axis = count, axis
+        self.names = tuple(f"x{k}" for k in range(count))
+
+    def forward(self, **parts: torch.Tensor) -> torch.Tensor:
+        if tuple(sorted(parts)) != tuple(sorted(self.names)):
+            raise TypeError(f"Concat expects inputs {list(self.names)}, got {sorted(parts)}")
+        return torch.cat([parts[n] for n in self.names], dim=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"count={self.count}, axis={self.axis}"

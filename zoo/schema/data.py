@@ -53,7 +53,7 @@ class ParticlesData(_TrajectoryData):
 
 class TrafficData(_TrajectoryData):
     """Cars on parallel lanes of a straight road; each car's leader (the next car ahead in its lane)
-    is its context. Regimes: free road (no leader in view), following, braking (closing in fast).
+    is its context. Regimes: free road (no leader in view), following, braking (leader closer than 0.5).
 
     Slot features: x, lane, v, desired speed (lane and desired speed are constant attributes).
     """
@@ -62,16 +62,18 @@ class TrafficData(_TrajectoryData):
     lanes: Count = 2
     cars_per_lane: Count = 3
     dt: PositiveFloat = 0.2
-    spread: PositiveFloat = Field(default=2.0, description="Length of road the cars start on.")
-    min_speed: NonNegFloat = Field(default=0.3, description="Lowest desired speed.")
-    max_speed: PositiveFloat = Field(default=1.0, description="Highest desired speed.")
-    view: PositiveFloat = Field(default=1.0, description="A leader farther than this is ignored.")
+    spread: float = Field(
+        default=0.6, ge=0.2, le=1e3, description="Largest starting gap between cars of a lane (gaps are uniform from 0.15)."
+    )
+    min_speed: PositiveFloat = Field(default=0.5, description="Lowest desired speed.")
+    max_speed: PositiveFloat = Field(default=2.5, description="Highest desired speed.")
+    view: float = Field(default=1.5, ge=0.5, le=1e3, description="A leader farther than this is ignored (free road).")
 
 
 class SportsData(_TrajectoryData):
-    """Two teams and a ball on a walled pitch. Each player has a visible role: pursue the ball, mark
-    the nearest opponent, or hold position (brake to a stop). The ball rolls with friction and is
-    kicked towards the opponents' goal when a player reaches it (it has no interaction type).
+    """Two teams and a ball on a pitch. Each player has a visible role: pursue the ball, mark the
+    nearest opponent, or hold the middle of the pitch (shifted towards the ball). The ball rolls
+    with friction and is pushed along by the nearest player when close (it has no interaction type).
 
     Slot features: x, y, vx, vy, team (-1, +1; 0 for the ball), then a one-hot over
     (pursue, mark, hold) (all zero for the ball).
@@ -84,8 +86,8 @@ class SportsData(_TrajectoryData):
         default=None, description="Relative frequency of each entry of 'roles' (uniform if omitted)."
     )
     dt: PositiveFloat = 0.1
-    box: PositiveFloat = Field(default=1.0, description="Half-width of the pitch; walls reflect.")
-    kick: PositiveFloat = Field(default=1.0, description="Speed the ball gets when a player reaches it.")
+    box: PositiveFloat = Field(default=1.0, description="Half-width of the square the players start in.")
+    kick: NonNegFloat = Field(default=2.0, description="How strongly a close player pushes the ball along.")
 
 
 DataSpec = Annotated[Union[ParticlesData, TrafficData, SportsData], Field(discriminator="kind")]

@@ -94,6 +94,14 @@ class FeaturesNode(_Node):
         return v
 
 
+class ConcatNode(_Node):
+    """Concatenates its inputs ``x0``, ``x1``, ... along ``axis`` (counted from the end when negative)."""
+
+    kind: Literal["concat"]
+    inputs: Annotated[int, Field(ge=2, le=64)]
+    axis: Annotated[int, Field(ge=-8, le=7)] = -1
+
+
 class RouterNode(_Node):
     """Scores or selects (mechanism, context) candidates with the spec's top-level ``router``."""
 
@@ -125,6 +133,7 @@ NodeSpec = Annotated[
         MechanismBankNode,
         ResidualNode,
         FeaturesNode,
+        ConcatNode,
         RouterNode,
         HypernetworkNode,
         InteractionNetworkNode,

@@ -120,6 +120,9 @@ def _references(spec: ModelSpec) -> list[Issue]:
     ref = getattr(model, "bank", None)
     if ref is not None and ref not in banks:
         issues.append(Issue(("model", "bank"), f"no mechanisms entry named {ref!r}; have {sorted(banks)}"))
+    for k, ref in enumerate(getattr(model, "banks", None) or ()):
+        if ref not in banks:
+            issues.append(Issue(("model", "banks", k), f"no mechanisms entry named {ref!r}; have {sorted(banks)}"))
     ref = getattr(model, "hypernetwork", None)
     if ref is not None and ref not in hnets:
         issues.append(
@@ -170,8 +173,8 @@ def _train_bounds(spec: ModelSpec) -> list[Issue]:
     pre = getattr(t, "pretrain_steps", 0)
     if pre and not t.sources:
         issues.append(Issue(("train", "pretrain_steps"), "pre-training needs train.sources"))
-    if pre and pre >= t.steps:
-        issues.append(Issue(("train", "pretrain_steps"), f"{pre} leaves no fine-tuning steps of train.steps={t.steps}"))
+    if pre and pre > t.steps:
+        issues.append(Issue(("train", "pretrain_steps"), f"{pre} is more than train.steps={t.steps}"))
     if pre and getattr(t, "pretrained", None):
         issues.append(Issue(("train", "pretrained"), "start from pretrained weights or pre-train on sources, not both"))
     return issues

@@ -87,7 +87,8 @@ class ComposeTrain(_SlotDynamicsTrain):
 
 class FinetuneTrain(_SlotDynamicsTrain):
     """The monolithic baseline: fit the model's one-step ``prediction`` (MSE), first for
-    ``pretrain_steps`` steps on the ``sources`` worlds, then on ``data`` (the target world).
+    ``pretrain_steps`` steps on the ``sources`` worlds, then on ``data`` (the target world) for the
+    rest of ``steps`` (none when they are equal: pre-training only, evaluated on the target).
 
     ``pretrained`` starts from saved weights instead (a run directory or a .safetensors file),
     e.g. a source run reused for several adaptation sizes.

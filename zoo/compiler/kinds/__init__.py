@@ -1,6 +1,7 @@
 """The built-in node kinds, one per module; :data:`DEFAULT` is the registry the compiler uses."""
 
 from zoo.compiler.kinds import (
+    concat,
     context,
     features,
     hypernetwork,
@@ -23,6 +24,7 @@ DEFAULT = Registry(
         mlp.KIND,
         context.KIND,
         features.KIND,
+        concat.KIND,
         mechanism_bank.KIND,
         residual.KIND,
         router.KIND,

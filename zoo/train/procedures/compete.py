@@ -8,7 +8,7 @@ has one, learns to predict the winners by NLL. After training the bank is writte
 
 from __future__ import annotations
 
-from zoo.train.procedures.mechanisms import PairProcedure
+from zoo.train.procedures.mechanisms import PairProcedure, bank_names
 from zoo.train.procedures.pairs import competition_loss, temperature_at
 
 
@@ -30,10 +30,17 @@ class CompeteProcedure(PairProcedure):
         return loss, logs
 
     def artifacts(self, run_dir, metrics):
+        """The heatmap (plots/mechanisms.png) and the trained bank (bank/, or banks/<name>/ for several)."""
+        from zoo.hub import save_bank
         from zoo.plots.comet import mechanism_heatmap
 
-        plots = run_dir / "plots"
         if self.table is not None:
-            mechanism_heatmap(self.table, self.world.type_names, plots / "mechanisms.png",
+            mechanism_heatmap(self.table, self.world.type_names, run_dir / "plots" / "mechanisms.png",
                               f"{self.spec.name}: winning mechanism vs ground-truth type")
+        names = bank_names(self.spec)
+        provenance = {"mechanism_types": self.mechanism_types(), "world_types": list(self.world.type_names),
+                      "slot_features": list(self.world.features)}
+        for name in names:
+            where = run_dir / "bank" if len(names) == 1 else run_dir / "banks" / name
+            save_bank(self.model, name, where, metrics=metrics, provenance=provenance)
         return {}

@@ -10,7 +10,7 @@ pair without seeing the future, and its prediction is scored one step ahead and 
 from __future__ import annotations
 
 from zoo.errors import SpecError
-from zoo.train.procedures.mechanisms import PairProcedure
+from zoo.train.procedures.mechanisms import PairProcedure, bank_names
 
 
 class ComposeProcedure(PairProcedure):
@@ -23,8 +23,8 @@ class ComposeProcedure(PairProcedure):
         super().__init__(spec, model, env, device)
         if spec.router is None or spec.router.kind != "classifier":
             raise SpecError("compose trains a classifier router: set router: {kind: classifier}", ("router",))
-        bank = spec.model.bank or spec.mechanisms[0].name
-        model.get_submodule(bank).requires_grad_(False)
+        for name in bank_names(spec):
+            model.get_submodule(name).requires_grad_(False)
 
     def loss(self, batch, step):
         total, first = self.pair_totals(batch["states"])

@@ -16,6 +16,11 @@ from zoo.train.procedures.pairs import by_object, candidate_of, horizon_total, p
 USED = 0.01  # a mechanism winning at least this fraction of the (object, step)s counts as used
 
 
+def bank_names(spec) -> tuple[str, ...]:
+    """The mechanisms entries a COMET model uses, in the order their mechanisms are numbered."""
+    return spec.model.banks or (spec.model.bank or spec.mechanisms[0].name,)
+
+
 @dataclass
 class Winners:
     """Winners on a split: mechanism and context object (-1: none) per (trajectory, step, object)."""
@@ -105,6 +110,13 @@ class PairProcedure(Procedure):
                 parts.setdefault(key, []).append(v.cpu())
         cat = {k: torch.cat(v) for k, v in parts.items()}
         return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"))
+
+    def mechanism_types(self) -> list[str]:
+        """The ground-truth type each mechanism wins most often on the test split ("unused" if never)."""
+        if self.table is None:
+            return []
+        names = self.world.type_names
+        return [names[int(row.argmax())] if row.sum() > 0 else "unused" for row in self.table]
 
     def predict(self, z: torch.Tensor) -> torch.Tensor:
         """The model's one-step prediction (needs a classifier or soft_mixture router)."""
