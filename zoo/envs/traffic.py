@@ -10,13 +10,14 @@ one of three regimes (its ground-truth type), each with its own law for the acce
 
 Which regime applies depends on the gap, but each law reads only speeds: a bank whose mechanisms see
 speeds alone (``model.features``) must split the regimes between mechanisms, and the selector, which
-sees positions too, learns when each applies. Braking never reverses a car (``v`` only shrinks by a
-factor), and following (``u >= 0``) never brakes as hard, so the two are never confused.
+sees positions too, learns when each applies. Following (``u >= 0``) never brakes as hard as
+braking unless the leader stands still.
 
 Cars start at speeds in [0.3, 0.8], mostly below their widely spread desired speeds, so free cars
 keep accelerating, and a car stuck behind a slower one does not move as it would on a free road:
-the regimes' effects rarely coincide. Speeds never go below 0: a step where a car would reverse is clipped and has no ground-truth type.
-Slot features: x, lane, v, desired speed (lane and desired speed never change).
+the regimes' effects rarely coincide. Should a step take a speed below 0 it is clipped and has no
+ground-truth type (the laws above never do so for ``dt < 2``). Slot features: x, lane, v, desired
+speed (lane and desired speed never change).
 """
 
 from __future__ import annotations

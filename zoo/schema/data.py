@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from zoo.schema.base import Count, NonNegFloat, PositiveFloat, Spec
 
@@ -47,7 +47,9 @@ class ParticlesData(_TrajectoryData):
         default=None, description="Relative frequency of each entry of 'types' (uniform if omitted)."
     )
     strength: PositiveFloat = Field(default=1.0, description="Multiplies every force law.")
-    box: PositiveFloat = Field(default=1.0, description="Half-width of the square the particles start in.")
+    box: PositiveFloat = Field(
+        default=1.0, description="Half-width of the square the particles start in."
+    )
     speed: NonNegFloat = Field(default=0.5, description="Std of the initial velocities.")
 
 
@@ -59,15 +61,24 @@ class TrafficData(_TrajectoryData):
     """
 
     kind: Literal["traffic"]
-    lanes: Count = 2
-    cars_per_lane: Count = 3
+    lanes: Count = 1
+    cars_per_lane: Count = 5
     dt: PositiveFloat = 0.2
     spread: float = Field(
-        default=0.6, ge=0.2, le=1e3, description="Largest starting gap between cars of a lane (gaps are uniform from 0.15)."
+        default=0.6, ge=0.2, le=1e3,
+        description="Largest starting gap between cars of a lane (gaps are uniform from 0.15).",
     )
     min_speed: PositiveFloat = Field(default=0.5, description="Lowest desired speed.")
     max_speed: PositiveFloat = Field(default=2.5, description="Highest desired speed.")
-    view: float = Field(default=1.5, ge=0.5, le=1e3, description="A leader farther than this is ignored (free road).")
+    view: float = Field(
+        default=1.5, ge=0.5, le=1e3, description="A leader farther than this is ignored (free road)."
+    )
+
+    @model_validator(mode="after")
+    def _speeds(self) -> "TrafficData":
+        if self.min_speed > self.max_speed:
+            raise ValueError(f"min_speed={self.min_speed} exceeds max_speed={self.max_speed}")
+        return self
 
 
 class SportsData(_TrajectoryData):
@@ -87,7 +98,9 @@ class SportsData(_TrajectoryData):
     )
     dt: PositiveFloat = 0.1
     box: PositiveFloat = Field(default=1.0, description="Half-width of the square the players start in.")
-    kick: NonNegFloat = Field(default=2.0, description="How strongly a close player pushes the ball along.")
+    kick: NonNegFloat = Field(
+        default=2.0, description="How strongly a close player pushes the ball along."
+    )
 
 
 DataSpec = Annotated[Union[ParticlesData, TrafficData, SportsData], Field(discriminator="kind")]

@@ -30,6 +30,7 @@ class Winners:
     oracle: torch.Tensor  # (S, T, N) one-step error of the best pair (it sees the target)
     chosen: torch.Tensor | None  # (S, T, N) one-step error of the selector's pair
     selected: torch.Tensor | None  # (S, T, N) mechanism the selector picked
+    selected_context: torch.Tensor | None  # (S, T, N) context object it picked (-1: none)
 
 
 class PairProcedure(Procedure):
@@ -86,8 +87,10 @@ class PairProcedure(Procedure):
         res = {"pairs": err, "oracle": err.flatten(-2).min(-1).values}
         if self.routed:
             res["chosen"] = slots.scaled_error(out["prediction"], y, self.weight)
-            m_c = out["logits"].flatten(2).argmax(-1)
-            res["selected"] = m_c // out["logits"].shape[-1]
+            c = out["logits"].shape[-1]
+            m_c = out["logits"].flatten(2).argmax(-1)  # (P, N)
+            res["selected"] = m_c // c
+            res["selected_context"] = out["index"].gather(-1, (m_c % c).unsqueeze(-1)).squeeze(-1)
         return res
 
     @torch.no_grad()
@@ -109,7 +112,8 @@ class PairProcedure(Procedure):
             for key, v in res.items():
                 parts.setdefault(key, []).append(v.cpu())
         cat = {k: torch.cat(v) for k, v in parts.items()}
-        return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"))
+        return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"),
+                       cat.get("selected_context"))
 
     def mechanism_types(self) -> list[str]:
         """The ground-truth type each mechanism wins most often on the test split ("unused" if never)."""
@@ -145,6 +149,8 @@ class PairProcedure(Procedure):
                 "one_step_mse": w.chosen.mean().item(),
                 "selected_nmi": nmi(self.selected_table),
                 "selector_accuracy": (w.selected[:, :kept] == w.mechanism).float().mean().item(),
+                "selector_context_accuracy": (w.selected_context == traj.partners)[
+                    (traj.types >= 0) & (traj.partners >= 0)].float().mean().item(),
                 "rollout_mse": slots.rollout_error(self.predict, self.world, "test", self.cfg.rollout, self.device),
             })
         return metrics
