@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from zoo.envs import particles, sports, traffic
 from zoo.envs.regression import make_regression
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
+    "particles": particles.make,
+    "traffic": traffic.make,
+    "sports": sports.make,
     "regression": make_regression,
 }
 

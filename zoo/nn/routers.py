@@ -25,6 +25,10 @@ class PairRouter(nn.Module):
         act: activation name.
         mode: "select" or "mix".
         temperature: softmax temperature for "mix".
+        relative: also score on ``c_j - z_i`` (the context's first D features minus the slot's);
+            ``in_dim`` then counts the slot's width twice.
+        candidates: when given, a learned prior ``b[m, c]`` (zeros at first) is added to the score
+            of mechanism m with the c-th candidate (e.g. the nearest context of a knn graph).
     """
 
     def __init__(
@@ -35,12 +39,15 @@ class PairRouter(nn.Module):
         act: str = "relu",
         mode: str = "select",
         temperature: float = 1.0,
+        relative: bool = False,
+        candidates: int | None = None,
     ):
         super().__init__()
         if mode not in ("select", "mix"):
             raise ValueError(f"mode must be 'select' or 'mix', got {mode!r}")
-        self.count, self.mode, self.temperature = count, mode, temperature
+        self.count, self.mode, self.temperature, self.relative = count, mode, temperature, relative
         self.scorer = MLP(in_dim, hidden, count, act)
+        self.prior = nn.Parameter(torch.zeros(count, candidates)) if candidates else None
 
     def forward(
         self, x: torch.Tensor, ctx: torch.Tensor, mask: torch.Tensor, candidates: torch.Tensor
@@ -50,9 +57,13 @@ class PairRouter(nn.Module):
         Returns:
             logits (B, N, M, C) and the prediction (B, N, Do).
         """
-        c = ctx.shape[2]
-        pairs = torch.cat([x.unsqueeze(2).expand(-1, -1, c, -1), ctx], dim=-1)  # (B, N, C, D+Dc)
+        c, d = ctx.shape[2], x.shape[-1]
+        own = x.unsqueeze(2).expand(-1, -1, c, -1)  # (B, N, C, D)
+        parts = [own, ctx, ctx[..., :d] - own] if self.relative else [own, ctx]
+        pairs = torch.cat(parts, dim=-1)  # (B, N, C, D+Dc[+D])
         logits = self.scorer(pairs).transpose(-1, -2)  # (B, N, M, C)
+        if self.prior is not None:
+            logits = logits + self.prior
         logits = logits.masked_fill(~mask.unsqueeze(2), NEG)
         flat = logits.flatten(2)  # (B, N, M*C)
         options = candidates.flatten(2, 3)  # (B, N, M*C, Do)

@@ -8,33 +8,99 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from zoo.schema.base import Count, NonNegFloat, PositiveFloat, Spec
 
 Samples = Annotated[int, Field(ge=1, le=10_000_000)]
+Length = Annotated[int, Field(ge=2, le=100_000, description="Steps per trajectory.")]
 
 ParticleInteraction = Literal["spring", "attraction", "repulsion", "none"]
+PlayerRole = Literal["pursue", "mark", "hold"]
 
 
-class ParticlesData(Spec):
-    """2-D particles in a box; each particle is driven by at most one partner per step."""
+class _TrajectoryData(Spec):
+    """Fields shared by the object-slot trajectory environments (COMET's worlds)."""
+
+    length: Length = 30
+    trajectories: Samples = Field(default=256, description="Training trajectories.")
+    test_trajectories: Samples = Field(default=64, description="Held-out trajectories for evaluation.")
+    dt: PositiveFloat = 0.05
+    noise: NonNegFloat = Field(default=0.0, description="Std of Gaussian noise added to observed states.")
+
+
+class ParticlesData(_TrajectoryData):
+    """2-D particles, starting in a box and moving freely. A particle's species (a visible one-hot attribute) is its
+    interaction type; an interacting particle is driven by its nearest neighbour, so each particle has
+    at most one partner per step.
+
+    Slot features: x, y, vx, vy, then a one-hot over (spring, attraction, repulsion, none), always in
+    that order so banks transfer between particle worlds with different type mixes.
+    """
 
     kind: Literal["particles"]
-    objects: Count = 4
+    objects: Count = 5
     types: tuple[ParticleInteraction, ...] = Field(
         default=("spring", "attraction", "repulsion", "none"), min_length=1
     )
     mix: tuple[NonNegFloat, ...] | None = Field(
         default=None, description="Relative frequency of each entry of 'types' (uniform if omitted)."
     )
-    strength: PositiveFloat = 1.0
-    box: PositiveFloat = 1.0
-    dt: PositiveFloat = 0.05
-    length: Count = 20
-    trajectories: Samples = 512
-    test_trajectories: Samples = 128
-    noise: NonNegFloat = 0.0
+    strength: PositiveFloat = Field(default=1.0, description="Multiplies every force law.")
+    box: PositiveFloat = Field(
+        default=1.0, description="Half-width of the square the particles start in."
+    )
+    speed: NonNegFloat = Field(default=0.5, description="Std of the initial velocities.")
+
+
+class TrafficData(_TrajectoryData):
+    """Cars on parallel lanes of a straight road; each car's leader (the next car ahead in its lane)
+    is its context. Regimes: free road (no leader in view), following, braking (leader closer than 0.5).
+
+    Slot features: x, lane, v, desired speed (lane and desired speed are constant attributes).
+    """
+
+    kind: Literal["traffic"]
+    lanes: Count = 1
+    cars_per_lane: Count = 5
+    dt: PositiveFloat = 0.2
+    spread: float = Field(
+        default=0.6, ge=0.2, le=1e3,
+        description="Largest starting gap between cars of a lane (gaps are uniform from 0.15).",
+    )
+    min_speed: PositiveFloat = Field(default=0.5, description="Lowest desired speed.")
+    max_speed: PositiveFloat = Field(default=2.5, description="Highest desired speed.")
+    view: float = Field(
+        default=1.5, ge=0.5, le=1e3, description="A leader farther than this is ignored (free road)."
+    )
+
+    @model_validator(mode="after")
+    def _speeds(self) -> "TrafficData":
+        if self.min_speed > self.max_speed:
+            raise ValueError(f"min_speed={self.min_speed} exceeds max_speed={self.max_speed}")
+        return self
+
+
+class SportsData(_TrajectoryData):
+    """Two teams and a ball on a pitch. Each player has a visible role: pursue the ball, mark the
+    nearest opponent, or hold the middle of the pitch (shifted towards the ball). The ball rolls
+    with friction and is pushed along by the nearest player when close (it has no interaction type).
+
+    Slot features: x, y, vx, vy, team (-1, +1; 0 for the ball), then a one-hot over
+    (pursue, mark, hold) (all zero for the ball).
+    """
+
+    kind: Literal["sports"]
+    players: Count = Field(default=2, description="Players per team.")
+    roles: tuple[PlayerRole, ...] = Field(default=("pursue", "mark", "hold"), min_length=1)
+    mix: tuple[NonNegFloat, ...] | None = Field(
+        default=None, description="Relative frequency of each entry of 'roles' (uniform if omitted)."
+    )
+    dt: PositiveFloat = 0.1
+    box: PositiveFloat = Field(default=1.0, description="Half-width of the square the players start in.")
+    kick: NonNegFloat = Field(
+        default=2.0, description="How strongly a close player pushes the ball along."
+    )
 
 
 class RegressionData(Spec):
@@ -49,4 +115,4 @@ class RegressionData(Spec):
     noise: NonNegFloat = 0.0
 
 
-DataSpec = Annotated[Union[ParticlesData, RegressionData], Field(discriminator="kind")]
+DataSpec = Annotated[Union[ParticlesData, TrafficData, SportsData, RegressionData], Field(discriminator="kind")]

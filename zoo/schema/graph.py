@@ -78,6 +78,30 @@ class ResidualNode(_Node):
     kind: Literal["residual"]
 
 
+class FeaturesNode(_Node):
+    """Picks features of the last axis by ``index``; with ``place`` set, puts them back instead: the
+    output has ``place`` features, the input's at ``index`` and zeros elsewhere."""
+
+    kind: Literal["features"]
+    index: tuple[Annotated[int, Field(ge=0, le=65535)], ...] = Field(min_length=1, max_length=4096)
+    place: Dim | None = None
+
+    @field_validator("index")
+    @classmethod
+    def _unique(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(v)) != len(v):
+            raise ValueError(f"index must not repeat, got {list(v)}")
+        return v
+
+
+class ConcatNode(_Node):
+    """Concatenates its inputs ``x0``, ``x1``, ... along ``axis`` (counted from the end when negative)."""
+
+    kind: Literal["concat"]
+    inputs: Annotated[int, Field(ge=2, le=64)]
+    axis: Annotated[int, Field(ge=-8, le=7)] = -1
+
+
 class RouterNode(_Node):
     """Scores or selects (mechanism, context) candidates with the spec's top-level ``router``."""
 
@@ -108,6 +132,8 @@ NodeSpec = Annotated[
         ContextNode,
         MechanismBankNode,
         ResidualNode,
+        FeaturesNode,
+        ConcatNode,
         RouterNode,
         HypernetworkNode,
         InteractionNetworkNode,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from zoo.schema.base import Activation, Hidden, Name, Spec
 from zoo.schema.graph import GraphSpec
@@ -24,6 +24,39 @@ class CometModel(Spec):
 
     kind: Literal["comet"]
     bank: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
+    banks: tuple[Name, ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Several mechanisms entries side by side (e.g. banks trained on different worlds); "
+        "their mechanisms are concatenated in this order. Instead of 'bank'.",
+    )
+    features: tuple[Annotated[int, Field(ge=0, le=65535)], ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        description="Slot features the mechanisms read (default: all). The others (e.g. visible attributes "
+        "such as a species) are read by the router only.",
+    )
+    changes: tuple[Annotated[int, Field(ge=0, le=65535)], ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        description="Slot features the mechanisms change (default: the features they read); the others "
+        "stay as they are. The bank's output width must equal their number.",
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "CometModel":
+        if self.bank is not None and self.banks is not None:
+            raise ValueError("give either 'bank' or 'banks', not both")
+        if self.banks is not None and len(set(self.banks)) != len(self.banks):
+            raise ValueError(f"banks must not repeat, got {list(self.banks)}")
+        for name in ("features", "changes"):
+            value = getattr(self, name)
+            if value is not None and len(set(value)) != len(value):
+                raise ValueError(f"{name} must not repeat, got {list(value)}")
+        return self
 
 
 class InteractionNetworkModel(Spec):

@@ -186,6 +186,14 @@ class ClassifierRouterSpec(Spec):
     kind: Literal["classifier"]
     hidden: Hidden = (64,)
     activation: Activation = "relu"
+    relative: bool = Field(
+        default=False, description="Also give the scorer each context minus the slot (c_j - z_i), so "
+        "that distances and relative speeds are easy to learn."
+    )
+    prior: bool = Field(
+        default=False, description="Add a learned score per (mechanism, candidate position), e.g. a "
+        "preference for the nearest context of a knn graph (whose candidates are ordered by distance)."
+    )
 
 
 class TopKAttentionRouterSpec(Spec):
@@ -206,6 +214,14 @@ class SoftMixtureRouterSpec(Spec):
     hidden: Hidden = (64,)
     activation: Activation = "relu"
     temperature: PositiveFloat = 1.0
+    relative: bool = Field(
+        default=False, description="Also give the scorer each context minus the slot (c_j - z_i), so "
+        "that distances and relative speeds are easy to learn."
+    )
+    prior: bool = Field(
+        default=False, description="Add a learned score per (mechanism, candidate position), e.g. a "
+        "preference for the nearest context of a knn graph (whose candidates are ordered by distance)."
+    )
 
 
 class TaskEmbeddingRouterSpec(Spec):

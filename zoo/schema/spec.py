@@ -120,6 +120,9 @@ def _references(spec: ModelSpec) -> list[Issue]:
     ref = getattr(model, "bank", None)
     if ref is not None and ref not in banks:
         issues.append(Issue(("model", "bank"), f"no mechanisms entry named {ref!r}; have {sorted(banks)}"))
+    for k, ref in enumerate(getattr(model, "banks", None) or ()):
+        if ref not in banks:
+            issues.append(Issue(("model", "banks", k), f"no mechanisms entry named {ref!r}; have {sorted(banks)}"))
     ref = getattr(model, "hypernetwork", None)
     if ref is not None and ref not in hnets:
         issues.append(
@@ -141,18 +144,43 @@ def _references(spec: ModelSpec) -> list[Issue]:
     return issues
 
 
-def _data_bounds(spec: ModelSpec) -> list[Issue]:
-    d = spec.data
+def _mix_issues(d, where: tuple) -> list[Issue]:
     mix = getattr(d, "mix", None)
-    types = getattr(d, "types", None)
+    field = "types" if hasattr(d, "types") else "roles"
+    types = getattr(d, field, None)
     if mix is not None and types is not None and len(mix) != len(types):
-        return [Issue(("data", "mix"), f"has {len(mix)} entries but data.types has {len(types)}")]
+        return [Issue(where + ("mix",), f"has {len(mix)} entries but {field} has {len(types)}")]
     if mix is not None and sum(mix) <= 0:
-        return [Issue(("data", "mix"), "needs at least one positive entry")]
+        return [Issue(where + ("mix",), "needs at least one positive entry")]
     return []
 
 
-CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds]
+def _data_bounds(spec: ModelSpec) -> list[Issue]:
+    issues = _mix_issues(spec.data, ("data",))
+    for i, source in enumerate(getattr(spec.train, "sources", ())):
+        issues += _mix_issues(source, ("train", "sources", i))
+    return issues
+
+
+def _train_bounds(spec: ModelSpec) -> list[Issue]:
+    t, issues = spec.train, []
+    horizon = getattr(t, "horizon", None)
+    length = getattr(spec.data, "length", None)
+    if horizon is not None and length is not None and horizon > length:
+        issues.append(Issue(("train", "horizon"), f"{horizon} is longer than data.length={length}"))
+    if getattr(t, "final_temperature", 0.0) > getattr(t, "temperature", float("inf")):
+        issues.append(Issue(("train", "final_temperature"), "must not exceed train.temperature"))
+    pre = getattr(t, "pretrain_steps", 0)
+    if pre and not t.sources:
+        issues.append(Issue(("train", "pretrain_steps"), "pre-training needs train.sources"))
+    if pre and pre > t.steps:
+        issues.append(Issue(("train", "pretrain_steps"), f"{pre} is more than train.steps={t.steps}"))
+    if pre and getattr(t, "pretrained", None):
+        issues.append(Issue(("train", "pretrained"), "start from pretrained weights or pre-train on sources, not both"))
+    return issues
+
+
+CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds]
 
 
 def cross_field_issues(spec: ModelSpec) -> list[Issue]:

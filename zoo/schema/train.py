@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field
 
 from zoo.schema.base import Count, Name, NonNegFloat, PositiveFloat, Spec, Steps
+from zoo.schema.data import DataSpec
 
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Batch = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -41,4 +42,66 @@ class SupervisedTrain(TrainBase):
     output: Name = Field(default="y", description="Which model output is compared with the target.")
 
 
-TrainSpec = Annotated[Union[SupervisedTrain], Field(discriminator="procedure")]
+Horizon = Annotated[int, Field(ge=1, le=1000)]
+Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
+
+
+class _SlotDynamicsTrain(TrainBase):
+    """Fields of the procedures that learn one-step dynamics on object-slot trajectories."""
+
+    rollout: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=10, description="Steps of the open-loop rollout scored at evaluation."
+    )
+    fraction: Fraction = Field(
+        default=1.0, description="Fraction of the training trajectories used (for adaptation curves)."
+    )
+
+
+class CompeteTrain(_SlotDynamicsTrain):
+    """COMET's competition phase: only the best (mechanism, context) pair of each slot learns.
+
+    The winner of a slot is the pair with the lowest error summed over ``horizon`` consecutive steps.
+    During the first ``warm_start`` steps every pair gets gradient, weighted by a softmin whose
+    temperature falls geometrically from ``temperature`` to ``final_temperature`` (relative to the
+    batch's mean pair error); after it the winner takes all. A classifier router, when the model has
+    one, is trained alongside on the winners (by NLL, without gradient into the bank).
+    """
+
+    procedure: Literal["compete"]
+    horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
+    warm_start: Steps = Field(default=0, description="Steps during which every pair gets gradient.")
+    temperature: PositiveFloat = Field(default=1.0, description="Softmin temperature at step 0.")
+    final_temperature: PositiveFloat = Field(
+        default=0.01, description="Softmin temperature at the end of the warm start."
+    )
+
+
+class ComposeTrain(_SlotDynamicsTrain):
+    """COMET's composition phase: the bank is frozen; a classifier over (mechanism, context) pairs is
+    trained by NLL on the pairs that win over ``horizon`` steps, and at test time picks a pair from
+    the current state alone."""
+
+    procedure: Literal["compose"]
+    horizon: Horizon = Field(default=1, description="Steps H over which the target pair is chosen.")
+
+
+class FinetuneTrain(_SlotDynamicsTrain):
+    """The monolithic baseline: fit the model's one-step ``prediction`` (MSE), first for
+    ``pretrain_steps`` steps on the ``sources`` worlds, then on ``data`` (the target world) for the
+    rest of ``steps`` (none when they are equal: pre-training only, evaluated on the target).
+
+    ``pretrained`` starts from saved weights instead (a run directory or a .safetensors file),
+    e.g. a source run reused for several adaptation sizes.
+    """
+
+    procedure: Literal["finetune"]
+    sources: tuple[DataSpec, ...] = Field(default=(), max_length=16, description="Source worlds to pre-train on.")
+    pretrain_steps: Steps = Field(default=0, description="Steps on the sources before the target's steps.")
+    pretrained: str | None = Field(
+        default=None, max_length=1000, description="Weights to start from: a run directory or .safetensors file."
+    )
+
+
+TrainSpec = Annotated[
+    Union[SupervisedTrain, CompeteTrain, ComposeTrain, FinetuneTrain], Field(discriminator="procedure")
+]

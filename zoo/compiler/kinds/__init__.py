@@ -1,7 +1,9 @@
 """The built-in node kinds, one per module; :data:`DEFAULT` is the registry the compiler uses."""
 
 from zoo.compiler.kinds import (
+    concat,
     context,
+    features,
     hypernetwork,
     input,
     interaction_network,
@@ -21,6 +23,8 @@ DEFAULT = Registry(
         linear.KIND,
         mlp.KIND,
         context.KIND,
+        features.KIND,
+        concat.KIND,
         mechanism_bank.KIND,
         residual.KIND,
         router.KIND,

@@ -42,10 +42,10 @@ def _build(node, spec, types):
 
     r = _router(spec)
     count = types["candidates"].shape[1]
-    in_dim = width(types["x"]) + width(types["ctx"])
-    if r.kind == "classifier":
-        return PairRouter(count, in_dim, r.hidden, r.activation, mode="select")
-    return PairRouter(count, in_dim, r.hidden, r.activation, mode="mix", temperature=r.temperature)
+    in_dim = width(types["x"]) * (2 if r.relative else 1) + width(types["ctx"])
+    prior = types["ctx"].shape[1] if r.prior else None
+    mode = {"mode": "select"} if r.kind == "classifier" else {"mode": "mix", "temperature": r.temperature}
+    return PairRouter(count, in_dim, r.hidden, r.activation, relative=r.relative, candidates=prior, **mode)
 
 
 KIND = KindDef(

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from zoo.train.procedure import Procedure
+from zoo.train.procedures.compete import CompeteProcedure
+from zoo.train.procedures.compose import ComposeProcedure
+from zoo.train.procedures.finetune import FinetuneProcedure
 from zoo.train.procedures.supervised import SupervisedProcedure
 
 PROCEDURES: dict[str, type[Procedure]] = {
     "supervised": SupervisedProcedure,
+    "compete": CompeteProcedure,
+    "compose": ComposeProcedure,
+    "finetune": FinetuneProcedure,
 }
 
 

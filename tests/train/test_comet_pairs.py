@@ -1,0 +1,98 @@
+"""Competition over (mechanism, context) pairs: object-space errors, the horizon, WTA and warm start."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from zoo.train.procedures.pairs import (
+    by_object,
+    candidate_of,
+    competition_loss,
+    horizon_total,
+    pair_errors,
+    split_pair,
+    temperature_at,
+    winners,
+)
+
+INF = float("inf")
+
+
+def test_pair_errors_average_the_scored_features():
+    cand = torch.zeros(1, 1, 1, 1, 3)  # (B, N, M, C, D)
+    target = torch.tensor([[[1.0, 2.0, 5.0]]])
+    weight = torch.tensor([1.0, 0.5, 0.0])
+    assert pair_errors(cand, target, weight).item() == pytest.approx((1.0 + 0.5 * 4.0) / 2)
+
+
+def test_by_object_scatters_candidates_to_context_objects():
+    errors = torch.tensor([[[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]]]])  # (B=1, N=2, M=1, C=3)
+    index = torch.tensor([[[-1, 1, -1], [0, -1, 1]]])  # slot 0: none, object 1, padding
+    mask = torch.tensor([[[True, True, False], [True, True, False]]])
+    out = by_object(errors, index, mask)  # (1, 2, 1, 3): columns = object 0, object 1, none
+    assert out[0, 0, 0].tolist() == [INF, 2.0, 1.0]
+    assert out[0, 1, 0].tolist() == [4.0, INF, 5.0]
+
+
+def test_the_horizon_picks_the_pair_best_over_all_its_steps():
+    # two pairs: pair 0 wins step 0 alone, pair 1 wins the sum over three steps
+    steps = torch.tensor([[0.1, 0.3], [0.9, 0.3], [0.9, 0.3]])  # (H, K)
+    errors = steps.view(1, 3, 1, 1, 2)  # (B, H, N, M=1, J=2)
+    assert winners(errors[:, 0]).item() == 0
+    assert winners(horizon_total(errors)).item() == 1
+    assert horizon_total(errors)[0, 0, 0].tolist() == pytest.approx([1.9 / 3, 0.3])
+
+
+def test_a_pair_missing_at_one_step_is_out_unless_none_is_present_throughout():
+    errors = torch.tensor([[0.1, 0.5], [INF, 0.5]]).view(1, 2, 1, 1, 2)
+    assert winners(horizon_total(errors)).item() == 1
+    only_partial = torch.tensor([[0.1, 0.5], [INF, INF]]).view(1, 2, 1, 1, 2)
+    assert horizon_total(only_partial)[0, 0, 0].tolist() == pytest.approx([0.1, 0.5])  # judged on step 0
+
+
+def test_hard_wta_gives_gradient_to_the_winner_only():
+    total = torch.tensor([[[[0.4, 0.2], [0.9, INF]]]], requires_grad=True)  # (1, 1, M=2, J=2)
+    loss = competition_loss(total, temperature=0.0)
+    loss.backward()
+    assert loss.item() == pytest.approx(0.2)
+    assert total.grad[0, 0].tolist() == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def test_warm_start_gives_gradient_to_every_existing_pair():
+    total = torch.tensor([[[[0.4, 0.2], [0.9, INF]]]], requires_grad=True)
+    competition_loss(total, temperature=1.0).backward()
+    g = total.grad[0, 0]
+    assert (g[0] > 0).all() and g[1, 0] > 0 and g[1, 1] == 0  # the missing pair gets none
+    assert g.sum().item() == pytest.approx(1.0)  # softmin weights
+    assert g[0, 1] > g[0, 0] > g[1, 0]  # lower error, more gradient
+    hot = torch.tensor([[[[0.4, 0.2], [0.9, INF]]]], requires_grad=True)
+    competition_loss(hot, temperature=100.0).backward()
+    assert hot.grad[0, 0, 1, 0].item() == pytest.approx(1 / 3, rel=0.05)  # hot: nearly uniform
+
+
+def test_temperature_anneals_geometrically_then_stops():
+    assert temperature_at(0, 100, 1.0, 0.01) == 1.0
+    assert temperature_at(50, 100, 1.0, 0.01) == pytest.approx(0.1)
+    assert temperature_at(100, 100, 1.0, 0.01) == 0.0
+    assert temperature_at(5, 0, 1.0, 0.01) == 0.0
+
+
+def test_split_pair_and_candidate_of():
+    mech, ctx = split_pair(torch.tensor([0, 4, 5]), contexts=3)  # N = 2 objects + none
+    assert mech.tolist() == [0, 1, 1] and ctx.tolist() == [0, 1, -1]
+    index = torch.tensor([[[1, -1], [-1, 0]]])
+    mask = torch.ones(1, 2, 2, dtype=torch.bool)
+    assert candidate_of(torch.tensor([[1, 2]]), index, mask, contexts=3).tolist() == [[0, 0]]
+    assert candidate_of(torch.tensor([[2, 0]]), index, mask, contexts=3).tolist() == [[1, 1]]
+
+
+def test_temperature_is_relative_to_the_error_scale():
+    a = torch.tensor([[[[1.0, 2.0]]]], requires_grad=True)
+    b = torch.tensor([[[[1000.0, 2000.0]]]], requires_grad=True)
+    competition_loss(a, 0.5).backward()
+    competition_loss(b, 0.5).backward()
+    torch.testing.assert_close(a.grad, b.grad)
+    assert a.grad[0, 0, 0, 0].item() == pytest.approx(1 / (1 + math.exp(-1 / 0.75)))

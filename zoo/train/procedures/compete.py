@@ -1,0 +1,46 @@
+"""``compete``: COMET's competition phase (winner-takes-all over (mechanism, context) pairs).
+
+Each batch is B windows of H+1 consecutive states. Every pair's error is averaged over the H
+transitions of its window; the pair with the lowest error wins and only it gets gradient (after a
+warm start in which every pair gets softmin-weighted gradient). A classifier router, when the model
+has one, learns to predict the winners by NLL. After training the bank is written to ``bank/``.
+"""
+
+from __future__ import annotations
+
+from zoo.train.procedures.mechanisms import PairProcedure, bank_names
+from zoo.train.procedures.pairs import competition_loss, temperature_at
+
+
+class CompeteProcedure(PairProcedure):
+    """Train a COMET bank by competition (see module docstring)."""
+
+    key_metric = "wta"
+
+    def loss(self, batch, step):
+        total, first = self.pair_totals(batch["states"])  # (B, N, M, N+1)
+        cfg = self.cfg
+        tau = temperature_at(step, cfg.warm_start, cfg.temperature, cfg.final_temperature)
+        loss = competition_loss(total, tau)
+        logs = {"wta": total.detach().flatten(-2).min(-1).values.mean().item(), "temperature": tau}
+        if self.routed:
+            nll, acc = self.selector_loss(total, first)
+            loss = loss + nll
+            logs.update(nll=nll.item(), selector_accuracy=acc)
+        return loss, logs
+
+    def artifacts(self, run_dir, metrics):
+        """The heatmap (plots/mechanisms.png) and the trained bank (bank/, or banks/<name>/ for several)."""
+        from zoo.hub import save_bank
+        from zoo.plots.comet import mechanism_heatmap
+
+        if self.table is not None:
+            mechanism_heatmap(self.table, self.world.type_names, run_dir / "plots" / "mechanisms.png",
+                              f"{self.spec.name}: winning mechanism vs ground-truth type")
+        names = bank_names(self.spec)
+        provenance = {"mechanism_types": self.mechanism_types(), "world_types": list(self.world.type_names),
+                      "slot_features": list(self.world.features)}
+        for name in names:
+            where = run_dir / "bank" if len(names) == 1 else run_dir / "banks" / name
+            save_bank(self.model, name, where, metrics=metrics, provenance=provenance)
+        return {}

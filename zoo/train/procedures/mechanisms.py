@@ -1,0 +1,156 @@
+"""The base of COMET's procedures (compete, compose): pair errors over a horizon, the selector's NLL,
+and the evaluation shared by both (disentanglement, one-step and rollout errors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from zoo.metrics.comet import contingency, nmi, purity, usage
+from zoo.train.procedure import Procedure
+from zoo.train.procedures import slots
+from zoo.train.procedures.pairs import by_object, candidate_of, horizon_total, pair_errors, split_pair, winners
+
+USED = 0.01  # a mechanism winning at least this fraction of the (object, step)s counts as used
+
+
+def bank_names(spec) -> tuple[str, ...]:
+    """The mechanisms entries a COMET model uses, in the order their mechanisms are numbered."""
+    return spec.model.banks or (spec.model.bank or spec.mechanisms[0].name,)
+
+
+@dataclass
+class Winners:
+    """Winners on a split: mechanism and context object (-1: none) per (trajectory, step, object)."""
+
+    mechanism: torch.Tensor  # (S, T-H+1, N)
+    context: torch.Tensor  # (S, T-H+1, N)
+    oracle: torch.Tensor  # (S, T, N) one-step error of the best pair (it sees the target)
+    chosen: torch.Tensor | None  # (S, T, N) one-step error of the selector's pair
+    selected: torch.Tensor | None  # (S, T, N) mechanism the selector picked
+    selected_context: torch.Tensor | None  # (S, T, N) context object it picked (-1: none)
+
+
+class PairProcedure(Procedure):
+    """Common machinery of the procedures that score (mechanism, context) pairs of a COMET model."""
+
+    needs = ("candidates", "index", "mask")
+
+    def __init__(self, spec, model, env, device):
+        super().__init__(spec, model, env, device)
+        slots.check_world(spec, env)
+        self.world = env
+        self.cfg = spec.train
+        self.input = next(iter(model.input_types))
+        self.train_traj = slots.subset(env.splits["train"], self.cfg.fraction)
+        self.weight = slots.feature_weight(env).to(device)
+        self.routed = "logits" in model.output_types
+        self.table: torch.Tensor | None = None
+        self.selected_table: torch.Tensor | None = None
+
+    @property
+    def mechanisms(self) -> int:
+        """Number of mechanisms M of the model's bank."""
+        return self.model.output_types["candidates"].shape[1]
+
+    def batch(self, step, generator):
+        return {"states": slots.windows(self.train_traj, self.cfg.batch, self.cfg.horizon, generator).to(self.device)}
+
+    def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """Windows (B, H+1, N, D) -> mean error of every (mechanism, object) pair (B, N, M, N+1) over the
+        horizon, and the model's outputs on the first step of each window."""
+        b, h, n = states.shape[0], states.shape[1] - 1, states.shape[2]
+        out = self.model(**{self.input: states[:, :h].flatten(0, 1)})
+        err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
+        obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)
+        first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
+        return horizon_total(obj.view(b, h, *obj.shape[1:])), first
+
+    def selector_loss(self, total: torch.Tensor, first: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
+        """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total``; and its accuracy."""
+        n = total.shape[1]
+        mech, obj = split_pair(winners(total.detach()), n + 1)
+        obj = torch.where(obj < 0, torch.full_like(obj, n), obj)
+        c = candidate_of(obj, first["index"], first["mask"], n + 1)
+        logits = first["logits"].flatten(2)  # (B, N, M*C)
+        target = mech * first["logits"].shape[-1] + c  # (B, N)
+        nll = F.cross_entropy(logits.flatten(0, 1), target.flatten())
+        return nll, (logits.argmax(-1) == target).float().mean().item()
+
+    # -- evaluation --------------------------------------------------------------------------------
+    def _step_outputs(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Per-state evaluation outputs for states x (P, N, D) and next states y (P, N, D)."""
+        out = self.model(**{self.input: x})
+        err = by_object(pair_errors(out["candidates"], y, self.weight), out["index"], out["mask"])
+        res = {"pairs": err, "oracle": err.flatten(-2).min(-1).values}
+        if self.routed:
+            res["chosen"] = slots.scaled_error(out["prediction"], y, self.weight)
+            c = out["logits"].shape[-1]
+            m_c = out["logits"].flatten(2).argmax(-1)  # (P, N)
+            res["selected"] = m_c // c
+            res["selected_context"] = out["index"].gather(-1, (m_c % c).unsqueeze(-1)).squeeze(-1)
+        return res
+
+    @torch.no_grad()
+    def winners_on(self, split: str) -> Winners:
+        """Winners, oracle and selector errors on every transition of a split."""
+        traj = self.world.splits[split]
+        s, t, n = len(traj), traj.length, traj.states.shape[2]
+        per = max(1, slots.CHUNK // t)
+        parts: dict[str, list[torch.Tensor]] = {}
+        for i in range(0, s, per):
+            st = traj.states[i : i + per].to(self.device)
+            k = st.shape[0]
+            res = self._step_outputs(st[:, :-1].flatten(0, 1), st[:, 1:].flatten(0, 1))
+            res = {key: v.reshape(k, t, *v.shape[1:]) for key, v in res.items()}
+            h = self.cfg.horizon
+            total = horizon_total(res.pop("pairs").unfold(1, h, 1).movedim(-1, 1))  # (k, T-H+1, N, M, N+1)
+            mech, ctx = split_pair(winners(total), n + 1)
+            res.update(mechanism=mech, context=ctx)
+            for key, v in res.items():
+                parts.setdefault(key, []).append(v.cpu())
+        cat = {k: torch.cat(v) for k, v in parts.items()}
+        return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"),
+                       cat.get("selected_context"))
+
+    def mechanism_types(self) -> list[str]:
+        """The ground-truth type each mechanism wins most often on the test split ("unused" if never)."""
+        if self.table is None:
+            return []
+        names = self.world.type_names
+        return [names[int(row.argmax())] if row.sum() > 0 else "unused" for row in self.table]
+
+    def predict(self, z: torch.Tensor) -> torch.Tensor:
+        """The model's one-step prediction (needs a classifier or soft_mixture router)."""
+        return self.model(**{self.input: z})["prediction"]
+
+    @torch.no_grad()
+    def evaluate(self):
+        traj = self.world.splits["test"]
+        w = self.winners_on("test")
+        kept = w.mechanism.shape[1]
+        types, partners = traj.types[:, :kept], traj.partners[:, :kept]
+        k = len(self.world.type_names)
+        self.table = contingency(w.mechanism, types, self.mechanisms, k)
+        interacting = (types >= 0) & (partners >= 0)
+        used = usage(w.mechanism, self.mechanisms)
+        metrics = {
+            "nmi": nmi(self.table),
+            "purity": purity(self.table),
+            "context_accuracy": (w.context == partners)[interacting].float().mean().item(),
+            "mechanisms_used": float((used >= USED).sum()),
+            "winner_mse": w.oracle.mean().item(),
+        }
+        if self.routed:
+            self.selected_table = contingency(w.selected, traj.types, self.mechanisms, k)
+            metrics.update({
+                "one_step_mse": w.chosen.mean().item(),
+                "selected_nmi": nmi(self.selected_table),
+                "selector_accuracy": (w.selected[:, :kept] == w.mechanism).float().mean().item(),
+                "selector_context_accuracy": (w.selected_context == traj.partners)[
+                    (traj.types >= 0) & (traj.partners >= 0)].float().mean().item(),
+                "rollout_mse": slots.rollout_error(self.predict, self.world, "test", self.cfg.rollout, self.device),
+            })
+        return metrics

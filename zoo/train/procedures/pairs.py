@@ -1,0 +1,111 @@
+"""Competition between (mechanism, context) pairs: errors, winners over a time horizon, WTA loss.
+
+Errors are kept in *object space*: for target slot i the pair (m, j) names a mechanism m and a
+context object j in [0, N] where j = N is "no context". A COMET model returns its candidates over
+per-step candidate lists (``index`` (B, N, C)); :func:`by_object` scatters them to object space so
+that a pair means the same thing at every step of a horizon, whatever graph produced the candidates
+(a knn graph changes its lists from step to step). Pairs that are not candidates get +inf.
+
+Everything is batched: one scatter, one sum over the horizon, one min/argmin over the flattened
+(M * (N+1)) pairs; no Python loop runs over mechanisms, contexts or objects.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+INF = float("inf")
+
+
+def pair_errors(candidates: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Weighted squared error of every candidate: (..., N, M, C, D), (..., N, D), (D,) -> (..., N, M, C).
+
+    ``weight`` scales each feature (e.g. 1 / RMS change squared, 0 for constant features) and the
+    result is divided by the number of non-zero weights, i.e. it is a mean over the scored features.
+    """
+    diff = candidates - target[..., None, None, :]  # (..., N, M, C, D)
+    scored = (weight > 0).sum().clamp_min(1)
+    return (diff.pow(2) * weight).sum(dim=-1) / scored
+
+
+def by_object(errors: torch.Tensor, index: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Errors over candidate lists -> errors over context objects.
+
+    Args:
+        errors: (B, N, M, C) error of mechanism m with candidate c.
+        index: (B, N, C) the object each candidate is (-1: no context).
+        mask: (B, N, C) whether the candidate exists.
+
+    Returns:
+        (B, N, M, N+1) error of mechanism m with context object j (j = N: no context); +inf where
+        j is not a candidate.
+    """
+    b, n, m, _ = errors.shape
+    slot = torch.where(index < 0, torch.full_like(index, n), index)  # (B, N, C)
+    slot = torch.where(mask, slot, torch.full_like(slot, n + 1))  # padding goes to a spare column
+    out = errors.new_full((b, n, m, n + 2), INF)
+    out = out.scatter(3, slot[:, :, None, :].expand(-1, -1, m, -1), errors)
+    return out[..., : n + 1]
+
+
+def horizon_total(errors: torch.Tensor) -> torch.Tensor:
+    """Mean error over a horizon: (B, H, ...) -> (B, ...), the last two axes being (M, J).
+
+    A pair missing at any step of the horizon gets +inf. When a slot has no pair present at every
+    step (a knn graph may change its lists), its pairs are judged on the first step alone.
+    """
+    total = errors.mean(dim=1)
+    ok = torch.isfinite(total).flatten(-2).any(dim=-1)  # (B, ...)
+    return torch.where(ok[..., None, None], total, errors[:, 0])
+
+
+def winners(total: torch.Tensor) -> torch.Tensor:
+    """Index of the best pair in the flattened (M * J) pairs: (..., M, J) -> (...)."""
+    return total.flatten(-2).argmin(dim=-1)
+
+
+def split_pair(flat: torch.Tensor, contexts: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Flat pair index -> (mechanism, context object) with ``contexts`` = N+1 columns; "none" -> -1."""
+    mech, ctx = flat // contexts, flat % contexts
+    return mech, torch.where(ctx == contexts - 1, torch.full_like(ctx, -1), ctx)
+
+
+def competition_loss(total: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Winner-takes-all loss over pairs, softened during the warm start.
+
+    Args:
+        total: (B, N, M, J) horizon error of every pair (+inf for pairs that do not exist).
+        temperature: 0 for hard WTA (only the winning pair gets gradient: the loss is the minimum);
+            > 0 for the warm start: every pair gets gradient, weighted by a softmin whose temperature
+            is relative to the batch's mean pair error (so it means the same at any error scale).
+
+    Returns:
+        the loss averaged over batch and slots.
+    """
+    flat = total.flatten(-2)  # (B, N, K)
+    if temperature <= 0:
+        return flat.min(dim=-1).values.mean()
+    finite = torch.isfinite(flat)
+    safe = torch.where(finite, flat, torch.zeros_like(flat))
+    scale = safe.detach().sum() / finite.sum().clamp_min(1)
+    weights = torch.softmax(-flat.detach() / (temperature * scale.clamp_min(1e-12)), dim=-1)  # 0 where inf
+    return (weights * safe).sum(dim=-1).mean()
+
+
+def temperature_at(step: int, warm_start: int, start: float, end: float) -> float:
+    """Softmin temperature at ``step``: geometric from ``start`` to ``end`` over ``warm_start`` steps, then 0."""
+    if step >= warm_start:
+        return 0.0
+    return start * math.exp(math.log(end / start) * step / warm_start)
+
+
+def candidate_of(pair_object: torch.Tensor, index: torch.Tensor, mask: torch.Tensor, contexts: int) -> torch.Tensor:
+    """Position in the candidate list of a context object: (B, N) object (N: none), index (B, N, C) -> (B, N).
+
+    The object must be among the slot's candidates (a winner always is).
+    """
+    code = torch.where(pair_object == contexts - 1, torch.full_like(pair_object, -1), pair_object)
+    hit = (index == code.unsqueeze(-1)) & mask  # (B, N, C)
+    return hit.float().argmax(dim=-1)
