@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {}
+from zoo.envs import balls, copying, digits
+
+ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
+    "sequential_digits": digits.make,
+    "copying": copying.make,
+    "bouncing_balls": balls.make,
+}
 
 
 def make_env(data, seed: int) -> Any:

@@ -2,14 +2,17 @@
 
 from zoo.compiler.kinds import (
     context,
+    embedding,
     hypernetwork,
     input,
     interaction_network,
     linear,
+    lstm,
     mechanism_bank,
     mlp,
     parameter,
     residual,
+    rims,
     router,
 )
 from zoo.compiler.registry import Registry
@@ -26,5 +29,8 @@ DEFAULT = Registry(
         router.KIND,
         hypernetwork.KIND,
         interaction_network.KIND,
+        embedding.KIND,
+        rims.KIND,
+        lstm.KIND,
     ]
 )

@@ -1,0 +1,1 @@
+"""Metrics of each family: pure functions, checked against hand-computed values in tests."""
