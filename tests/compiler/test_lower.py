@@ -55,3 +55,22 @@ def test_registry_refuses_duplicates_and_lists_known_kinds():
     assert "twice" in reg and "twice" not in DEFAULT
     with pytest.raises(ValueError):
         Registry([extra, extra])
+
+
+def test_single_input_nodes_take_plain_torch_modules():
+    from zoo.schema import loads_spec as load
+
+    spec = load("""
+zoo: 2
+name: plain
+model:
+  kind: graph
+  nodes:
+    - {name: x, kind: input, shape: [3]}
+    - {name: a, kind: linear, out: 2}
+  edges: [x -> a]
+  outputs: {y: a}
+""")
+    model = compile_spec(spec)
+    assert "self.a(x)" in model.code
+    assert model(x=torch.randn(4, 3))["y"].shape == (4, 2)

@@ -46,7 +46,10 @@ def lower(graph: nx.MultiDiGraph, registry: Registry = DEFAULT) -> CompiledModel
         kind = registry.get(data["kind"])
         root.add_module(name, kind.build(data["spec"], spec, data["in_types"]))
         kwargs = {e["dst_port"]: values[(u, e["src_port"])] for u, _, e in graph.in_edges(name, data=True)}
-        call = fxg.call_module(name, kwargs=kwargs)
+        if len(kind.ports(data["spec"], spec).inputs) == 1 and len(kwargs) == 1:
+            call = fxg.call_module(name, args=tuple(kwargs.values()))  # plain torch modules take one positional input
+        else:
+            call = fxg.call_module(name, kwargs=kwargs)
         outs = kind.ports(data["spec"], spec).outputs
         if len(outs) == 1:
             values[(name, outs[0])] = call
