@@ -13,16 +13,17 @@ import torch
 
 
 def simulate(n: int, balls: int, steps: int, size: int, radius: float, speed: float,
-             generator: torch.Generator) -> torch.Tensor:
-    """Positions (n, steps, balls, 2) in [radius, size - radius]^2."""
+             generator: torch.Generator, velocities: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """Positions (n, steps, balls, 2) in [radius, size - radius]^2 (and the velocities, if asked)."""
     lo, hi = radius, size - radius
     pos = lo + torch.rand(n, balls, 2, generator=generator) * (hi - lo)
     angle = torch.rand(n, balls, generator=generator) * 2 * torch.pi
     vel = speed * torch.stack([angle.cos(), angle.sin()], -1)
-    out = []
+    out, vels = [], []
     eye = torch.eye(balls, dtype=torch.bool)
     for _ in range(steps):  # data generation, not a forward pass: a loop over time is fine
         out.append(pos)
+        vels.append(vel)
         pos = pos + vel
         hit_lo, hit_hi = pos < lo, pos > hi
         vel = torch.where(hit_lo | hit_hi, -vel, vel)
@@ -34,7 +35,7 @@ def simulate(n: int, balls: int, steps: int, size: int, radius: float, speed: fl
         normal = diff / dist.unsqueeze(-1)
         # equal masses: exchange the velocity components along the line of centres
         vel = vel - (touch.float() * rel / dist).unsqueeze(-1).mul(normal).sum(2)
-    return torch.stack(out, 1)
+    return (torch.stack(out, 1), torch.stack(vels, 1)) if velocities else torch.stack(out, 1)
 
 
 def render(pos: torch.Tensor, size: int, radius: float) -> torch.Tensor:

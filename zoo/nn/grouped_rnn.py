@@ -30,11 +30,9 @@ class _GroupedCell(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
 
-    def _project(self, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Input and hidden projections for every cell: x (B, K, in), h (B, K, H) -> (B, K, G) each."""
-        gi = torch.einsum("bki,kig->bkg", x, self.weight_ih) + self.bias_ih
-        gh = torch.einsum("bkh,khg->bkg", h, self.weight_hh) + self.bias_hh
-        return gi, gh
+    def project_input(self, x: torch.Tensor) -> torch.Tensor:
+        """Input projection of every cell without the bias: x (..., K, in) -> (..., K, G)."""
+        return torch.einsum("...ki,kig->...kg", x, self.weight_ih)
 
     def extra_repr(self) -> str:
         return f"count={self.count}, in_dim={self.in_dim}, hidden={self.hidden}"
@@ -46,7 +44,12 @@ class GroupedGRUCell(_GroupedCell):
     gates = 3
 
     def forward(self, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        gi, gh = self._project(x, h)
+        return self.step(self.project_input(x), h)
+
+    def step(self, px: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """One step from a precomputed input projection ``px`` (B, K, 3H) (see project_input)."""
+        gi = px + self.bias_ih
+        gh = torch.einsum("bkh,khg->bkg", h, self.weight_hh) + self.bias_hh
         i_r, i_z, i_n = gi.chunk(3, dim=-1)
         h_r, h_z, h_n = gh.chunk(3, dim=-1)
         r = torch.sigmoid(i_r + h_r)
@@ -63,9 +66,13 @@ class GroupedLSTMCell(_GroupedCell):
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.step(self.project_input(x), state)
+
+    def step(self, px: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step from a precomputed input projection ``px`` (B, K, 4H) (see project_input)."""
         h, c = state
-        gi, gh = self._project(x, h)
-        i, f, g, o = (gi + gh).chunk(4, dim=-1)
+        gates = px + self.bias_ih + torch.einsum("bkh,khg->bkg", h, self.weight_hh) + self.bias_hh
+        i, f, g, o = gates.chunk(4, dim=-1)
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         h = torch.sigmoid(o) * torch.tanh(c)
         return h, c

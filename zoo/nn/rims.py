@@ -9,7 +9,9 @@ One step, for K cells with hidden states h (B, K, H):
 2. **Update.** All K cells are computed as one grouped GRU/LSTM step on their attended input; only
    the active cells keep the result.
 3. **Communication.** Active cells read from every cell's current state with multi-head attention,
-   and add the result through a gated residual ``h + sigmoid(W_g h) * W_o attn``.
+   and take the result through a gated residual ``h + g * (tanh(W_o attn) - h)`` with
+   ``g = sigmoid(W_g h)``; the convex form keeps states bounded over hundreds of steps (an additive
+   residual made them grow without bound on long sequences).
 4. Inactive cells keep their previous state exactly (``torch.where``), so no gradient flows through
    their update.
 
@@ -46,7 +48,9 @@ class GroupLinear(nn.Module):
 
 
 class RIMsCell(nn.Module):
-    """One RIMs step (see the module docstring).
+    """The RIMs step (see the module docstring), split so that everything that depends only on the
+    input is computed for the whole sequence at once (:meth:`prepare`) and the per-step work
+    (:meth:`step`) is what depends on the state.
 
     Args:
         in_dim: input width.
@@ -72,51 +76,71 @@ class RIMsCell(nn.Module):
         self.value = nn.Linear(in_dim, heads * value_dim)  # bias = the null input's value
         self.query = GroupLinear(count, hidden, heads * key_dim)
         self.cells = (GroupedGRUCell if cell == "gru" else GroupedLSTMCell)(count, value_dim, hidden)
-        self.comm_query = GroupLinear(count, hidden, comm_heads * comm_key_dim)
-        self.comm_key = GroupLinear(count, hidden, comm_heads * comm_key_dim)
-        self.comm_value = GroupLinear(count, hidden, comm_heads * comm_value_dim)
+        # communication: queries, keys, values and the gate from one grouped product
+        self.comm_split = [comm_heads * comm_key_dim] * 2 + [comm_heads * comm_value_dim, hidden]
+        self.comm_in = GroupLinear(count, hidden, sum(self.comm_split), bias=True)
         self.comm_out = GroupLinear(count, comm_heads * comm_value_dim, hidden)
-        self.comm_gate = GroupLinear(count, hidden, hidden, bias=True)
         self.dropout = nn.Dropout(dropout)
 
-    def select(self, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Input attention: (attended input (B, K, value_dim), active mask (B, K), P(null) (B, K))."""
-        b = x.shape[0]
-        keys = torch.stack([self.key(x), self.key.bias.expand(b, -1)], dim=1)  # (B, 2, heads*dk)
-        values = torch.stack([self.value(x), self.value.bias.expand(b, -1)], dim=1)  # (B, 2, heads*dv)
-        q = self.query(h).view(b, self.count, self.heads, self.key_dim)  # (B, K, heads, dk)
-        k = keys.view(b, 2, self.heads, self.key_dim)
-        scores = torch.einsum("bkhd,bnhd->bkn", q, k) / (self.heads * math.sqrt(self.key_dim))  # (B, K, 2)
-        probs = torch.softmax(scores, dim=-1)  # [input, null]
+    def prepare(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Input-only work for a whole sequence x (B, T, in).
+
+        Returns keys of the input (B, T, heads, dk), the null key (heads, dk), and the cells' input
+        projections of the input's value (B, T, K, G) and of the null value (K, G).
+        """
+        b, t = x.shape[:2]
+        keys = self.key(x).view(b, t, self.heads, self.key_dim)
+        null_key = self.key.bias.view(self.heads, self.key_dim)
+        values = self.value(x).view(b, t, self.heads, self.value_dim).mean(2)  # (B, T, dv)
+        null_value = self.value.bias.view(self.heads, self.value_dim).mean(0)  # (dv,)
+        px = self.cells.project_input(values.unsqueeze(2).expand(-1, -1, self.count, -1))  # (B, T, K, G)
+        p_null = self.cells.project_input(null_value.expand(self.count, -1))  # (K, G)
+        return keys, null_key, px, p_null
+
+    def select(self, h: torch.Tensor, key: torch.Tensor, null_key: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Input attention of every cell: (P([input, null]) (B, K, 2), active mask (B, K))."""
+        q = self.query(h).view(h.shape[0], self.count, self.heads, self.key_dim)  # (B, K, heads, dk)
+        scale = self.heads * math.sqrt(self.key_dim)  # mean over heads of the scaled dot products
+        s_in = torch.einsum("bkhd,bhd->bk", q, key) / scale
+        s_null = torch.einsum("bkhd,hd->bk", q, null_key) / scale
+        probs = torch.softmax(torch.stack([s_in, s_null], -1), dim=-1)  # (B, K, 2)
         top = probs[..., 1].topk(self.active, dim=-1, largest=False).indices  # least attention on null
-        mask = torch.zeros(b, self.count, dtype=torch.bool, device=x.device).scatter(1, top, True)
-        v = values.view(b, 2, self.heads, self.value_dim).mean(dim=2)  # (B, 2, dv)
-        attended = torch.einsum("bkn,bnd->bkd", self.dropout(probs), v)  # (B, K, dv)
-        return attended, mask, probs[..., 1]
+        mask = torch.zeros_like(s_in, dtype=torch.bool).scatter(1, top, True)
+        return probs, mask
 
     def communicate(self, h: torch.Tensor) -> torch.Tensor:
-        """Every cell attends to all cells' states; gated residual update (B, K, H)."""
+        """Every cell attends to all cells' states; gated residual update (B, K, H) (module docstring)."""
         b, k = h.shape[:2]
-        q = self.comm_query(h).view(b, k, self.comm_heads, self.comm_key_dim).transpose(1, 2)
-        key = self.comm_key(h).view(b, k, self.comm_heads, self.comm_key_dim).transpose(1, 2)
-        val = self.comm_value(h).view(b, k, self.comm_heads, self.comm_value_dim).transpose(1, 2)
-        att = torch.softmax(q @ key.transpose(-1, -2) / math.sqrt(self.comm_key_dim), dim=-1)  # (B, h, K, K)
-        ctx = (self.dropout(att) @ val).transpose(1, 2).reshape(b, k, -1)  # (B, K, h*dv)
-        return h + torch.sigmoid(self.comm_gate(h)) * self.comm_out(ctx)
+        q, key, val, gate = self.comm_in(h).split(self.comm_split, dim=-1)
+        q = q.view(b, k, self.comm_heads, self.comm_key_dim).transpose(1, 2)  # (B, heads, K, dk)
+        key = key.view(b, k, self.comm_heads, self.comm_key_dim).transpose(1, 2)
+        val = val.view(b, k, self.comm_heads, self.comm_value_dim).transpose(1, 2)
+        att = torch.softmax(q @ key.transpose(-1, -2) / math.sqrt(self.comm_key_dim), dim=-1)  # (B, heads, K, K)
+        ctx = (self.dropout(att) @ val).transpose(1, 2).reshape(b, k, -1)  # (B, K, heads*dv)
+        # gated residual as a convex mix: the state stays bounded over hundreds of steps
+        return torch.lerp(h, torch.tanh(self.comm_out(ctx)), torch.sigmoid(gate))
 
-    def forward(self, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
-        """x (B, in), h (B, K, H) [, c (B, K, H)] -> (h', c', active mask (B, K))."""
-        attended, mask, _ = self.select(x, h)
+    def step(self, h: torch.Tensor, c: torch.Tensor | None, key: torch.Tensor, null_key: torch.Tensor,
+             px: torch.Tensor, p_null: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+        """One step: h, c (B, K, H); key (B, heads, dk); px (B, K, G) -> (h', c', active mask (B, K))."""
+        probs, mask = self.select(h, key, null_key)
+        probs = self.dropout(probs)
+        attended = probs[..., :1] * px + probs[..., 1:] * p_null  # the projection of the attended value
         keep = mask.unsqueeze(-1)  # (B, K, 1)
         if self.kind == "gru":
-            h_new, c_new = self.cells(attended, h), None
+            h_new, c_new = self.cells.step(attended, h), None
         else:
-            h_new, c_new = self.cells(attended, (h, c))
+            h_new, c_new = self.cells.step(attended, (h, c))
         h_mid = torch.where(keep, h_new, h)  # inactive cells: exactly the old state, no gradient
         h_out = torch.where(keep, self.communicate(h_mid), h)
         c_out = torch.where(keep, c_new, c) if c is not None else None
         return h_out, c_out, mask
+
+    def forward(self, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+        """A single step: x (B, in), h (B, K, H) [, c] -> (h', c', active mask (B, K))."""
+        keys, null_key, px, p_null = self.prepare(x.unsqueeze(1))
+        return self.step(h, c, keys[:, 0], null_key, px[:, 0], p_null)
 
 
 class RIMs(nn.Module):
@@ -132,12 +156,14 @@ class RIMs(nn.Module):
         self.c0 = nn.Parameter(torch.zeros(cell.count, cell.hidden)) if cell.kind == "lstm" else None
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        b, t = x.shape[:2]
+        b = x.shape[0]
+        keys, null_key, px, p_null = self.cell.prepare(x)
         h = self.h0.expand(b, -1, -1)
         c = self.c0.expand(b, -1, -1) if self.c0 is not None else None
         states, masks = [], []
-        for step in range(t):  # recurrence over time lives inside the node
-            h, c, mask = self.cell(x[:, step], h, c)
+        # unbind once: slicing a step out of the whole sequence would cost a full-size gradient per step
+        for key, proj in zip(keys.unbind(1), px.unbind(1)):  # recurrence over time lives inside the node
+            h, c, mask = self.cell.step(h, c, key, null_key, proj, p_null)
             states.append(h)
             masks.append(mask)
         seq = torch.stack(states, dim=1).flatten(2)  # (B, T, K*H)
