@@ -43,8 +43,10 @@ class GroupLinear(nn.Module):
         self.bias = nn.Parameter(torch.zeros(count, out_dim)) if bias else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = torch.einsum("bki,kio->bko", x, self.weight)
-        return out + self.bias if self.bias is not None else out
+        xt = x.transpose(0, 1)  # (K, B, in)
+        if self.bias is None:
+            return torch.bmm(xt, self.weight).transpose(0, 1)
+        return torch.baddbmm(self.bias.unsqueeze(1), xt, self.weight).transpose(0, 1)
 
 
 class RIMsCell(nn.Module):
