@@ -32,6 +32,8 @@ from torch import nn
 
 from zoo.nn.grouped_rnn import GroupedGRUCell, GroupedLSTMCell
 
+GATE_BIAS = -3.0  # initial communication gate sigmoid(-3) ~ 0.05
+
 
 class GroupLinear(nn.Module):
     """K independent linear maps: (B, K, in) -> (B, K, out), one batched product."""
@@ -82,6 +84,8 @@ class RIMsCell(nn.Module):
         self.comm_split = [comm_heads * comm_key_dim] * 2 + [comm_heads * comm_value_dim, hidden]
         self.comm_in = GroupLinear(count, hidden, sum(self.comm_split), bias=True)
         self.comm_out = GroupLinear(count, comm_heads * comm_value_dim, hidden)
+        with torch.no_grad():  # the gate starts nearly closed: communication must earn its influence
+            self.comm_in.bias[:, -hidden:].fill_(GATE_BIAS)
         self.dropout = nn.Dropout(dropout)
 
     def prepare(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
