@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zoo.envs import particles, sports, traffic
+from zoo.envs import balls, copying, digits, particles, sports, traffic
 from zoo.envs.regression import make_regression
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
     "particles": particles.make,
     "traffic": traffic.make,
     "sports": sports.make,
+    "sequential_digits": digits.make,
+    "copying": copying.make,
+    "bouncing_balls": balls.make,
     "regression": make_regression,
 }
 

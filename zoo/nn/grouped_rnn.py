@@ -30,11 +30,19 @@ class _GroupedCell(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
 
-    def _project(self, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Input and hidden projections for every cell: x (B, K, in), h (B, K, H) -> (B, K, G) each."""
-        gi = torch.einsum("bki,kig->bkg", x, self.weight_ih) + self.bias_ih
-        gh = torch.einsum("bkh,khg->bkg", h, self.weight_hh) + self.bias_hh
-        return gi, gh
+    def project_input(self, x: torch.Tensor) -> torch.Tensor:
+        """Input projection of every cell without the bias: x (..., K, in) -> (..., K, G)."""
+        lead = x.shape[:-2]
+        flat = x.reshape(-1, self.count, self.in_dim).transpose(0, 1)  # (K, P, in)
+        return torch.bmm(flat, self.weight_ih).transpose(0, 1).reshape(*lead, self.count, -1)
+
+    def _hidden(self, h: torch.Tensor) -> torch.Tensor:
+        """Hidden projection with its bias: h (B, K, H) -> (B, K, G), one batched product."""
+        return torch.baddbmm(self.bias_hh.unsqueeze(1), h.transpose(0, 1), self.weight_hh).transpose(0, 1)
+
+    def _input(self, x: torch.Tensor) -> torch.Tensor:
+        """Input projection with its bias: x (B, K, in) -> (B, K, G), one batched product."""
+        return torch.baddbmm(self.bias_ih.unsqueeze(1), x.transpose(0, 1), self.weight_ih).transpose(0, 1)
 
     def extra_repr(self) -> str:
         return f"count={self.count}, in_dim={self.in_dim}, hidden={self.hidden}"
@@ -46,13 +54,19 @@ class GroupedGRUCell(_GroupedCell):
     gates = 3
 
     def forward(self, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        gi, gh = self._project(x, h)
+        return self._gates(self._input(x), h)
+
+    def step(self, px: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """One step from a precomputed input projection ``px`` (B, K, 3H) (see project_input)."""
+        return self._gates(px + self.bias_ih, h)
+
+    def _gates(self, gi: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         i_r, i_z, i_n = gi.chunk(3, dim=-1)
-        h_r, h_z, h_n = gh.chunk(3, dim=-1)
+        h_r, h_z, h_n = self._hidden(h).chunk(3, dim=-1)
         r = torch.sigmoid(i_r + h_r)
         z = torch.sigmoid(i_z + h_z)
-        n = torch.tanh(i_n + r * h_n)
-        return (1 - z) * n + z * h
+        n = torch.tanh(torch.addcmul(i_n, r, h_n))
+        return torch.lerp(n, h, z)  # (1 - z) * n + z * h
 
 
 class GroupedLSTMCell(_GroupedCell):
@@ -63,9 +77,15 @@ class GroupedLSTMCell(_GroupedCell):
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._gates(self._input(x), state)
+
+    def step(self, px: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step from a precomputed input projection ``px`` (B, K, 4H) (see project_input)."""
+        return self._gates(px + self.bias_ih, state)
+
+    def _gates(self, gi: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         h, c = state
-        gi, gh = self._project(x, h)
-        i, f, g, o = (gi + gh).chunk(4, dim=-1)
+        i, f, g, o = (gi + self._hidden(h)).chunk(4, dim=-1)
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         h = torch.sigmoid(o) * torch.tanh(c)
         return h, c

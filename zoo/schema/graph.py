@@ -123,6 +123,32 @@ class InteractionNetworkNode(_Node):
     activation: Activation = "relu"
 
 
+class EmbeddingNode(_Node):
+    """Integer tokens -> learned vectors."""
+
+    kind: Literal["embedding"]
+    vocab: Annotated[int, Field(ge=2, le=100_000)]
+    dim: Dim
+
+
+class RimsNode(_Node):
+    """RIMs over a sequence (B, T, in): cells from a gru/lstm ``mechanisms`` entry, input attention
+    from the top-level ``top_k`` router. Outputs ``seq`` (T, K*H), ``last`` (K*H,), ``active`` (T, K)."""
+
+    kind: Literal["rims"]
+    cells: Name
+    comm_heads: Annotated[int, Field(ge=1, le=64)] = 4
+    comm_key_dim: Dim = 32
+    comm_value_dim: Dim = 32
+
+
+class LstmNode(_Node):
+    """A single-layer LSTM over a sequence. Outputs ``seq`` (T, H) and ``last`` (H,)."""
+
+    kind: Literal["lstm"]
+    hidden: Dim
+
+
 NodeSpec = Annotated[
     Union[
         InputNode,
@@ -137,6 +163,9 @@ NodeSpec = Annotated[
         RouterNode,
         HypernetworkNode,
         InteractionNetworkNode,
+        EmbeddingNode,
+        RimsNode,
+        LstmNode,
     ],
     Field(discriminator="kind"),
 ]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from zoo.schema.base import Activation, Hidden, Name, Spec
+from zoo.schema.base import Activation, Count, Dim, Hidden, Name, Spec
 from zoo.schema.graph import GraphSpec
 
 
@@ -76,7 +76,43 @@ class HypernetworkModel(Spec):
     )
 
 
+class SequenceInput(Spec):
+    """How a sequence enters the model: integer tokens (embedded) or float feature vectors."""
+
+    vocab: Annotated[int, Field(ge=2, le=100_000)] | None = Field(
+        default=None, description="Token inputs with this many symbols (embedded to 'embed' wide)."
+    )
+    embed: Dim = Field(default=16, description="Embedding width for token inputs.")
+    features: Dim | None = Field(default=None, description="Width of float feature inputs.")
+
+
+class _SequenceModel(Spec):
+    input: SequenceInput
+    output: Literal["last", "sequence"] = Field(
+        default="last", description="Predict from the last step (classification) or at every step."
+    )
+    out: Dim = Field(description="Output width (classes, symbols or features).")
+
+
+class RimsModel(_SequenceModel):
+    """Recurrent Independent Mechanisms: the cells are a gru/lstm ``mechanisms`` entry (count K,
+    hidden), the input attention is a ``top_k`` router (k active cells); communication below."""
+
+    kind: Literal["rims"]
+    cells: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
+    comm_heads: Count = 4
+    comm_key_dim: Dim = 32
+    comm_value_dim: Dim = 32
+
+
+class LstmModel(_SequenceModel):
+    """A single-layer LSTM baseline of the given hidden width."""
+
+    kind: Literal["lstm"]
+    hidden: Dim
+
+
 ModelKindSpec = Annotated[
-    Union[CometModel, InteractionNetworkModel, HypernetworkModel, GraphSpec],
+    Union[CometModel, InteractionNetworkModel, HypernetworkModel, RimsModel, LstmModel, GraphSpec],
     Field(discriminator="kind"),
 ]

@@ -128,8 +128,15 @@ def _references(spec: ModelSpec) -> list[Issue]:
         issues.append(
             Issue(("model", "hypernetwork"), f"no hypernetworks entry named {ref!r}; have {sorted(hnets)}")
         )
+    ref = getattr(model, "cells", None)
+    if ref is not None and ref not in banks:
+        issues.append(Issue(("model", "cells"), f"no mechanisms entry named {ref!r}; have {sorted(banks)}"))
     if isinstance(model, GraphSpec):
         for i, node in enumerate(model.nodes):
+            if getattr(node, "kind", None) == "rims" and node.cells not in banks:
+                issues.append(
+                    Issue(("model", "nodes", i, "cells"), f"no mechanisms entry named {node.cells!r}; have {sorted(banks)}")
+                )
             if isinstance(node, MechanismBankNode) and node.bank not in banks:
                 issues.append(
                     Issue(("model", "nodes", i, "bank"), f"no mechanisms entry named {node.bank!r}; have {sorted(banks)}")

@@ -3,15 +3,18 @@
 from zoo.compiler.kinds import (
     concat,
     context,
+    embedding,
     features,
     hypernetwork,
     input,
     interaction_network,
     linear,
+    lstm,
     mechanism_bank,
     mlp,
     parameter,
     residual,
+    rims,
     router,
 )
 from zoo.compiler.registry import Registry
@@ -30,5 +33,8 @@ DEFAULT = Registry(
         router.KIND,
         hypernetwork.KIND,
         interaction_network.KIND,
+        embedding.KIND,
+        rims.KIND,
+        lstm.KIND,
     ]
 )

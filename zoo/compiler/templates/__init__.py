@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from zoo.compiler.templates.base import Draft
-from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network
+from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network, sequence
 from zoo.errors import SpecError
 
 TEMPLATES: dict[str, Callable[..., Draft]] = {
@@ -17,6 +17,8 @@ TEMPLATES: dict[str, Callable[..., Draft]] = {
     "comet": comet.expand,
     "interaction_network": interaction_network.expand,
     "hypernetwork": hypernetwork.expand,
+    "rims": sequence.expand_rims,
+    "lstm": sequence.expand_lstm,
 }
 
 

@@ -2,15 +2,23 @@
 
 The environment provides ``splits``: ``{"train": {...}, "<test split>": {...}}``, each a dict of
 tensors sharing their first (sample) axis, holding the model's inputs by name and ``target``.
-Metrics per test split: the loss, and accuracy for classification.
+Cross-entropy targets may be -100 where nothing is to be predicted (e.g. the copying task's blanks).
+Metrics per test split: the loss, and for classification the accuracy and error rate over scored
+positions. An environment may add metrics with ``extra_metrics(model, device)``. When the model has
+an ``active`` output (RIMs), the plot of active cells over time is written after training.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from zoo.train.procedure import Procedure
+
+IGNORE = -100
+EVAL_CHUNK = 256
 
 
 class SupervisedProcedure(Procedure):
@@ -28,18 +36,23 @@ class SupervisedProcedure(Procedure):
         idx = torch.randint(0, n, (self.spec.train.batch,), generator=generator)
         return {k: v[idx].to(self.device) for k, v in train.items()}
 
-    def _score(self, batch) -> tuple[torch.Tensor, dict[str, float]]:
+    def _sums(self, batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(summed loss, scored count, correct count) of a batch."""
         out = self.model(**{k: batch[k] for k in self.inputs})[self.spec.train.output]
         target = batch["target"]
         if self.spec.train.loss == "mse":
-            return F.mse_loss(out, target), {}
-        logits = out.reshape(-1, out.shape[-1])
-        labels = target.reshape(-1)
-        loss = F.cross_entropy(logits, labels)
-        return loss, {"acc": (logits.argmax(-1) == labels).float().mean().item()}
+            return F.mse_loss(out, target, reduction="sum"), torch.tensor(float(target.numel())), torch.tensor(0.0)
+        logits, labels = out.reshape(-1, out.shape[-1]), target.reshape(-1)
+        scored = labels != IGNORE
+        loss = F.cross_entropy(logits, labels, ignore_index=IGNORE, reduction="sum")
+        correct = ((logits.argmax(-1) == labels) & scored).sum()
+        return loss, scored.sum(), correct
 
     def loss(self, batch, step):
-        return self._score(batch)
+        total, count, correct = self._sums(batch)
+        count = count.clamp_min(1)
+        logs = {"acc": (correct / count).item()} if self.spec.train.loss == "cross_entropy" else {}
+        return total / count, logs
 
     @torch.no_grad()
     def evaluate(self):
@@ -47,8 +60,32 @@ class SupervisedProcedure(Procedure):
         for name, split in self.env.splits.items():
             if name == "train":
                 continue
-            batch = {k: v.to(self.device) for k, v in split.items()}
-            loss, logs = self._score(batch)
-            metrics[f"{name}_loss"] = loss.item()
-            metrics.update({f"{name}_{k}": v for k, v in logs.items()})
+            n = next(iter(split.values())).shape[0]
+            sums = torch.zeros(3)
+            for lo in range(0, n, EVAL_CHUNK):
+                chunk = {k: v[lo : lo + EVAL_CHUNK].to(self.device) for k, v in split.items()}
+                sums += torch.stack([s.float().cpu() for s in self._sums(chunk)])
+            loss, count, correct = sums.tolist()
+            metrics[f"{name}_loss"] = loss / max(count, 1)
+            if self.spec.train.loss == "cross_entropy":
+                metrics[f"{name}_acc"] = correct / max(count, 1)
+                metrics[f"{name}_error"] = 1 - correct / max(count, 1)
+        extra = getattr(self.env, "extra_metrics", None)
+        if extra is not None:
+            metrics.update(extra(self.model, self.device))
         return metrics
+
+    def artifacts(self, run_dir: Path, metrics):
+        if "active" not in getattr(self.model, "output_types", {}):
+            return {}
+        from zoo.metrics.rims import plot_active_cells
+
+        name = next(k for k in self.env.splits if k != "train")
+        split = self.env.splits[name]
+        with torch.no_grad():
+            self.model.eval()
+            active = self.model(**{k: split[k][:1].to(self.device) for k in self.inputs})["active"][0]
+        tokens = split["x"][0] if split["x"].dtype == torch.long else None
+        plot_active_cells(active.cpu(), run_dir / "plots" / "active_cells.png", tokens=tokens,
+                          title=f"{self.spec.name}: active cells over time ({name}, first example)")
+        return {"active_fraction": active.float().mean().item()}

@@ -1,0 +1,47 @@
+"""The rims and lstm templates: wiring, shapes, errors."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from zoo.compiler import compile_spec
+from zoo.errors import SpecError
+from zoo.schema import load_spec, loads_spec
+
+RIMS = """\
+zoo: 2
+name: r
+model: {kind: rims, input: {vocab: 3, embed: 4}, output: sequence, out: 5, comm_heads: 2}
+mechanisms: [{name: cells, kind: lstm, count: 4, hidden: 6}]
+router: {kind: top_k, k: 2, key_dim: 8, value_dim: 8}
+"""
+
+
+def test_rims_template_outputs_per_step_predictions_and_activity():
+    model = compile_spec(loads_spec(RIMS))
+    out = model(x=torch.randint(0, 3, (2, 7)))
+    assert out["y"].shape == (2, 7, 5) and out["active"].shape == (2, 7, 4)
+    assert (out["active"].sum(-1) == 2).all()
+    assert {k.split(".")[0] for k in model.state_dict()} == {"embed", "rims", "head"}
+
+
+def test_rims_needs_top_k_router_and_k_at_most_count():
+    with pytest.raises(SpecError, match="router: a rims model needs router: {kind: top_k"):
+        compile_spec(loads_spec(RIMS.replace("{kind: top_k, k: 2, key_dim: 8, value_dim: 8}", "{kind: classifier}")))
+    with pytest.raises(SpecError, match="router.k=5 exceeds the 4 cells"):
+        compile_spec(loads_spec(RIMS.replace("k: 2", "k: 5")))
+
+
+def test_inputs_are_tokens_or_features():
+    with pytest.raises(SpecError, match="set exactly one of input.vocab"):
+        compile_spec(loads_spec(RIMS.replace("{vocab: 3, embed: 4}", "{vocab: 3, features: 4}")))
+    model = compile_spec(loads_spec(RIMS.replace("{vocab: 3, embed: 4}", "{features: 3}")))
+    assert model(x=torch.randn(2, 5, 3))["y"].shape == (2, 5, 5)
+
+
+def test_lstm_baseline_matches_rims_hidden_size():
+    rims, lstm = load_spec("rims-digits"), load_spec("lstm-digits")
+    assert lstm.model.hidden == rims.mechanisms[0].count * rims.mechanisms[0].hidden
+    model = compile_spec(lstm)
+    assert model(x=torch.randint(0, 2, (2, 9)))["y"].shape == (2, 10)

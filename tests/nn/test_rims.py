@@ -1,0 +1,93 @@
+"""RIMs mechanics: exactly k active cells, inactive cells unchanged and without gradient, grouped
+computation equal to separate cells, one step equal to the sequence runner."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from zoo.nn.rims import RIMs, RIMsCell
+
+
+@pytest.fixture(params=["gru", "lstm"])
+def cell(request):
+    torch.manual_seed(0)
+    return RIMsCell(5, count=6, active=2, hidden=4, cell=request.param, key_dim=8, value_dim=7,
+                    heads=2, comm_key_dim=3, comm_value_dim=5, comm_heads=2)
+
+
+def _state(cell, b=9):
+    h = torch.randn(b, cell.count, cell.hidden, requires_grad=True)
+    c = torch.randn(b, cell.count, cell.hidden, requires_grad=True) if cell.kind == "lstm" else None
+    return h, c
+
+
+def test_exactly_k_cells_are_active_and_they_attend_least_to_null(cell):
+    x = torch.randn(9, 5)
+    h, c = _state(cell)
+    _, _, mask = cell(x, h, c)
+    assert mask.shape == (9, 6) and (mask.sum(1) == 2).all()
+    keys, null_key, _, _ = cell.prepare(x.unsqueeze(1))
+    probs, mask2 = cell.select(h, keys[:, 0], null_key)
+    assert torch.equal(mask, mask2)
+    p_null = probs[..., 1]
+    worst_active = p_null.masked_fill(~mask, -1).max(1).values
+    best_inactive = p_null.masked_fill(mask, 2).min(1).values
+    assert (worst_active <= best_inactive).all()
+
+
+def test_inactive_cells_keep_their_state_exactly_without_gradient(cell):
+    x = torch.randn(9, 5)
+    h, c = _state(cell)
+    h2, c2, mask = cell(x, h, c)
+    inactive = ~mask
+    assert torch.equal(h2[inactive], h[inactive])
+    if c is not None:
+        assert torch.equal(c2[inactive], c[inactive])
+    (h2 * inactive.unsqueeze(-1)).sum().backward()
+    for name, p in cell.named_parameters():
+        assert p.grad is None or torch.count_nonzero(p.grad) == 0, name
+    grad_h = h.grad
+    assert torch.equal(grad_h[inactive], torch.ones_like(grad_h[inactive]))
+    assert torch.count_nonzero(grad_h[mask]) == 0
+
+
+def test_active_cells_change_and_get_gradient(cell):
+    x = torch.randn(9, 5)
+    h, c = _state(cell)
+    h2, _, mask = cell(x, h, c)
+    assert not torch.equal(h2[mask], h[mask])
+    (h2 * mask.unsqueeze(-1)).sum().backward()
+    assert torch.count_nonzero(cell.cells.weight_hh.grad) > 0
+
+
+def test_grouped_update_equals_separate_cells():
+    torch.manual_seed(1)
+    cell = RIMsCell(3, count=4, active=4, hidden=5, cell="gru", key_dim=4, value_dim=6)
+    x = torch.randn(2, 4, 6)
+    h = torch.randn(2, 4, 5)
+    out = cell.cells.step(cell.cells.project_input(x), h)
+    for k in range(4):
+        ref = nn.GRUCell(6, 5)
+        with torch.no_grad():
+            ref.weight_ih.copy_(cell.cells.weight_ih[k].T)
+            ref.weight_hh.copy_(cell.cells.weight_hh[k].T)
+            ref.bias_ih.copy_(cell.cells.bias_ih[k])
+            ref.bias_hh.copy_(cell.cells.bias_hh[k])
+        torch.testing.assert_close(out[:, k], ref(x[:, k], h[:, k]), rtol=1e-5, atol=1e-6)
+
+
+def test_sequence_runner_equals_repeated_steps(cell):
+    cell.eval()
+    runner = RIMs(cell)
+    x = torch.randn(3, 7, 5)
+    seq, last, active = runner(x)
+    h = runner.h0.expand(3, -1, -1)
+    c = runner.c0.expand(3, -1, -1) if runner.c0 is not None else None
+    for t in range(7):
+        h, c, mask = cell(x[:, t], h, c)
+        torch.testing.assert_close(seq[:, t], h.flatten(1), rtol=1e-5, atol=1e-6)
+        assert torch.equal(active[:, t], mask)
+    torch.testing.assert_close(last, h.flatten(1), rtol=1e-5, atol=1e-6)
+    assert active.shape == (3, 7, 6) and (active.sum(-1) == 2).all()

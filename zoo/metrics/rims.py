@@ -1,0 +1,45 @@
+"""RIMs pictures and helpers: which cells are active over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from zoo.io import atomic_path
+
+
+def activation_rates(active: torch.Tensor) -> torch.Tensor:
+    """Fraction of steps each cell is active: (..., T, K) -> (K,)."""
+    return active.float().reshape(-1, active.shape[-1]).mean(0)
+
+
+def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | None = None, title: str = "") -> None:
+    """A K x T picture of the active cells of one sequence, with the input tokens above it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t, k = active.shape
+    rows = 2 if tokens is not None else 1
+    fig, axes = plt.subplots(rows, 1, figsize=(min(16, 2 + t / 25), 1.2 + 0.35 * k + (0.6 if tokens is not None else 0)),
+                             sharex=True, gridspec_kw={"height_ratios": ([1, max(2, k / 2)] if tokens is not None else [1])},
+                             squeeze=False)
+    if tokens is not None:
+        axes[0, 0].imshow(tokens.view(1, -1).float(), aspect="auto", cmap="Greys", interpolation="nearest")
+        axes[0, 0].set_yticks([])
+        axes[0, 0].set_ylabel("input", rotation=0, ha="right", va="center")
+    ax = axes[-1, 0]
+    ax.imshow(active.T.float(), aspect="auto", cmap="Blues", interpolation="nearest", vmin=0, vmax=1)
+    ax.set_yticks(range(k))
+    ax.set_yticklabels([f"cell {i}" for i in range(k)])
+    ax.set_xlabel("time step")
+    rates = activation_rates(active)
+    for i, r in enumerate(rates.tolist()):
+        ax.text(t + 0.5, i, f"{100 * r:.0f}%", va="center", fontsize=8)
+    fig.suptitle(title or "active cells over time (blue = active)")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110)
+    plt.close(fig)
