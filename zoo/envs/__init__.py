@@ -11,6 +11,15 @@ from typing import Any, Callable
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {}
 
 
+def _hyperteacher(data, seed: int) -> Any:
+    from zoo.envs.hyperteacher import make
+
+    return make(data, seed)
+
+
+ENVIRONMENTS["hyperteacher"] = _hyperteacher
+
+
 def make_env(data, seed: int) -> Any:
     """The environment named by ``data.kind``, generated from ``seed``."""
     try:

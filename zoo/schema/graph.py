@@ -53,6 +53,9 @@ class MLPNode(_Node):
     hidden: Hidden = (64,)
     out: Dim
     activation: Activation = "relu"
+    activate_output: bool = Field(
+        default=False, description="Apply the activation after the last layer too (a feature extractor)."
+    )
 
 
 class ContextNode(_Node):

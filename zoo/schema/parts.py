@@ -110,13 +110,17 @@ class TargetNetSpec(Spec):
 
 
 class LinearHypernetworkSpec(Spec):
-    """``W_l(z) = sum_k z_k Theta_{l,k}`` for every target layer l (no bias)."""
+    """``W_l(z) = sum_k z_k Theta_{l,k}`` for every target layer l (no bias); with ``per_layer``,
+    ``W_l = sum_k z_{l,k} Theta_{l,k}``."""
 
     name: Name
     kind: Literal["linear"]
     templates: Count = Field(description="Number of templates K (the task embedding's width).")
     target: TargetNetSpec
-    normalize: bool = Field(default=True, description="Rescale the embedding to norm sqrt(K).")
+    normalize: bool = Field(default=True, description="Rescale the embedding (each row) to norm sqrt(K).")
+    per_layer: bool = Field(
+        default=False, description="One embedding row z_l (K,) per target layer instead of one z shared by all."
+    )
 
 
 class MLPHypernetworkSpec(Spec):
@@ -128,6 +132,8 @@ class MLPHypernetworkSpec(Spec):
     hidden: Hidden = (64,)
     activation: Activation = "relu"
     target: TargetNetSpec
+    normalize: bool = Field(default=True, description="Rescale the embedding (each row) to norm sqrt(K).")
+    per_layer: bool = Field(default=False, description="One embedding row per target layer (flattened for the MLP).")
 
 
 HypernetworkSpec = Annotated[

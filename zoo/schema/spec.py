@@ -10,6 +10,7 @@ from zoo.errors import Issue, SpecError
 from zoo.schema.base import SpecName, Spec
 from zoo.schema.data import DataSpec
 from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
+from zoo.schema.hyperteacher_checks import hyperteacher_issues
 from zoo.schema.migrate import CURRENT_VERSION, migrate
 from zoo.schema.models import ModelKindSpec
 from zoo.schema.parts import (
@@ -152,7 +153,7 @@ def _data_bounds(spec: ModelSpec) -> list[Issue]:
     return []
 
 
-CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds]
+CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, hyperteacher_issues]
 
 
 def cross_field_issues(spec: ModelSpec) -> list[Issue]:

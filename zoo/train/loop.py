@@ -121,7 +121,7 @@ class Trainer:
         ck = load_checkpoint(path)
         self.load_state_dict({k: v.to(self.device) for k, v in ck.model.items()})
         self.opt.load_state_dict(ck.optimizer)
-        self.sched.load_state_dict(ck.scheduler)
+        self.sched.load_state_dict({**ck.scheduler, "lr_lambdas": [None] * len(self.opt.param_groups)})
         set_rng_state(ck.rng, self.gen)
         self.step = ck.step
         return True

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from zoo.train.procedure import Procedure
+from zoo.train.procedures.meta import MetaProcedure
 from zoo.train.procedures.supervised import SupervisedProcedure
 
 PROCEDURES: dict[str, type[Procedure]] = {
     "supervised": SupervisedProcedure,
+    "meta": MetaProcedure,
 }
 
 

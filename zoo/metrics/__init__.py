@@ -1,0 +1,1 @@
+"""Metrics, one module per family: pure functions tested against hand-computed values."""
