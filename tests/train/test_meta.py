@@ -41,11 +41,18 @@ def test_data_and_model_widths_must_agree(tmp_path):
 
 
 def test_resume_is_bit_exact(tmp_path):
-    spec = load_spec("hypernet-linear-connected", TINY + ["train.steps=4"])
+    constant = TINY + ["train.schedule=constant"]  # the first half must see the same learning rates
+    spec = load_spec("hypernet-linear-connected", constant + ["train.steps=4"])
     train(spec, run_dir=tmp_path / "full", progress=False)
-    half = load_spec("hypernet-linear-connected", TINY + ["train.steps=2"])
+    half = load_spec("hypernet-linear-connected", constant + ["train.steps=2"])
     train(half, run_dir=tmp_path / "split", progress=False)
     train(spec, run_dir=tmp_path / "split", progress=False, resume=True)
     a = load_checkpoint(tmp_path / "full" / "checkpoints" / "last.safetensors").model
     b = load_checkpoint(tmp_path / "split" / "checkpoints" / "last.safetensors").model
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_regression_mode_reports_losses_only(tmp_path):
+    spec = load_spec("hypernet-linear-connected", TINY + ["train.steps=2", "data.mode=regression"])
+    result = train(spec, run_dir=tmp_path, progress=False)
+    assert "ood_loss" in result.metrics and "ood_acc" not in result.metrics

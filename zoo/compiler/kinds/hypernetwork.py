@@ -16,9 +16,9 @@ def _infer(node, spec, types):
         raise ShapeError(f"port 'x' has width {width(x)} but the target network's input is {h.target.input}")
     if width(z) != h.templates:
         raise ShapeError(f"port 'z' has width {width(z)} but the hypernetwork has {h.templates} templates")
-    layers = len(h.target.hidden) + 1
-    if h.per_layer and z.shape[0] != layers:
-        raise ShapeError(f"port 'z' has {z.shape[0]} rows but a per-layer embedding needs one per target layer ({layers})")
+    rows = len(h.generated_layers())
+    if h.per_layer and z.shape[0] != rows:
+        raise ShapeError(f"port 'z' has {z.shape[0]} rows but a per-layer embedding needs one per generated layer ({rows})")
     return {"out": TensorType(x.shape[:-1] + (h.target.output,), x.batched)}
 
 
@@ -28,9 +28,10 @@ def _build(node, spec, types):
     h = spec.hypernetwork(node.hypernetwork)
     widths = [h.target.input, *h.target.hidden, h.target.output]
     if h.kind == "linear":
-        return LinearHypernetwork(h.templates, widths, h.target.activation, h.normalize, h.per_layer)
+        return LinearHypernetwork(h.templates, widths, h.target.activation, h.normalize, h.per_layer,
+                                  h.generated_layers())
     return MLPHypernetwork(h.templates, widths, h.hidden, h.target.activation, h.activation, h.normalize,
-                           h.per_layer)
+                           h.per_layer, h.generated_layers())
 
 
 KIND = KindDef("hypernetwork", lambda node, spec: Ports({"x": True, "z": True}, ("out",)), _infer, _build)

@@ -38,15 +38,13 @@ def _alignment(proc, fast: dict[str, torch.Tensor], embedding: torch.Tensor) -> 
         return None
     hnet = next((m for m in proc.model.modules() if isinstance(m, LinearHypernetwork)), None)
     generated = list(getattr(env, "generated", []))
-    if hnet is None or 0 not in generated:
+    if hnet is None or 0 not in generated or "0" not in hnet.thetas:
         return None
-    g = generated.index(0)
-    z = hnet.embed(fast["embedding.value"])  # (T, K) or (T, L, K)
-    z = z[:, 0] if hnet.per_layer else z  # what generates the first layer
-    e = rescale(embedding[:, g])  # scale is not identifiable after z-scoring; compare directions
-    teacher = env.templates[g]
-    student = hnet.thetas[0]
-    if student.shape[1] != teacher.shape[1]:
+    z = hnet.embed(fast["embedding.value"])  # (T, K) or (T, G, K)
+    z = z[:, hnet.generated.index(0)] if hnet.per_layer else z  # what generates the first layer
+    e = rescale(embedding[:, generated.index(0)])  # scale is not identifiable after z-scoring: directions
+    teacher, student = env.templates[generated.index(0)], hnet.thetas["0"]
+    if student.shape[1] != teacher.shape[1]:  # not the same inputs
         return None
     return template_alignment(student, teacher, embedding_map(z, e))
 
