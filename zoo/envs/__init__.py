@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zoo.envs import balls, copying, digits, particles, sports, traffic
+from zoo.envs import balls, copying, digits, hyperteacher, particles, sports, traffic
 from zoo.envs.regression import make_regression
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
@@ -18,6 +18,7 @@ ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
     "sequential_digits": digits.make,
     "copying": copying.make,
     "bouncing_balls": balls.make,
+    "hyperteacher": hyperteacher.make,
     "regression": make_regression,
 }
 

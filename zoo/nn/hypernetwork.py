@@ -1,8 +1,15 @@
 """Hypernetworks that generate a target MLP's weights from a task embedding.
 
 The target MLP computes ``h_{l+1} = act(h_l W_l / sqrt(fan_in_l))`` with no biases (the teacher's
-form), then adds one learned output bias. It is run with generated weights through
-``torch.func.functional_call``; a batch of embeddings (B, K) runs under ``torch.func.vmap``.
+form); its output goes through a per-unit gain and bias, ``y = target(x) * gain + bias`` (gain 1 and
+bias 0 at first; a meta-learning inner loop may adapt both per task). The layers listed in
+``generated`` get their weights from the embedding; the others are ordinary weights shared by all
+tasks. The target is run with the generated weights through ``torch.func.functional_call``; a batch
+of embeddings runs under ``torch.func.vmap``.
+
+The embedding is one vector z (K,) that generates every generated layer (``per_layer=False``) or
+one row per generated layer, z (G, K) (``per_layer=True``). With ``normalize`` every row is rescaled
+to norm sqrt(K).
 """
 
 from __future__ import annotations
@@ -39,61 +46,106 @@ class TargetMLP(nn.Module):
         return x
 
 
+def rescale(z: torch.Tensor) -> torch.Tensor:
+    """Every row of the embedding rescaled to norm sqrt(K): (..., K) -> (..., K)."""
+    return z * math.sqrt(z.shape[-1]) / z.norm(dim=-1, keepdim=True).clamp_min(1e-8)
+
+
 class _Hypernetwork(nn.Module):
-    def __init__(self, templates: int, widths: Sequence[int], act: str):
-        super().__init__()
-        self.templates = templates
-        self.shapes = [(a, b) for a, b in zip(widths[:-1], widths[1:])]
-        self.target = TargetMLP(widths, act)
-        self.bias = nn.Parameter(torch.zeros(widths[-1]))
-
-    def generate(self, z: torch.Tensor) -> list[torch.Tensor]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _run(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        weights = self.generate(z)
-        params = {f"w{i}": w for i, w in enumerate(weights)}
-        return functional_call(self.target, params, (x,)) + self.bias
-
-    def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """x (..., in); z (K,) shared by all examples, or (B, K) one embedding per example of x (B, ..., in)."""
-        if z.dim() == 1:
-            return self._run(x, z)
-        return vmap(self._run)(x, z)
-
-
-class LinearHypernetwork(_Hypernetwork):
-    """``W_l(z) = sum_k z_k Theta_{l,k}``; z is rescaled to norm sqrt(K) when ``normalize``.
+    """Shared machinery: the target, its fixed layers, the output gain and bias, batching.
 
     Args:
         templates: K.
         widths: target widths [in, hidden..., out].
         act: target activation.
-        normalize: rescale the embedding.
+        normalize: rescale the embedding (each row) to norm sqrt(K).
+        per_layer: one embedding row per generated layer.
+        generated: indices of the generated layers (None: all).
     """
 
-    def __init__(self, templates: int, widths: Sequence[int], act: str = "relu", normalize: bool = True):
-        super().__init__(templates, widths, act)
-        self.normalize = normalize
-        self.thetas = nn.ParameterList(
-            nn.Parameter(torch.randn(templates, a, b)) for a, b in self.shapes
+    def __init__(self, templates: int, widths: Sequence[int], act: str, normalize: bool, per_layer: bool,
+                 generated: Sequence[int] | None):
+        super().__init__()
+        self.templates, self.normalize, self.per_layer = templates, normalize, per_layer
+        self.shapes = [(a, b) for a, b in zip(widths[:-1], widths[1:])]
+        self.generated = sorted(set(range(len(self.shapes)) if generated is None else generated))
+        self.target = TargetMLP(widths, act)
+        self.weights = nn.ParameterDict(
+            {str(i): nn.Parameter(torch.randn(a, b)) for i, (a, b) in enumerate(self.shapes) if i not in self.generated}
+        )
+        self.gain = nn.Parameter(torch.ones(widths[-1]))
+        self.bias = nn.Parameter(torch.zeros(widths[-1]))
+
+    @property
+    def embedding_shape(self) -> tuple[int, ...]:
+        """(G, K) with one row per generated layer, else (K,)."""
+        return (len(self.generated), self.templates) if self.per_layer else (self.templates,)
+
+    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:  # pragma: no cover - abstract
+        """The weights of every generated layer, by layer index."""
+        raise NotImplementedError
+
+    def embed(self, z: torch.Tensor) -> torch.Tensor:
+        """The embedding the weights are generated from (rows rescaled to norm sqrt(K) when ``normalize``)."""
+        return rescale(z) if self.normalize else z
+
+    def layer_weights(self, z: torch.Tensor) -> list[torch.Tensor]:
+        """Every target layer's weights (a, b) for one embedding."""
+        made = self.generate(z)
+        return [made[i] if i in made else self.weights[str(i)] for i in range(len(self.shapes))]
+
+    def _run(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        params = {f"w{i}": w for i, w in enumerate(self.layer_weights(z))}
+        return functional_call(self.target, params, (x,)) * self.gain + self.bias
+
+    def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """x (..., in) with z of ``embedding_shape`` shared by all examples, or x (B, ..., in) with
+        z (B, *embedding_shape), one embedding per example."""
+        if z.dim() == len(self.embedding_shape):
+            return self._run(x, z)
+        return vmap(self._run)(x, z)
+
+
+class LinearHypernetwork(_Hypernetwork):
+    """``W_l(z) = sum_k z_k Theta_{l,k}`` for each generated layer l (with ``per_layer``, row z_l).
+
+    Templates ``thetas[str(l)]`` (K, a, b) start as N(0, 1/K), so a rescaled embedding generates
+    weights of unit scale (the target divides by sqrt(fan_in)). Arguments as :class:`_Hypernetwork`.
+    """
+
+    def __init__(self, templates: int, widths: Sequence[int], act: str = "relu", normalize: bool = True,
+                 per_layer: bool = False, generated: Sequence[int] | None = None):
+        super().__init__(templates, widths, act, normalize, per_layer, generated)
+        self.thetas = nn.ParameterDict(
+            {str(i): nn.Parameter(torch.randn(templates, *self.shapes[i]) / math.sqrt(templates)) for i in self.generated}
         )
 
-    def generate(self, z: torch.Tensor) -> list[torch.Tensor]:
-        if self.normalize:
-            z = z * math.sqrt(self.templates) / z.norm().clamp_min(1e-8)
-        return [torch.einsum("k,kab->ab", z, theta) for theta in self.thetas]
+    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:
+        z = self.embed(z)  # (K,) or (G, K)
+        return {
+            layer: torch.einsum("k,kab->ab", z[row] if self.per_layer else z, self.thetas[str(layer)])
+            for row, layer in enumerate(self.generated)
+        }
 
 
 class MLPHypernetwork(_Hypernetwork):
-    """A small MLP maps the embedding to all target weights (flattened, then split per layer)."""
+    """A small MLP maps the (flattened) embedding to the weights of every generated layer.
+
+    The last layer starts as N(0, 1/fan_in) without bias, so generated weights start near unit scale.
+    ``hidden`` and ``hyper_act`` shape that MLP; the rest as :class:`_Hypernetwork`.
+    """
 
     def __init__(self, templates: int, widths: Sequence[int], hidden: Sequence[int], act: str = "relu",
-                 hyper_act: str = "relu"):
-        super().__init__(templates, widths, act)
-        self.sizes = [a * b for a, b in self.shapes]
-        self.net = MLP(templates, hidden, sum(self.sizes), hyper_act)
+                 hyper_act: str = "relu", normalize: bool = True, per_layer: bool = False,
+                 generated: Sequence[int] | None = None):
+        super().__init__(templates, widths, act, normalize, per_layer, generated)
+        self.sizes = [self.shapes[i][0] * self.shapes[i][1] for i in self.generated]
+        self.net = MLP(math.prod(self.embedding_shape), hidden, sum(self.sizes), hyper_act)
+        last = self.net.net[-1]
+        nn.init.normal_(last.weight, std=1.0 / math.sqrt(last.in_features))
+        nn.init.zeros_(last.bias)
 
-    def generate(self, z: torch.Tensor) -> list[torch.Tensor]:
-        flat = self.net(z)
-        return [p.view(a, b) for p, (a, b) in zip(flat.split(self.sizes, dim=-1), self.shapes)]
+    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:
+        flat = self.net(self.embed(z).reshape(-1))  # (sum of a*b,)
+        parts = flat.split(self.sizes, dim=-1)
+        return {layer: p.view(self.shapes[layer]) for layer, p in zip(self.generated, parts)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from zoo.schema.base import Activation, Dim, Hidden, Name, Spec
 from zoo.schema.parts import InteractionSpec
@@ -53,6 +53,9 @@ class MLPNode(_Node):
     hidden: Hidden = (64,)
     out: Dim
     activation: Activation = "relu"
+    activate_output: bool = Field(
+        default=False, description="Apply the activation after the last layer too (a feature extractor)."
+    )
 
 
 class ContextNode(_Node):
@@ -177,8 +180,17 @@ def _check_ref(v: str) -> str:
     return v
 
 
+def _edge_json_schema(schema: dict) -> None:
+    """In the JSON schema an edge is also the string ``'src -> dst'`` (the form specs usually use)."""
+    obj = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"type": "string", "pattern": r"^[^>]+->[^>]+$", "description": "'src -> dst'"}, obj]
+
+
 class EdgeSpec(Spec):
     """Data flows from ``src`` ('node' or 'node.port') into ``dst`` ('node.port', or 'node')."""
+
+    model_config = ConfigDict(json_schema_extra=_edge_json_schema)
 
     src: str
     dst: str

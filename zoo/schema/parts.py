@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from zoo.schema.base import (
     Activation,
@@ -109,25 +109,53 @@ class TargetNetSpec(Spec):
     activation: Activation = "relu"
 
 
-class LinearHypernetworkSpec(Spec):
-    """``W_l(z) = sum_k z_k Theta_{l,k}`` for every target layer l (no bias)."""
+LayerIndex = Annotated[int, Field(ge=0, le=64)]
 
+
+class _HypernetworkBase(Spec):
     name: Name
-    kind: Literal["linear"]
     templates: Count = Field(description="Number of templates K (the task embedding's width).")
     target: TargetNetSpec
-    normalize: bool = Field(default=True, description="Rescale the embedding to norm sqrt(K).")
+    generated: tuple[LayerIndex, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="Target layers whose weights the embedding generates (0 reads the input; default: "
+        "all). The others are ordinary weights shared by every task.",
+    )
+    normalize: bool = Field(default=True, description="Rescale the embedding (each row) to norm sqrt(K).")
+    per_layer: bool = Field(
+        default=False, description="One embedding row z_l (K,) per generated layer instead of one z shared by all."
+    )
+
+    @model_validator(mode="after")
+    def _layers_exist(self):
+        layers = len(self.target.hidden) + 1
+        if self.generated is not None:
+            if any(g >= layers for g in self.generated):
+                raise ValueError(f"generated layers must be in 0..{layers - 1}, got {list(self.generated)}")
+            if len(set(self.generated)) != len(self.generated):
+                raise ValueError(f"generated layers must not repeat, got {list(self.generated)}")
+        return self
+
+    def generated_layers(self) -> list[int]:
+        """The generated layer indices, sorted (all layers when ``generated`` is omitted)."""
+        every = range(len(self.target.hidden) + 1)
+        return sorted(set(every if self.generated is None else self.generated))
 
 
-class MLPHypernetworkSpec(Spec):
-    """A small MLP from the task embedding to all target weights."""
+class LinearHypernetworkSpec(_HypernetworkBase):
+    """``W_l(z) = sum_k z_k Theta_{l,k}`` for every generated target layer l (no bias); with
+    ``per_layer``, ``W_l = sum_k z_{l,k} Theta_{l,k}``. The output passes a per-unit gain and bias."""
 
-    name: Name
+    kind: Literal["linear"]
+
+
+class MLPHypernetworkSpec(_HypernetworkBase):
+    """A small MLP from the (flattened) task embedding to the weights of every generated layer."""
+
     kind: Literal["mlp"]
-    templates: Count = Field(description="Width K of the task embedding.")
     hidden: Hidden = (64,)
     activation: Activation = "relu"
-    target: TargetNetSpec
 
 
 HypernetworkSpec = Annotated[

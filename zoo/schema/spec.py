@@ -10,6 +10,7 @@ from zoo.errors import Issue, SpecError
 from zoo.schema.base import SpecName, Spec
 from zoo.schema.data import DataSpec
 from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
+from zoo.schema.hyperteacher_checks import hyperteacher_issues
 from zoo.schema.migrate import CURRENT_VERSION, migrate
 from zoo.schema.models import ModelKindSpec
 from zoo.schema.parts import (
@@ -187,7 +188,7 @@ def _train_bounds(spec: ModelSpec) -> list[Issue]:
     return issues
 
 
-CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds]
+CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds, hyperteacher_issues]
 
 
 def cross_field_issues(spec: ModelSpec) -> list[Issue]:

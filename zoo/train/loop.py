@@ -150,7 +150,7 @@ class Trainer:
         try:
             self.load_state_dict({k: v.to(self.device) for k, v in ck.model.items()})
             self.opt.load_state_dict(ck.optimizer)
-            self.sched.load_state_dict(ck.scheduler)
+            self.sched.load_state_dict({**ck.scheduler, "lr_lambdas": [None] * len(self.opt.param_groups)})
             set_rng_state(ck.rng, self.gen)
         except (RuntimeError, ValueError, KeyError, TypeError, IndexError) as e:
             raise BankError(f"{path}: cannot resume this run from it ({e})") from None

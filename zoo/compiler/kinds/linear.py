@@ -13,9 +13,9 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from torch import nn
+    from zoo.nn.mlp import Linear
 
-    return nn.Linear(width(types["x"]), node.out, bias=node.bias)
+    return Linear(width(types["x"]), node.out, bias=node.bias)
 
 
 KIND = KindDef("linear", lambda node, spec: Ports({"x": True}, ("out",)), _infer, _build)

@@ -15,7 +15,7 @@ def _infer(node, spec, types):
 def _build(node, spec, types):
     from zoo.nn.mlp import MLP
 
-    return MLP(width(types["x"]), node.hidden, node.out, node.activation)
+    return MLP(width(types["x"]), node.hidden, node.out, node.activation, node.activate_output)
 
 
 KIND = KindDef("mlp", lambda node, spec: Ports({"x": True}, ("out",)), _infer, _build)

@@ -1,7 +1,8 @@
 """``model.kind: hypernetwork``: a learned task embedding z drives a hypernetwork run on inputs x.
 
-Nodes: ``x`` (input, (in,) per shot), ``embedding`` (parameter (K,): the embedding initialisation that the
-meta-learning inner loop adapts per task), the hypernetwork node. Output ``y`` (out,) per shot.
+Nodes: ``x`` (input, (in,) per shot), ``embedding`` (parameter (K,), or (G, K) with ``per_layer``: the
+embedding initialisation that the meta-learning inner loop adapts per task), the hypernetwork node.
+Output ``y`` (out,) per shot.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def expand(spec) -> Draft:
     scale = r.init_scale if r is not None else 1.0
     d = Draft()
     x = d.node(InputNode(kind="input", name="x", shape=(h.target.input,)), ("hypernetworks", i, "target"))
-    z = d.node(ParameterNode(kind="parameter", name="embedding", shape=(h.templates,), scale=scale),
+    shape = (len(h.generated_layers()), h.templates) if h.per_layer else (h.templates,)
+    z = d.node(ParameterNode(kind="parameter", name="embedding", shape=shape, scale=scale),
                ("router",) if r is not None else ("hypernetworks", i))
     net = d.node(HypernetworkNode(kind="hypernetwork", name=h.name, hypernetwork=h.name), ("hypernetworks", i))
     d.edge(x, f"{net}.x", ("model",))

@@ -6,6 +6,7 @@ from zoo.train.procedure import Procedure
 from zoo.train.procedures.compete import CompeteProcedure
 from zoo.train.procedures.compose import ComposeProcedure
 from zoo.train.procedures.finetune import FinetuneProcedure
+from zoo.train.procedures.meta import MetaProcedure
 from zoo.train.procedures.supervised import SupervisedProcedure
 
 PROCEDURES: dict[str, type[Procedure]] = {
@@ -13,6 +14,7 @@ PROCEDURES: dict[str, type[Procedure]] = {
     "compete": CompeteProcedure,
     "compose": ComposeProcedure,
     "finetune": FinetuneProcedure,
+    "meta": MetaProcedure,
 }
 
 

@@ -1,0 +1,108 @@
+"""``meta``: meta-learning over tasks (hypernetworks, ANIL, MAML), see :class:`~zoo.schema.train.MetaTrain`.
+
+Each step draws ``train.batch`` tasks from the environment, adapts the ``train.adapt`` parameters of
+every task on its support shots (:class:`~zoo.train.adapt.InnerLoop`, vmapped over tasks) and returns
+the mean query loss of the adapted models; the loop's optimiser then updates every parameter (the
+shared ones and the adapted ones' initialisation). The environment provides ``sample(split, tasks,
+generator)`` (see :mod:`zoo.envs.hyperteacher`) and ``classification``.
+
+Evaluation adapts on fixed in-distribution (``test``) and OOD tasks and reports loss, accuracy,
+module decoding R^2 and, for a linear hypernetwork, template alignment with the teacher.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch.func import vmap
+
+from zoo.errors import Issue, SpecError
+from zoo.train.adapt import InnerLoop, accuracy, expand, kl_loss, mse_loss, select
+from zoo.train.procedure import Procedure
+from zoo.train.procedures import meta_report
+
+EVAL_SPLITS = ("test", "ood")
+EVAL_CHUNK = 64  # tasks adapted at once during evaluation
+
+
+class MetaProcedure(Procedure):
+    """Inner loop on support shots, outer loss on query shots."""
+
+    def __init__(self, spec, model, env, device):
+        self.needs = (spec.train.output,)
+        super().__init__(spec, model, env, device)
+        cfg = spec.train
+        self.classification = bool(getattr(env, "classification", True))
+        self.key_metric = "acc" if self.classification else "loss"
+        self.loss_fn = kl_loss if self.classification else mse_loss
+        names = [n for n, _ in model.named_parameters()]
+        chosen, unused = select(names, cfg.adapt)
+        issues = [Issue(("train", "adapt", i), f"{cfg.adapt[i]!r} matches no parameter; the model has {', '.join(names)}")
+                  for i in unused]
+        issues += _width_issues(spec, model)
+        if issues:
+            raise SpecError(issues)
+        self.inner = InnerLoop(model, chosen, next(iter(model.input_types)), cfg.output, self.loss_fn,
+                               cfg.inner.optimizer, cfg.inner.lr, cfg.inner.weight_decay)
+
+    def batch(self, step, generator):
+        data = self.env.sample("train", self.spec.train.batch, generator)
+        return {k: v.to(self.device) for k, v in data.items()}
+
+    def run_tasks(self, batch, steps: int, first_order: bool):
+        """Adapt on the support shots of every task; returns (query loss (T,), query outputs, fast)."""
+        fast0, slow = self.inner.split()
+        tasks = batch["x_support"].shape[0]
+        fast = self.inner.adapt(expand(fast0, tasks), slow, batch["x_support"], batch["y_support"], steps, first_order)
+        out = self.inner.predict_tasks(fast, slow, batch["x_query"])  # (T, Q, out)
+        return vmap(self.loss_fn)(out, batch["y_query"]), out, fast
+
+    def loss(self, batch, step):
+        cfg = self.spec.train
+        losses, out, _ = self.run_tasks(batch, cfg.inner.steps, cfg.first_order)
+        logs = {"acc": accuracy(out, batch["y_query"]).item()} if self.classification else {}
+        return losses.mean(), logs
+
+    @torch.no_grad()
+    def evaluate(self):
+        cfg = self.spec.train
+        steps = cfg.inner.steps if cfg.eval_steps is None else cfg.eval_steps
+        gen = torch.Generator().manual_seed(cfg.seed + 7919)  # the same tasks at every evaluation
+        metrics, adapted = {}, {}
+        for split in EVAL_SPLITS:
+            losses, accs, fasts, embeddings = [], [], [], []
+            for start in range(0, cfg.eval_tasks, EVAL_CHUNK):
+                n = min(EVAL_CHUNK, cfg.eval_tasks - start)
+                batch = {k: v.to(self.device) for k, v in self.env.sample(split, n, gen).items()}
+                loss, out, fast = self.run_tasks(batch, steps, first_order=True)
+                losses.append(loss)
+                accs.append((out.argmax(-1) == batch["y_query"].argmax(-1)).float().mean(-1))
+                fasts.append(fast)
+                embeddings.append(batch["embedding"])
+            metrics[f"{split}_loss"] = torch.cat(losses).mean().item()
+            if self.classification:
+                metrics[f"{split}_acc"] = torch.cat(accs).mean().item()
+            adapted[split] = ({k: torch.cat([f[k] for f in fasts]) for k in fasts[0]}, torch.cat(embeddings))
+        metrics.update(meta_report.analysis(self, adapted))
+        return metrics
+
+    def artifacts(self, run_dir: Path, metrics):
+        meta_report.plot_eval(run_dir, self.spec.name, self.classification)
+        return {}
+
+
+def _width_issues(spec, model) -> list[Issue]:
+    """The model must read the data's inputs and predict its outputs."""
+    data = spec.data
+    want_in, want_out = getattr(data, "input", None), getattr(data, "output", None)
+    issues = []
+    if len(model.input_types) != 1:
+        return [Issue(("model",), f"meta-learning needs a model with one input, got {sorted(model.input_types)}")]
+    t_in = next(iter(model.input_types.values()))
+    t_out = model.output_types[spec.train.output]
+    if want_in is not None and t_in.shape[-1:] != (want_in,):
+        issues.append(Issue(("model",), f"the model's input is {t_in} but the data's inputs have width {want_in}"))
+    if want_out is not None and t_out.shape[-1:] != (want_out,):
+        issues.append(Issue(("train", "output"), f"output {spec.train.output!r} is {t_out} but the data's targets have width {want_out}"))
+    return issues
