@@ -19,3 +19,12 @@ def make_env(data, seed: int) -> Any:
         known = ", ".join(sorted(ENVIRONMENTS)) or "(none)"
         raise ValueError(f"no environment {data.kind!r}; known: {known}") from None
     return maker(data, seed)
+
+
+def _register() -> None:
+    from zoo.envs import sprites
+
+    ENVIRONMENTS["sprites"] = sprites.make
+
+
+_register()

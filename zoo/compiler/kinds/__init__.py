@@ -9,8 +9,11 @@ from zoo.compiler.kinds import (
     mechanism_bank,
     mlp,
     parameter,
+    reparameterize,
     residual,
     router,
+    slot_decoder,
+    slot_encoder,
 )
 from zoo.compiler.registry import Registry
 
@@ -26,5 +29,8 @@ DEFAULT = Registry(
         router.KIND,
         hypernetwork.KIND,
         interaction_network.KIND,
+        slot_encoder.KIND,
+        reparameterize.KIND,
+        slot_decoder.KIND,
     ]
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from zoo.compiler.templates.base import Draft
-from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network
+from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network, slot_vae
 from zoo.errors import SpecError
 
 TEMPLATES: dict[str, Callable[..., Draft]] = {
@@ -17,6 +17,7 @@ TEMPLATES: dict[str, Callable[..., Draft]] = {
     "comet": comet.expand,
     "interaction_network": interaction_network.expand,
     "hypernetwork": hypernetwork.expand,
+    "slot_vae": slot_vae.expand,
 }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoo.train.procedure import Procedure
 from zoo.train.procedures.supervised import SupervisedProcedure
+from zoo.train.procedures.vae import VAEProcedure
 
 PROCEDURES: dict[str, type[Procedure]] = {
     "supervised": SupervisedProcedure,
+    "vae": VAEProcedure,
 }
 
 

@@ -1,0 +1,1 @@
+"""Metrics of each model family: pure functions, tested against hand-computed values."""
