@@ -13,8 +13,10 @@ from zoo.compiler.types import TensorType
 
 
 def checked_graph(spec, registry: Registry = DEFAULT):
-    """``check(build_graph(spec))``: the graph with every node's input and output types."""
-    return check(build_graph(spec, registry), registry)
+    """``check(build_graph(spec))`` after resolving pretrained bank sources: the typed graph."""
+    from zoo.hub.bank import resolve_sources
+
+    return check(build_graph(resolve_sources(spec), registry), registry)
 
 
 def compile_spec(spec, registry: Registry = DEFAULT):

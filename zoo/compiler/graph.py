@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from zoo.compiler.kinds import DEFAULT
-from zoo.compiler.registry import Registry
+from zoo.compiler.registry import Registry, ShapeError
 from zoo.compiler.templates import expand
 from zoo.errors import Issue, SpecError
 
@@ -34,8 +34,8 @@ def build_graph(spec, registry: Registry = DEFAULT) -> nx.MultiDiGraph:
             continue
         try:
             ports[node.name] = registry.get(node.kind).ports(node, spec)
-        except KeyError as e:  # a reference the schema already reports; keep going
-            issues.append(Issue(path, f"cannot resolve {e}"))
+        except (KeyError, ShapeError) as e:  # a reference the schema already reports; keep going
+            issues.append(Issue(path, str(e.args[0] if e.args else e)))
             continue
         g.add_node(node.name, spec=node, kind=node.kind, path=path)
     for edge, path in draft.edges:

@@ -68,22 +68,29 @@ def write_png(g: nx.MultiDiGraph, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     pos = _layers(g)
-    width = 3.2 * (max(x for x, _ in pos.values()) + 1)
-    height = 1.8 * (max(abs(y) for _, y in pos.values()) * 2 + 1)
-    fig, ax = plt.subplots(figsize=(max(6, width), max(3, height)))
-    simple = nx.DiGraph(g)
-    nx.draw_networkx_edges(simple, pos, ax=ax, arrows=True, arrowsize=14, node_size=4000, edge_color="#777")
-    labels = {(u, v): ", ".join(f"{e['src_port']}→{e['dst_port']}" for e in g.get_edge_data(u, v).values())
-              for u, v in simple.edges}
-    nx.draw_networkx_edge_labels(simple, pos, edge_labels=labels, ax=ax, font_size=7)
+    columns = max(x for x, _ in pos.values()) + 1
+    rows = max(abs(y) for _, y in pos.values()) * 2 + 1
+    fig, ax = plt.subplots(figsize=(max(6.0, 3.4 * columns), max(3.5, 2.2 * rows)))
+    for i, (u, v) in enumerate(nx.DiGraph(g).edges):
+        span = pos[v][0] - pos[u][0]
+        ports = ", ".join(f"{e['src_port']}→{e['dst_port']}" for e in g.get_edge_data(u, v).values())
+        rad = 0.0 if span <= 1 and pos[u][1] == pos[v][1] else 0.25 * (1 if i % 2 else -1)
+        ax.annotate("", xy=pos[v], xytext=pos[u], zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color="#888", lw=1.2, shrinkA=38, shrinkB=38,
+                                    connectionstyle=f"arc3,rad={rad}"))
+        mx, my = (pos[u][0] + pos[v][0]) / 2, (pos[u][1] + pos[v][1]) / 2 + (0.18 * span if rad else 0.08)
+        ax.text(mx, my, ports, fontsize=7, color="#555", ha="center", va="center", zorder=2,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     for n, (x, y) in pos.items():
         d = g.nodes[n]
         types = "\n".join(f"{p}: {t}" for p, t in d.get("out_types", {}).items())
-        ax.text(x, y, f"{n}\n[{d['kind']}]\n{types}", ha="center", va="center", fontsize=8,
+        ax.text(x, y, f"{n}\n[{d['kind']}]\n{types}", ha="center", va="center", fontsize=8, zorder=3,
                 bbox=dict(boxstyle="round", fc="#e8f0fe", ec="#3367d6"))
-    ax.set_title(f"{g.graph['spec'].name} ({g.graph['spec'].model.kind})")
+    ax.set_xlim(-0.6, columns - 0.4)
+    ax.set_ylim(-rows / 2 - 0.3, rows / 2 + 0.3)
+    spec = g.graph["spec"]
+    ax.set_title(f"{spec.name}: {spec.model.kind} dataflow (output shapes with batch axis B)")
     ax.axis("off")
-    ax.margins(0.15)
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120)

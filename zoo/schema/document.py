@@ -91,7 +91,10 @@ def _yaml_error(e: yaml.YAMLError, file: str) -> SpecError:
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Plain data and positions from YAML text (one document)."""
     source = SourceMap(file)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as e:
+        raise _yaml_error(e, file) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -59,7 +59,7 @@ def _message(err: dict[str, Any], data: Any, path: tuple[PathPart, ...]) -> str:
         hint = ""
         if allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = (f"; did you mean {close[0]!r}?" if close else "") + f" Accepted: {', '.join(allowed)}"
+            hint = (f"; did you mean {close[0]!r}?" if close else "") + f" (accepted: {', '.join(allowed)})"
         return f"unknown key {key!r}{hint}"
     if kind == "union_tag_not_found":
         tags = err.get("ctx", {}).get("discriminator", "'kind'")

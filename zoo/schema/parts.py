@@ -42,6 +42,11 @@ class _BankBase(Spec):
     output: Dim | None = Field(
         default=None, description="Output width; defaults to the width of the 'self' input."
     )
+    source: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Load trained weights from a bank: a local directory or 'hf://org/name@revision'.",
+    )
     frozen: bool = Field(default=False, description="Exclude the bank's weights from training.")
 
     @field_validator("inputs")
@@ -80,8 +85,18 @@ class LSTMBankSpec(_BankBase):
     hidden: Dim
 
 
+class PretrainedBankSpec(Spec):
+    """A bank whose structure and weights both come from ``source`` (resolved when compiling)."""
+
+    name: Name
+    kind: Literal["pretrained"]
+    source: str = Field(max_length=1000, description="A bank directory or 'hf://org/name@revision'.")
+    frozen: bool = True
+
+
 MechanismBankSpec = Annotated[
-    Union[MLPBankSpec, LinearBankSpec, GRUBankSpec, LSTMBankSpec], Field(discriminator="kind")
+    Union[MLPBankSpec, LinearBankSpec, GRUBankSpec, LSTMBankSpec, PretrainedBankSpec],
+    Field(discriminator="kind"),
 ]
 
 

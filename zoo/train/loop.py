@@ -206,7 +206,8 @@ class Trainer:
 
 def _scheduler_state(sched) -> dict[str, Any]:
     state = sched.state_dict()
-    state.pop("lr_lambdas", None)  # functions are rebuilt from the spec, never stored
+    # LambdaLR stores None for plain functions: they are rebuilt from the spec, never stored.
+    state["lr_lambdas"] = [None] * len(state.get("lr_lambdas", []))
     return state
 
 

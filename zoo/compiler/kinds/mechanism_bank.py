@@ -16,6 +16,8 @@ PORT = {"self": "state", "context": "context", "external": "external", "task": "
 
 def _ports(node, spec):
     bank = spec.bank(node.bank)
+    if bank.kind == "pretrained":
+        raise ShapeError(f"bank {bank.name!r} is pretrained: resolve its source first (zoo.hub.resolve_sources)")
     return Ports({PORT[i]: True for i in bank.inputs}, ("out",))
 
 
@@ -71,11 +73,13 @@ def in_width(bank, types) -> int:
     return total - (width(types["state"]) if bank.kind in ("gru", "lstm") else 0)
 
 
-def _build(node, spec, types):
+def bank_module(bank, widths: dict[str, int]):
+    """The block of a concrete bank spec fed ports of the given widths (shared with zoo.hub)."""
+    from zoo.compiler.types import TensorType
     from zoo.nn.bank import BankApply, MechanismBank
     from zoo.nn.grouped_rnn import CellBank
 
-    bank = spec.bank(node.bank)
+    types = {p: TensorType((w,)) for p, w in widths.items()}
     order = tuple(PORT[i] for i in bank.inputs)
     out = _out_width(bank, types)
     if bank.kind in ("gru", "lstm"):
@@ -84,7 +88,17 @@ def _build(node, spec, types):
         hidden = bank.hidden if bank.kind == "mlp" else ()
         act = bank.activation if bank.kind == "mlp" else "identity"
         block = MechanismBank(bank.count, in_width(bank, types), hidden, out, act)
-    module = BankApply(block, order, recurrent=bank.kind in ("gru", "lstm"))
+    return BankApply(block, order, recurrent=bank.kind in ("gru", "lstm"))
+
+
+def _build(node, spec, types):
+    bank = spec.bank(node.bank)
+    widths = {p: width(t) for p, t in types.items()}
+    module = bank_module(bank, widths)
+    if bank.source is not None:
+        from zoo.hub.bank import load_into
+
+        load_into(module, bank, widths, spec)
     if bank.frozen:
         module.requires_grad_(False)
     return module

@@ -1,0 +1,80 @@
+"""The spec models: frozen, strict about keys, discriminated unions, migrations, no torch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from zoo.errors import SpecError
+from zoo.schema import CURRENT_VERSION, ModelSpec, loads_spec
+from zoo.schema.migrate import migrate
+
+
+def test_schema_package_imports_no_torch():
+    code = "import sys, zoo.schema, zoo.schema.loader; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_specs_are_frozen(comet_yaml):
+    spec = loads_spec(comet_yaml)
+    with pytest.raises(ValidationError):
+        spec.name = "other"
+    with pytest.raises(ValidationError):
+        spec.slots.count = 9
+
+
+def test_unknown_keys_are_errors(comet_yaml):
+    with pytest.raises(SpecError, match=r"mechanisms\[0\]\.hiden: unknown key 'hiden'; did you mean 'hidden'"):
+        loads_spec(comet_yaml.replace("hidden: [8], inputs", "hiden: [8], inputs"))
+
+
+def test_unions_are_discriminated_on_kind(comet_yaml):
+    spec = loads_spec(comet_yaml)
+    assert type(spec.mechanisms[0]).__name__ == "MLPBankSpec"
+    assert type(spec.interactions).__name__ == "CompleteGraphSpec"
+    with pytest.raises(SpecError, match="interactions.kind: .*'complete', 'knn', 'edges', 'none'"):
+        loads_spec(comet_yaml.replace("{kind: complete}", "{kind: dense}"))
+
+
+def test_missing_kind_says_so(comet_yaml):
+    with pytest.raises(SpecError, match="interactions: missing the tag"):
+        loads_spec(comet_yaml.replace("{kind: complete}", "{k: 2}"))
+
+
+def test_version_1_migrates():
+    old = {"zoo": 1, "name": "old", "family": "interaction_network", "slots": {"count": 3, "dim": 2},
+           "interactions": {"kind": "complete"}}
+    spec = ModelSpec.model_validate(old)
+    assert spec.zoo == CURRENT_VERSION and spec.model.kind == "interaction_network"
+    assert migrate({"zoo": 1, "name": "x", "family": "comet", "train": {"optimiser": "sgd"}})["train"] == {"optimizer": "sgd"}
+
+
+@pytest.mark.parametrize("version,message", [(99, "newer than this library"), (0, "unknown schema version"),
+                                             ("two", "must be an integer")])
+def test_bad_versions_are_refused(comet_yaml, version, message):
+    with pytest.raises(SpecError, match=message):
+        loads_spec(comet_yaml.replace("zoo: 2", f"zoo: {version}"))
+
+
+def test_cross_field_checks_keep_their_location(comet_yaml):
+    text = comet_yaml.replace("{kind: complete}", "{kind: knn, k: 5}")
+    text += "  \n"
+    text = text.replace("mechanisms:\n", "mechanisms:\n  - {name: bank, kind: linear, count: 2}\n")
+    with pytest.raises(SpecError) as e:
+        loads_spec(text, "spec.yaml")
+    lines = str(e.value).splitlines()
+    assert any(l.startswith("spec.yaml:") and "mechanisms[1].name: name 'bank' is already used" in l for l in lines)
+    assert any("interactions.k: k=5 exceeds the 3 candidate slots" in l for l in lines)
+
+
+def test_explicit_edges_are_bounded(comet_yaml):
+    with pytest.raises(SpecError, match=r"interactions.edges\[0\]\[1\]: slot 7 >= slots.count=4"):
+        loads_spec(comet_yaml.replace("{kind: complete}", "{kind: edges, edges: [[0, 7]]}"))
+
+
+def test_huge_numbers_are_refused(comet_yaml):
+    with pytest.raises(SpecError, match=r"mechanisms\[0\]\.count: Input should be less than or equal to 4096"):
+        loads_spec(comet_yaml.replace("count: 3", "count: 1000000000000"))

@@ -1,0 +1,267 @@
+"""Mechanism banks as artefacts: a directory (or Hub repo) with ``spec.json``, ``model.safetensors``
+and a ``README.md`` model card.
+
+``spec.json`` holds the bank's spec (kind, count, sizes, inputs), the widths of the ports it was
+trained with, the name, shape and dtype of every tensor, the schema and library versions, provenance
+(environment, procedure, seed, steps, source revision) and metrics. Loading is strict: every tensor
+name, shape and dtype must match what the spec builds, values must be finite, and nothing is ever
+unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from pydantic import TypeAdapter, ValidationError
+
+from zoo.errors import BankError, SpecError
+from zoo.io import atomic_path, write_json, write_text
+
+FORMAT = "zoo-bank"
+FORMAT_VERSION = 1
+CONFIG, WEIGHTS, CARD = "spec.json", "model.safetensors", "README.md"
+MAX_CONFIG_BYTES = 1024 * 1024
+STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A loaded bank: its spec, the port widths it expects, its tensors and its ``spec.json``."""
+
+    spec: Any
+    ports: dict[str, int]
+    tensors: dict[str, torch.Tensor]
+    meta: dict[str, Any]
+    path: Path
+
+    def module(self) -> torch.nn.Module:
+        """The bank as a ready block (weights loaded)."""
+        from zoo.compiler.kinds.mechanism_bank import bank_module
+
+        m = bank_module(self.spec, self.ports)
+        m.load_state_dict(self.tensors, strict=True)
+        return m
+
+
+def _git_revision() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: dict | None = None) -> dict:
+    """The ``spec.json`` content describing the bank node ``bank_name`` of a compiled model."""
+    from zoo import __version__
+    from zoo.schema.migrate import CURRENT_VERSION
+
+    spec = model.spec
+    bank = spec.bank(bank_name)
+    module = model.get_submodule(bank_name)
+    in_types, _ = model.node_types[bank_name]
+    saved = bank.model_dump(mode="json")
+    saved.update(source=None, frozen=False)
+    prov = {
+        "spec_name": spec.name,
+        "family": spec.model.kind,
+        "environment": spec.data.model_dump(mode="json") if spec.data else None,
+        "procedure": spec.train.procedure if spec.train else None,
+        "seed": spec.train.seed if spec.train else None,
+        "steps": spec.train.steps if spec.train else None,
+        "source_revision": _git_revision(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "model_spec": spec.model_dump(mode="json"),
+    }
+    prov.update(provenance or {})
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library": "mechzoo",
+        "library_version": __version__,
+        "schema_version": CURRENT_VERSION,
+        "name": bank_name,
+        "bank": saved,
+        "ports": {p: t.shape[-1] for p, t in in_types.items()},
+        "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype).removeprefix("torch.")}
+                    for k, v in module.state_dict().items()},
+        "metrics": {k: float(v) for k, v in (metrics or {}).items()},
+        "provenance": prov,
+    }
+
+
+def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics: dict | None = None,
+              provenance: dict | None = None) -> Path:
+    """Write the bank node ``bank_name`` of a compiled model as a bank directory; returns its path."""
+    from safetensors.torch import save
+
+    from zoo.hub.card import model_card
+
+    directory = Path(directory)
+    config = bank_config(model, bank_name, metrics, provenance)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.get_submodule(bank_name).state_dict().items()}
+    with atomic_path(directory / WEIGHTS) as tmp:
+        tmp.write_bytes(save(state, metadata={"format": FORMAT, "name": bank_name}))
+    write_json(directory / CONFIG, config)
+    write_text(directory / CARD, model_card(config))
+    return directory
+
+
+def read_config(directory: Path) -> dict[str, Any]:
+    """``spec.json`` of a bank directory, checked for format and version."""
+    path = directory / CONFIG
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise BankError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes")
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BankError(f"{directory}: not a bank (no {CONFIG})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BankError(f"{path}: unreadable ({e})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise BankError(f"{path}: not a zoo bank (format {meta.get('format') if isinstance(meta, dict) else None!r})")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise BankError(f"{path}: bank format version {version!r} is newer than this library ({FORMAT_VERSION}); upgrade mechzoo")
+    from zoo.schema.migrate import CURRENT_VERSION
+
+    if not isinstance(meta.get("schema_version"), int) or meta["schema_version"] > CURRENT_VERSION:
+        raise BankError(f"{path}: written with spec schema version {meta.get('schema_version')!r}, newer than {CURRENT_VERSION}")
+    for key in ("bank", "ports", "tensors"):
+        if not isinstance(meta.get(key), dict):
+            raise BankError(f"{path}: missing or malformed {key!r}")
+    return meta
+
+
+def bank_spec(meta: dict[str, Any], where: Path, **update: Any):
+    """The concrete bank spec stored in ``spec.json`` (with ``update`` applied)."""
+    from zoo.schema.parts import MechanismBankSpec
+
+    data = {**meta["bank"], **update}
+    try:
+        spec = TypeAdapter(MechanismBankSpec).validate_python(data)
+    except ValidationError as e:
+        raise BankError(f"{where / CONFIG}: invalid bank spec: {e.errors()[0]['msg']} at {e.errors()[0]['loc']}") from None
+    if spec.kind == "pretrained":
+        raise BankError(f"{where / CONFIG}: a saved bank must have a concrete kind, not 'pretrained'")
+    return spec
+
+
+def read_tensors(directory: Path) -> dict[str, torch.Tensor]:
+    """Every tensor of ``model.safetensors`` (no pickle: a non-safetensors file is refused)."""
+    from safetensors import safe_open
+
+    path = directory / WEIGHTS
+    if not path.is_file():
+        raise BankError(f"{directory}: no {WEIGHTS}")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return {k: f.get_tensor(k) for k in f.keys()}
+    except Exception as e:  # safetensors raises several error types for corrupt headers
+        raise BankError(f"{path}: not a valid safetensors file ({e})") from None
+
+
+def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor], where: str) -> None:
+    """Names, shapes, dtypes and finiteness, with every mismatch listed."""
+    problems = []
+    for name in sorted(set(expected) - set(tensors)):
+        problems.append(f"missing tensor {name!r}")
+    for name in sorted(set(tensors) - set(expected)):
+        problems.append(f"unexpected tensor {name!r}")
+    for name in sorted(set(tensors) & set(expected)):
+        got, want = tensors[name], expected[name]
+        if tuple(got.shape) != tuple(want.shape):
+            problems.append(f"{name!r} has shape {tuple(got.shape)}, expected {tuple(want.shape)}")
+        elif got.dtype != want.dtype:
+            problems.append(f"{name!r} has dtype {got.dtype}, expected {want.dtype}")
+        elif got.is_floating_point() and not torch.isfinite(got).all():
+            problems.append(f"{name!r} contains NaN or infinite values")
+    if problems:
+        raise BankError(f"{where}: weights do not match the bank spec:\n  " + "\n  ".join(problems))
+
+
+def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
+    """Load a bank from a directory or ``hf://org/name[@revision]``, strictly checked."""
+    from zoo.compiler.kinds.mechanism_bank import bank_module
+
+    directory = locate(ref, base)
+    meta = read_config(directory)
+    spec = bank_spec(meta, directory)
+    ports = {str(k): int(v) for k, v in meta["ports"].items()}
+    try:
+        expected = bank_module(spec, ports).state_dict()
+    except Exception as e:
+        raise BankError(f"{directory / CONFIG}: ports {ports} do not fit the bank spec ({e})") from None
+    declared = {k: torch.zeros(v.get("shape", []), dtype=getattr(torch, str(v.get("dtype")), None) or torch.float32)
+                for k, v in meta["tensors"].items() if isinstance(v, dict)}
+    check_tensors(declared, expected, str(directory / CONFIG))
+    tensors = read_tensors(directory)
+    check_tensors(tensors, expected, str(directory / WEIGHTS))
+    return Bank(spec, ports, tensors, meta, directory)
+
+
+def locate(ref: str | os.PathLike[str], base: Path | None = None) -> Path:
+    """The local directory of a bank reference (downloading ``hf://`` references into the cache)."""
+    text = str(ref)
+    if text.startswith("hf://"):
+        from zoo.hub.remote import download
+
+        return download(text)
+    path = Path(text).expanduser()
+    if not path.is_absolute() and base is not None and (base / path).exists():
+        path = base / path
+    if not path.is_dir():
+        raise BankError(f"bank {text!r}: no such directory (use a bank directory or hf://org/name@revision)")
+    return path
+
+
+def _spec_dir(spec) -> Path | None:
+    source = getattr(spec, "source", None)
+    if source is not None and source.file and not source.file.startswith("<"):
+        return Path(source.file).resolve().parent
+    return None
+
+
+def resolve_sources(spec):
+    """``spec`` with every ``kind: pretrained`` bank replaced by the concrete spec saved with it."""
+    if not any(b.kind == "pretrained" for b in spec.mechanisms):
+        return spec
+    banks, issues = [], []
+    for i, b in enumerate(spec.mechanisms):
+        if b.kind != "pretrained":
+            banks.append(b)
+            continue
+        try:
+            directory = locate(b.source, _spec_dir(spec))
+            banks.append(bank_spec(read_config(directory), directory, name=b.name, source=b.source, frozen=b.frozen))
+        except BankError as e:
+            from zoo.errors import Issue
+
+            issues.append(Issue(("mechanisms", i, "source"), str(e)))
+    if issues:
+        raise SpecError(issues)
+    resolved = spec.model_copy(update={"mechanisms": tuple(banks)})
+    resolved._source = spec.source
+    return resolved
+
+
+def load_into(module: torch.nn.Module, bank, widths: dict[str, int], spec) -> None:
+    """Load ``bank.source`` into a freshly built bank block, checking structure and ports first."""
+    loaded = load_bank(bank.source, _spec_dir(spec))
+    where = f"bank {bank.name!r} from {bank.source}"
+    diffs = [f"{k}: spec says {getattr(bank, k, None)!r}, bank has {getattr(loaded.spec, k, None)!r}"
+             for k in STRUCTURE if getattr(bank, k, None) != getattr(loaded.spec, k, None)]
+    if loaded.ports != widths:
+        diffs.append(f"port widths: the model feeds {widths}, the bank was trained on {loaded.ports}")
+    if diffs:
+        raise BankError(f"{where} does not fit:\n  " + "\n  ".join(diffs))
+    check_tensors(loaded.tensors, module.state_dict(), where)
+    module.load_state_dict(loaded.tensors, strict=True)
+
