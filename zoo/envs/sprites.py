@@ -20,6 +20,7 @@ import torch
 SHAPES = ("square", "triangle", "circle")
 LATENTS = ("present", "shape", "x", "y", "scale", "hue")
 TRIES = 50
+CHUNK = 1024  # images rendered at a time
 
 
 def hue_to_rgb(hue: np.ndarray) -> np.ndarray:
@@ -69,27 +70,39 @@ def _place(rng: np.random.Generator, scales: np.ndarray, count: np.ndarray, max_
 
 def generate(rng: np.random.Generator, n: int, data) -> dict[str, torch.Tensor]:
     """``n`` sprite images with masks and latents (see the module docstring)."""
-    m, size = data.max_objects, data.size
+    m = data.max_objects
     shape_ids = np.array([SHAPES.index(s) for s in data.shapes])
     count = rng.integers(data.min_objects, data.max_objects + 1, size=n)  # (N,)
     shape = shape_ids[rng.integers(0, len(shape_ids), size=(n, m))]
     scales = data.min_scale + rng.random((n, m)) * (data.max_scale - data.min_scale)
     hue = rng.random((n, m))
     centres = _place(rng, scales, count, data.max_overlap)
-    images = np.zeros((n, size, size, 3))
-    masks = np.zeros((n, size, size), dtype=np.uint8)
-    for o in range(m):
-        drawn = shape_masks(shape[:, o], centres[:, o, 0], centres[:, o, 1], scales[:, o], size)
-        drawn &= (o < count)[:, None, None]
-        images = np.where(drawn[..., None], hue_to_rgb(hue[:, o])[:, None, None, :], images)
-        masks[drawn] = o + 1
-    present = np.arange(m)[None, :] < count[:, None]
+    present = np.arange(m)[None, :] < count[:, None]  # (N, M)
     latents = np.stack([present, shape, centres[..., 0], centres[..., 1], scales, hue], axis=-1) * present[..., None]
+    images = np.zeros((n, data.size, data.size, 3), dtype=np.uint8)
+    masks = np.zeros((n, data.size, data.size), dtype=np.uint8)
+    for start in range(0, n, CHUNK):  # bounded memory for large image sizes
+        part = slice(start, min(start + CHUNK, n))
+        images[part], masks[part] = _render(shape[part], centres[part], scales[part], hue[part], present[part], data.size)
     return {
-        "images": torch.from_numpy(np.round(images * 255).astype(np.uint8)).permute(0, 3, 1, 2).contiguous(),
+        "images": torch.from_numpy(images).permute(0, 3, 1, 2).contiguous(),
         "masks": torch.from_numpy(masks),
         "latents": torch.from_numpy(latents.astype(np.float32)),
     }
+
+
+def _render(shape, centres, scales, hue, present, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draw objects in order (later ones on top): uint8 images (n, H, W, 3) and label masks (n, H, W)."""
+    n, m = shape.shape
+    images = np.zeros((n, size, size, 3), dtype=np.uint8)
+    masks = np.zeros((n, size, size), dtype=np.uint8)
+    for o in range(m):
+        drawn = shape_masks(shape[:, o], centres[:, o, 0], centres[:, o, 1], scales[:, o], size)
+        drawn &= present[:, o, None, None]
+        colour = np.round(hue_to_rgb(hue[:, o]) * 255).astype(np.uint8)  # (n, 3)
+        images = np.where(drawn[..., None], colour[:, None, None, :], images)
+        masks[drawn] = o + 1
+    return images, masks
 
 
 @dataclass
