@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zoo.envs import balls, copying, digits, hyperteacher, particles, sports, traffic
+from zoo.envs import balls, copying, digits, hyperteacher, particles, sports, sprites, traffic
 from zoo.envs.regression import make_regression
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
@@ -19,6 +19,7 @@ ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
     "copying": copying.make,
     "bouncing_balls": balls.make,
     "hyperteacher": hyperteacher.make,
+    "sprites": sprites.make,
     "regression": make_regression,
 }
 
@@ -33,3 +34,4 @@ def make_env(data, seed: int) -> Any:
         known = ", ".join(sorted(ENVIRONMENTS)) or "(none)"
         raise SpecError(f"no environment {data.kind!r} is installed; known: {known}", ("data", "kind")) from None
     return maker(data, seed)
+

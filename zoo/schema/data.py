@@ -218,10 +218,37 @@ class HyperteacherData(Spec):
     reference: Count = Field(default=1000, description="Fixed inputs on which outputs are z-scored.")
 
 
+SpriteShape = Literal["square", "triangle", "circle"]
+
+
+class SpritesData(Spec):
+    """Images of 2-D sprites on a black background, with per-object masks and ground-truth latents.
+
+    Each image holds between ``min_objects`` and ``max_objects`` shapes drawn in order (later ones
+    occlude earlier ones), each with a random shape, position, scale (half its side, as a fraction of
+    the image side) and hue (full saturation and value).
+    """
+
+    kind: Literal["sprites"]
+    size: Annotated[int, Field(ge=8, le=256, description="Image height and width in pixels.")] = 32
+    min_objects: Count = 2
+    max_objects: Count = 4
+    shapes: tuple[SpriteShape, ...] = Field(default=("square", "triangle", "circle"), min_length=1)
+    min_scale: Annotated[float, Field(gt=0.0, le=0.5)] = 0.1
+    max_scale: Annotated[float, Field(gt=0.0, le=0.5)] = 0.16
+    max_overlap: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        default=0.2,
+        description="Centres are at least (1 - max_overlap) x the sum of the two scales apart "
+        "(1: anything goes; re-drawn up to 50 times).",
+    )
+    images: Samples = 8192
+    test_images: Samples = 512
+
+
 DataSpec = Annotated[
     Union[
         ParticlesData, TrafficData, SportsData, SequentialDigitsData, CopyingData, BouncingBallsData,
-        HyperteacherData, RegressionData,
+        HyperteacherData, SpritesData, RegressionData,
     ],
     Field(discriminator="kind"),
 ]

@@ -152,6 +152,64 @@ class LstmNode(_Node):
     hidden: Dim
 
 
+class SlotEncoderNode(_Node):
+    """Image (C, H, W) -> ``mu``, ``logvar`` (K, D) for the spec's top-level ``slots``.
+
+    A CNN (one conv per ``cnn`` width, with its ``strides`` entry), a learned positional embedding, then
+    ``layers`` Transformer layers in which K learned slot queries attend to each other and read the tokens.
+    """
+
+    kind: Literal["slot_encoder"]
+    cnn: tuple[Dim, ...] = Field(default=(32, 32, 64), min_length=1, max_length=8)
+    strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(default=(1, 2, 1), min_length=1, max_length=8)
+    kernel: Literal[1, 3, 5, 7, 9] = 3
+    d_model: Dim = 64
+    layers: Annotated[int, Field(ge=1, le=32)] = 2
+    heads: Annotated[int, Field(ge=1, le=64)] = 4
+    logvar_init: Annotated[float, Field(ge=-20.0, le=5.0)] = Field(
+        default=-4.0, description="Initial log-variance of the posterior (a narrow start lets the decoder read "
+        "the slots early instead of the posterior collapsing to the prior).")
+
+    @model_validator(mode="after")
+    def _widths(self) -> "SlotEncoderNode":
+        if len(self.strides) != len(self.cnn):
+            raise ValueError(f"strides has {len(self.strides)} entries but cnn has {len(self.cnn)}; give one per layer")
+        if self.d_model % self.heads:
+            raise ValueError(f"d_model={self.d_model} must be divisible by heads={self.heads}")
+        return self
+
+
+class ReparameterizeNode(_Node):
+    """``z = mu + exp(logvar / 2) * eps`` (eps ~ N(0, I)) in training; ``z = mu`` in eval mode."""
+
+    kind: Literal["reparameterize"]
+
+
+class SlotDecoderNode(_Node):
+    """Slots z (K, D) -> image (C, H, W) and attention (H*W, K).
+
+    Each pixel's query (Fourier features of its coordinates through an MLP) cross-attends to the slots in
+    ``layers`` cross-attention-only layers, then an MLP gives its colour. ``attention`` is the
+    cross-attention weights averaged over layers and summed over heads (each row sums to ``heads``).
+    """
+
+    kind: Literal["slot_decoder"]
+    size: Annotated[int, Field(ge=4, le=1024)] = 32
+    channels: Annotated[int, Field(ge=1, le=16)] = 3
+    d_model: Dim = 64
+    query_dim: Dim = 64
+    hidden: Dim = 64
+    layers: Annotated[int, Field(ge=1, le=32)] = 2
+    heads: Annotated[int, Field(ge=1, le=64)] = 4
+    frequencies: Annotated[int, Field(ge=0, le=16)] = 6
+
+    @model_validator(mode="after")
+    def _heads(self) -> "SlotDecoderNode":
+        if self.d_model % self.heads:
+            raise ValueError(f"d_model={self.d_model} must be divisible by heads={self.heads}")
+        return self
+
+
 NodeSpec = Annotated[
     Union[
         InputNode,
@@ -169,6 +227,9 @@ NodeSpec = Annotated[
         EmbeddingNode,
         RimsNode,
         LstmNode,
+        SlotEncoderNode,
+        ReparameterizeNode,
+        SlotDecoderNode,
     ],
     Field(discriminator="kind"),
 ]

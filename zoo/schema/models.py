@@ -112,7 +112,54 @@ class LstmModel(_SequenceModel):
     hidden: Dim
 
 
+
+
+class ImageSpec(Spec):
+    """The images a model reads and writes: ``channels`` x ``size`` x ``size``."""
+
+    size: Annotated[int, Field(ge=4, le=1024)] = 32
+    channels: Annotated[int, Field(ge=1, le=16)] = 3
+
+
+class SlotVAEModel(Spec):
+    """A slot VAE: CNN + Transformer encoder with learned slot queries -> per-slot Gaussian -> a decoder
+    whose per-pixel queries only cross-attend to the slots (no self-attention among pixels).
+
+    The number and width of the slots come from the top-level ``slots``. Outputs: ``recon`` (C, H, W),
+    ``mu``, ``logvar`` and ``z`` (K, D), and ``attention`` (H*W, K): the decoder's cross-attention
+    weights averaged over layers and summed over heads.
+    """
+
+    kind: Literal["slot_vae"]
+    image: ImageSpec = ImageSpec()
+    cnn: tuple[Dim, ...] = Field(default=(32, 32, 64), min_length=1, max_length=8,
+                                 description="Encoder CNN channel widths, one per conv layer.")
+    strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(
+        default=(1, 2, 1), min_length=1, max_length=8, description="Stride of each conv layer.")
+    kernel: Literal[1, 3, 5, 7, 9] = 3
+    d_model: Dim = 64
+    encoder_layers: Annotated[int, Field(ge=1, le=32)] = 2
+    decoder_layers: Annotated[int, Field(ge=1, le=32)] = 2
+    heads: Annotated[int, Field(ge=1, le=64)] = 4
+    query_dim: Dim = Field(default=64, description="Width of the decoder's per-pixel queries.")
+    hidden: Dim = Field(default=64, description="Hidden width of the decoder's MLPs and feed-forward parts.")
+    frequencies: Annotated[int, Field(ge=0, le=16)] = Field(
+        default=6, description="Fourier frequencies of the pixel coordinates feeding the pixel queries.")
+    logvar_init: Annotated[float, Field(ge=-20.0, le=5.0)] = Field(
+        default=-4.0, description="Initial log-variance of the posterior (a narrow start lets the decoder read "
+        "the slots early instead of the posterior collapsing to the prior).")
+
+    @model_validator(mode="after")
+    def _widths(self) -> "SlotVAEModel":
+        if len(self.strides) != len(self.cnn):
+            raise ValueError(f"strides has {len(self.strides)} entries but cnn has {len(self.cnn)}; give one per layer")
+        for name, width in (("d_model", self.d_model),):
+            if width % self.heads:
+                raise ValueError(f"{name}={width} must be divisible by heads={self.heads}")
+        return self
+
+
 ModelKindSpec = Annotated[
-    Union[CometModel, InteractionNetworkModel, HypernetworkModel, RimsModel, LstmModel, GraphSpec],
+    Union[CometModel, InteractionNetworkModel, HypernetworkModel, RimsModel, LstmModel, SlotVAEModel, GraphSpec],
     Field(discriminator="kind"),
 ]

@@ -138,6 +138,29 @@ class MetaTrain(TrainBase):
     eval_steps: Steps | None = Field(default=None, le=1000, description="Inner steps at evaluation (default inner.steps).")
 
 
+
+class VAETrain(TrainBase):
+    """Train a slot VAE on images: ``sigma * sum (x - x_hat)^2 / B + beta * KL + alpha_t * L_int``.
+
+    ``L_int`` is the mean over pixels of ``sum_{j<k} A_j A_k`` of the model's ``attention`` output;
+    ``alpha_t`` ramps linearly from 0 at step ``alpha_start`` to ``alpha`` at ``alpha_start + alpha_ramp``,
+    and ``beta_t`` from 0 at step 0 to ``beta`` at ``beta_ramp``.
+    """
+
+    procedure: Literal["vae"]
+    sigma: NonNegFloat = Field(default=1.0, description="Weight of the summed squared reconstruction error.")
+    beta: NonNegFloat = Field(default=0.05, description="Weight of the KL divergence to N(0, I).")
+    beta_ramp: Steps = Field(default=0, description="Steps over which beta ramps linearly from 0 (KL warm-up).")
+    alpha: NonNegFloat = Field(default=0.0, description="Weight of the interaction regulariser (0: off).")
+    alpha_start: Steps = Field(default=0, description="Step at which the alpha ramp begins (alpha is 0 before).")
+    alpha_ramp: Steps = Field(default=0, description="Steps over which alpha ramps linearly from 0.")
+    eval_images: Count = Field(default=256, description="Test images for reconstruction error and attention ARI.")
+    jacobian_images: Count = Field(default=32, description="Test images whose decoder Jacobian gives JIS and J-ARI.")
+    jacobian_chunk: Count = Field(default=256, description="Pixels per Jacobian evaluation (bounds memory).")
+    plot_images: Annotated[int, Field(ge=0, le=32)] = Field(default=6, description="Examples in the figure.")
+
+
 TrainSpec = Annotated[
-    Union[SupervisedTrain, CompeteTrain, ComposeTrain, FinetuneTrain, MetaTrain], Field(discriminator="procedure")
+    Union[SupervisedTrain, CompeteTrain, ComposeTrain, FinetuneTrain, MetaTrain, VAETrain],
+    Field(discriminator="procedure"),
 ]

@@ -13,9 +13,12 @@ from zoo.compiler.kinds import (
     mechanism_bank,
     mlp,
     parameter,
+    reparameterize,
     residual,
     rims,
     router,
+    slot_decoder,
+    slot_encoder,
 )
 from zoo.compiler.registry import Registry
 
@@ -36,5 +39,8 @@ DEFAULT = Registry(
         embedding.KIND,
         rims.KIND,
         lstm.KIND,
+        slot_encoder.KIND,
+        reparameterize.KIND,
+        slot_decoder.KIND,
     ]
 )

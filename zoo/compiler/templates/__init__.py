@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from zoo.compiler.templates.base import Draft
-from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network, sequence
+from zoo.compiler.templates import comet, graph, hypernetwork, interaction_network, sequence, slot_vae
 from zoo.errors import SpecError
 
 TEMPLATES: dict[str, Callable[..., Draft]] = {
@@ -19,6 +19,7 @@ TEMPLATES: dict[str, Callable[..., Draft]] = {
     "hypernetwork": hypernetwork.expand,
     "rims": sequence.expand_rims,
     "lstm": sequence.expand_lstm,
+    "slot_vae": slot_vae.expand,
 }
 
 

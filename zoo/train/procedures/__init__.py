@@ -8,6 +8,7 @@ from zoo.train.procedures.compose import ComposeProcedure
 from zoo.train.procedures.finetune import FinetuneProcedure
 from zoo.train.procedures.meta import MetaProcedure
 from zoo.train.procedures.supervised import SupervisedProcedure
+from zoo.train.procedures.vae import VAEProcedure
 
 PROCEDURES: dict[str, type[Procedure]] = {
     "supervised": SupervisedProcedure,
@@ -15,6 +16,7 @@ PROCEDURES: dict[str, type[Procedure]] = {
     "compose": ComposeProcedure,
     "finetune": FinetuneProcedure,
     "meta": MetaProcedure,
+    "vae": VAEProcedure,
 }
 
 

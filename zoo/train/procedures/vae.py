@@ -1,0 +1,124 @@
+"""``vae``: train a slot VAE with the interaction regulariser; measure JIS, J-ARI, ARI and reconstruction.
+
+The environment provides ``splits = {"train": {"images", "masks", ...}, "test": {...}}`` with uint8
+images (N, C, H, W) and ground-truth masks (N, H, W) (0 = background). The model reads one image
+input and returns ``recon`` (B, C, H, W), ``attention`` (B, H*W, K), ``mu`` and ``logvar`` (B, K, D)
+(and ``z``, the latent its decoder reads).
+
+Loss per batch: ``sigma * sum (x - x_hat)^2 / B + beta * KL(q(z|x) || N(0, I)) + alpha_t * L_int``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from zoo.metrics import slotvae as metrics
+from zoo.train.procedure import Procedure
+
+EVAL_CHUNK = 64  # test images per forward pass during evaluation
+
+
+def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, exp(logvar)) || N(0, I)) summed over slots and dims, averaged over the batch."""
+    return 0.5 * (mu**2 + logvar.exp() - logvar - 1.0).flatten(1).sum(dim=1).mean()
+
+
+def ramp(step: int, weight: float, start: int, steps: int) -> float:
+    """A loss weight at ``step``: 0 before ``start``, then linear up to ``weight`` over ``steps``."""
+    if step < start:
+        return 0.0
+    if steps == 0:
+        return weight
+    return weight * min(1.0, (step - start) / steps)
+
+
+class VAEProcedure(Procedure):
+    """Minimise the slot VAE loss; evaluate reconstruction, attention ARI, JIS and J-ARI on test images."""
+
+    needs = ("recon", "attention", "mu", "logvar")
+    key_metric = "rec"
+
+    def __init__(self, spec, model, env, device):
+        super().__init__(spec, model, env, device)
+        from zoo.errors import SpecError
+        from zoo.nn.slot_vae import SlotDecoder
+
+        if len(model.input_types) != 1:
+            raise SpecError(f"the vae procedure feeds one image input; the model has {sorted(model.input_types)}",
+                            ("train", "procedure"))
+        self.input = next(iter(model.input_types))
+        decoders = [m for m in model.modules() if isinstance(m, SlotDecoder)]
+        self.decoder = decoders[0] if len(decoders) == 1 else None
+        self.figure: dict[str, torch.Tensor] = {}
+
+    def _images(self, split: str, index: torch.Tensor | slice) -> torch.Tensor:
+        return self.env.splits[split]["images"][index].to(self.device, torch.float32) / 255.0
+
+    def batch(self, step, generator):
+        n = self.env.splits["train"]["images"].shape[0]
+        idx = torch.randint(0, n, (self.spec.train.batch,), generator=generator)
+        return {"image": self._images("train", idx)}
+
+    def loss(self, batch, step):
+        cfg = self.spec.train
+        x = batch["image"]
+        out = self.model(**{self.input: x})
+        rec = (out["recon"] - x).pow(2).sum() / x.shape[0]
+        kl = kl_divergence(out["mu"], out["logvar"])
+        inter = metrics.interaction(out["attention"])
+        alpha = ramp(step, cfg.alpha, cfg.alpha_start, cfg.alpha_ramp)
+        beta = ramp(step, cfg.beta, 0, cfg.beta_ramp)
+        loss = cfg.sigma * rec + beta * kl + alpha * inter
+        return loss, {"rec": rec.item(), "kl": kl.item(), "interaction": inter.item(), "alpha": alpha, "beta": beta}
+
+    @torch.no_grad()
+    def evaluate(self):
+        cfg = self.spec.train
+        test = self.env.splits["test"]
+        n = min(cfg.eval_images, test["images"].shape[0])
+        sums = {"mse": 0.0, "rec": 0.0, "kl": 0.0, "interaction": 0.0}
+        attention, latents = [], []
+        for start in range(0, n, EVAL_CHUNK):
+            x = self._images("test", slice(start, min(start + EVAL_CHUNK, n)))
+            out = self.model(**{self.input: x})
+            b = x.shape[0]
+            sums["mse"] += (out["recon"] - x).pow(2).mean().item() * b
+            sums["rec"] += (out["recon"] - x).pow(2).sum().item()
+            sums["kl"] += kl_divergence(out["mu"], out["logvar"]).item() * b
+            sums["interaction"] += metrics.interaction(out["attention"]).item() * b
+            attention.append(out["attention"].cpu())
+            latents.append(out.get("z", out["mu"]))
+        result = {k: v / n for k, v in sums.items()}
+        masks = test["masks"][:n].long().flatten(1)
+        result["attention_ari"] = metrics.attention_ari(torch.cat(attention), masks)
+        result.update(self._jacobian_metrics(torch.cat(latents)[: cfg.jacobian_images], masks))
+        return result
+
+    def _jacobian_metrics(self, z: torch.Tensor, masks: torch.Tensor) -> dict[str, float]:
+        """JIS and J-ARI on the first test images (needs a SlotDecoder block in the model)."""
+        if self.decoder is None:
+            return {}
+        cfg, d = self.spec.train, self.decoder
+        weights = metrics.slot_jacobian(d.decode_pixels, z, d.size * d.size, chunk=cfg.jacobian_chunk)
+        norm = metrics.normalise_slots(weights).cpu()  # (J, K, P)
+        masks = masks[: z.shape[0]]
+        self.figure = {"z": z[: cfg.plot_images], "norm": norm[: cfg.plot_images]}
+        return {"jis": metrics.jis(norm, masks > 0), "jari": metrics.jari(norm, masks)}
+
+    def artifacts(self, run_dir: Path, metrics_: dict[str, float]) -> dict[str, Any]:
+        """``plots/slotvae.png``: images, reconstructions, masks and per-slot Jacobian maps."""
+        if not self.figure or self.spec.train.plot_images == 0:
+            return {}
+        from zoo.train.procedures.vae_figure import write_figure
+
+        k = self.figure["norm"].shape[0]
+        test = self.env.splits["test"]
+        self.model.eval()
+        with torch.no_grad():
+            recon = self.decoder(self.figure["z"])[0].clamp(0, 1).cpu()
+        write_figure(run_dir / "plots" / "slotvae.png", self._images("test", slice(0, k)).cpu(), recon,
+                     test["masks"][:k].long(), self.figure["norm"], self.spec.name, metrics_)
+        return {}
