@@ -5,7 +5,7 @@ adaptation to a new particle world with 1%, 10% and 100% of its data (compose vs
     PYTHONPATH=. python bench/comet.py --seeds 1  # one seed for traffic and sports
 
 Writes bench/results/comet.json (flat keys -> numbers), bench/RESULTS-comet.md and figures under
-bench/results/. Runs go to runs/bench-comet/.
+bench/results/. Composing two banks trained on different worlds is bench/hub.py. Runs go to runs/bench-comet/.
 """
 
 from __future__ import annotations
@@ -78,30 +78,6 @@ def adaptation(root: Path, bank: Path, out: dict) -> dict[str, dict[float, float
     return curves
 
 
-def two_banks(root: Path, out: dict) -> dict[str, dict[float, float]]:
-    """Banks trained on two worlds (springs; attraction and repulsion) composed for a third world that
-    has all four types, vs an interaction network pre-trained on both worlds and fine-tuned."""
-    worlds = {"springs": "[spring, none]", "forces": "[attraction, repulsion]"}
-    banks, sources = [], []
-    for name, types in worlds.items():
-        r = run("comet-particles", root, [f"name=comet-{name}", f"data.types={types}", "mechanisms[0].count=2",
-                                          f"mechanisms[0].name={name}"], tag=f"comet-{name}")
-        banks.append(f"{{name: {name}, kind: pretrained, source: {r.run_dir / 'bank'}}}")
-        sources.append(json.dumps(load_spec(r.run_dir / "spec.yaml").data.model_dump(mode="json")))
-    compose = load_spec("comet-particles-compose", [f"mechanisms=[{', '.join(banks)}]",
-                                                    f"model.banks=[{', '.join(worlds)}]"])
-    target = json.dumps(compose.data.model_dump(mode="json"))
-    pre = run("interaction-network-particles", root, [
-        f"data={target}", f"slots.count={compose.slots.count}", f"train.sources=[{', '.join(sources)}]",
-        "train.pretrain_steps=2000", "train.steps=2000"], tag="interaction-network-two-worlds")
-    finetune = load_spec("interaction-network-particles", [
-        f"data={target}", f"slots.count={compose.slots.count}", f"train.pretrained={pre.run_dir}",
-        f"train.steps={compose.train.steps}", "train.eval_every=0"])
-    curves = adaptation_curve({"compose": compose, "finetune": finetune}, FRACTIONS, root / "adapt-two")
-    record(out, "adapt_two_banks", curves)
-    return curves
-
-
 def record(out: dict, prefix: str, curves: dict[str, dict[float, float]]) -> None:
     """Flat keys for every (method, fraction) and the compose / fine-tune error ratios."""
     for f in FRACTIONS:
@@ -165,7 +141,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="Seeds for traffic and sports.")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet"))
-    parser.add_argument("--no-two-banks", action="store_true", help="Skip the two-bank composition.")
     args = parser.parse_args()
     root, results = args.runs, HERE / "results"
     shutil.rmtree(root, ignore_errors=True)
@@ -173,8 +148,6 @@ def main() -> None:
     start = time.perf_counter()
     figures = disentanglement(root, args.seeds, out)
     curves = {"one bank": adaptation(root, figures["particles"] / "bank", out)}
-    if not args.no_two_banks:
-        curves["two banks"] = two_banks(root, out)
     out["bench_seconds"] = time.perf_counter() - start
     write_json(results / "comet.json", out)
     for name, run_dir in figures.items():

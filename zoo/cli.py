@@ -305,14 +305,18 @@ def banks_list() -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="Where to write the banks (default: the catalogue's banks/).")
 @click.option("--runs", type=click.Path(file_okay=False), default="runs/banks", show_default=True,
               help="Where the training runs go.")
+@click.option("--all", "everything", is_flag=True,
+              help="Build every spec with a trainable bank (default: only competition-trained COMET banks, "
+                   "which train in CPU-minutes).")
 @SET
 @click.option("--progress/--no-progress", default=False, help="Progress bars.")
 @friendly
-def banks_build(names: tuple[str, ...], out: str | None, runs: str, overrides: tuple[str, ...], progress: bool) -> None:
-    """Train every catalogue spec's bank (or only SPEC_NAMEs) and write them with cards and metrics."""
+def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: bool, overrides: tuple[str, ...],
+                progress: bool) -> None:
+    """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
     from zoo.hub.catalogue import build
 
-    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress)
+    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything)
     click.echo(f"wrote {len(written)} bank(s)")
 
 
