@@ -158,5 +158,7 @@ def write_index(out: Path) -> None:
         rows.append(f"| `{p.name}` | {bank['kind']} x {bank['count']} | {world} | {prov.get('steps')} | {shown} |")
     write_text(out / "README.md", "# Pretrained mechanism banks\n\n"
                "Trained from the catalogue specs of the same name by `zoo banks build`; load one with\n"
-               "`zoo.hub.from_pretrained(\"<name>\")` or use it in a spec as `source: banks/<name>`.\n\n"
+               "`zoo.hub.from_pretrained(\"<name>\")` or use it in a spec as `source: banks/<name>`.\n"
+               "`zoo banks build` alone trains the banks learnt by competition (CPU-minutes each);\n"
+               "`zoo banks build --all` adds the slower ones (RIMs cells), `zoo banks build NAME` one spec's.\n\n"
                "| bank | mechanisms | world | steps | metrics |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
