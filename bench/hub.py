@@ -1,6 +1,7 @@
-"""Hub composition demo: two catalogue banks, each trained on a particle world with two interaction
-types (spring + attraction; repulsion + none), composed for a third world with all four types; only
-the selector is trained. Compared with fine-tuning a monolithic interaction network pre-trained on the
+"""Hub composition demo: two catalogue banks composed for a new particle world vs fine-tuning.
+
+Each bank was trained on a particle world with two interaction types (spring + attraction; repulsion
++ none); composed for a third world with all four types, only the selector is trained. Compared with fine-tuning a monolithic interaction network pre-trained on the
 same two worlds, with 1%, 10% and 100% of the new world's data.
 
     PYTHONPATH=. python bench/hub.py                 # the committed catalogue banks (a few minutes)
