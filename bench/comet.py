@@ -108,9 +108,9 @@ def type_errors(run_dir: Path) -> dict[str, float]:
     return out
 
 
-def record(out: dict, prefix: str, curves: dict[str, dict[float, float]]) -> None:
+def record(out: dict, prefix: str, curves: dict[str, dict[float, float]], fractions=FRACTIONS) -> None:
     """Flat keys for every (method, fraction) and the compose / fine-tune error ratios."""
-    for f in FRACTIONS:
+    for f in fractions:
         pct = f"{f * 100:g}pct"
         for method, points in curves.items():
             out[f"{prefix}_{pct}_{method}_error"] = points[f]

@@ -67,7 +67,7 @@ def monolithic(root: Path, compose) -> Path:
     return pre.run_dir
 
 
-def report(out: dict, env: dict, sizes: dict[str, int]) -> str:
+def report(out: dict, env: dict, sizes: dict[str, int], fractions: tuple[float, ...]) -> str:
     """The markdown section: how to re-run, where, the measured numbers."""
     met = out["compose_vs_finetune_1pct"] <= 0.5
     lines = ["## Hub: composing two catalogue banks for a new world", "", f"Re-run: `{COMMAND}`", "",
@@ -79,10 +79,11 @@ def report(out: dict, env: dict, sizes: dict[str, int]) -> str:
              + f"`: {sizes['frozen']:,} frozen bank parameters, {sizes['trainable']:,} trained (the selector). "
              "The baseline is an interaction network pre-trained on the same two worlds (as many steps as "
              f"both banks), then fine-tuned ({sizes['finetune']:,} parameters, all trained). Both train "
-             f"{sizes['steps']} steps on the first 1%, 10% or 100% of the new world's training trajectories; "
+             f"{sizes['steps']} steps on the first " + ", ".join(f"{f * 100:g}%" for f in fractions)
+             + " of the new world's training trajectories (1024 of them); "
              "the one-step error is measured on its test split.", "",
              "| data | compose error | fine-tuning error | compose / fine-tuning |", "|---|---|---|---|"]
-    for f in FRACTIONS:
+    for f in fractions:
         pct = f"{f * 100:g}pct"
         lines.append(f"| {f * 100:g}% | {out[f'hub_{pct}_compose_error']:.4g} | {out[f'hub_{pct}_finetune_error']:.4g} "
                      f"| {out[f'hub_{pct}_error_ratio']:.3f} |")
@@ -99,7 +100,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, default=Path("runs/bench-hub"))
     parser.add_argument("--train-banks", action="store_true", help="Train the two source banks again.")
+    parser.add_argument("--fractions", type=float, nargs="+", default=list(FRACTIONS),
+                        help="Fractions of the new world's data to adapt with.")
     args = parser.parse_args()
+    fractions = tuple(args.fractions)
     root, results = args.runs, HERE / "results"
     shutil.rmtree(root, ignore_errors=True)
     start = time.perf_counter()
@@ -109,9 +113,9 @@ def main() -> None:
     finetune = load_spec("interaction-network-particles", [
         f"data={json.dumps(compose.data.model_dump(mode='json'))}", f"slots.count={compose.slots.count}",
         f"train.pretrained={monolithic(root, compose)}", f"train.steps={compose.train.steps}", "train.eval_every=0"])
-    curves = adaptation_curve({"compose": compose, "finetune": finetune}, FRACTIONS, root / "adapt")
+    curves = adaptation_curve({"compose": compose, "finetune": finetune}, fractions, root / "adapt")
     out: dict[str, float] = {}
-    record(out, "hub", curves)
+    record(out, "hub", curves, fractions)
     out.update(compose_vs_finetune_1pct=out["hub_1pct_error_ratio"], banks=float(len(catalogue_banks())),
                bench_seconds=time.perf_counter() - start)
     write_json(results / "hub.json", out)
@@ -119,7 +123,7 @@ def main() -> None:
                results / "hub-adaptation.png", "Two composed banks vs a fine-tuned interaction network")
     sizes = {"trainable": trainable, "frozen": frozen, "steps": compose.train.steps,
              "finetune": sum(p.numel() for p in compile_spec(finetune).parameters())}
-    write_text(HERE / "RESULTS-hub.md", report(out, environment(), sizes))
+    write_text(HERE / "RESULTS-hub.md", report(out, environment(), sizes, fractions))
     print(json.dumps(out, indent=2, sort_keys=True))
 
 
