@@ -90,14 +90,14 @@ def rims(p: Params, x: torch.Tensor, active: int = 4, comm_heads: int = 4) -> di
     cdk = (w_ci.shape[-1] - hid) // 3 // comm_heads
     h = p["rims.h0"].expand(x.shape[0], -1, -1)  # (B, K, H)
     masks = []
-    for t in range(x.shape[1]):
+    for key_t, px_t in zip(keys.unbind(1), px.unbind(1)):  # unbind: px[:, t] would cost a full-size grad per step
         q = torch.bmm(h.transpose(0, 1), w_q).transpose(0, 1)  # (B, K, dk)
-        s_in = (q @ keys[:, t, :, None]).squeeze(-1) / math.sqrt(dk)  # (B, K)
+        s_in = (q @ key_t[..., None]).squeeze(-1) / math.sqrt(dk)  # (B, K)
         s_null = (q @ null_key) / math.sqrt(dk)
         probs = torch.softmax(torch.stack([s_in, s_null], -1), dim=-1)  # (B, K, 2)
         top = probs[..., 1].topk(active, dim=-1, largest=False).indices
         mask = torch.zeros_like(s_in, dtype=torch.bool).scatter(1, top, True)[..., None]  # (B, K, 1)
-        gi = probs[..., :1] * px[:, t] + probs[..., 1:] * p_null + b_ih  # (B, K, 3H)
+        gi = probs[..., :1] * px_t + probs[..., 1:] * p_null + b_ih  # (B, K, 3H)
         gh = torch.baddbmm(b_hh[:, None], h.transpose(0, 1), w_hh).transpose(0, 1)
         i_r, i_z, i_n = gi.chunk(3, -1)
         h_r, h_z, h_n = gh.chunk(3, -1)

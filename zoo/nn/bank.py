@@ -46,12 +46,12 @@ class MechanismBank(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Every mechanism on the same input: ``(..., in) -> (..., M, out)``."""
         lead = x.shape[:-1]
-        flat = x.reshape(-1, self.in_dim)  # (P, in)
-        w0, b0 = self.weights[0], self.biases[0]  # (M, in, h), (M, h)
-        # The first layer of all mechanisms is one matrix product: (P, in) @ (in, M*h).
-        h = flat @ w0.transpose(0, 1).reshape(self.in_dim, -1)  # (P, M*h)
-        h = h.view(flat.shape[0], self.count, -1) + b0  # (P, M, h)
-        out = self._rest(h.transpose(0, 1))  # (M, P, out)
+        flat = x.reshape(1, -1, self.in_dim).expand(self.count, -1, -1)  # (M, P, in): a view, no copy
+        # One batched product for the first layer of all mechanisms, landing in the contiguous (M, P, h)
+        # layout the later layers use (measured faster than one (P, in) @ (in, M*h) product followed
+        # by a transpose, forward and backward, at small and large widths).
+        h = torch.baddbmm(self.biases[0].unsqueeze(1), flat, self.weights[0])  # (M, P, h)
+        out = self._rest(h)  # (M, P, out)
         return out.transpose(0, 1).reshape(*lead, self.count, self.out_dim)
 
     def forward_grouped(self, x: torch.Tensor) -> torch.Tensor:
