@@ -7,12 +7,12 @@ load change on the machine hits both sides alike.
 
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 import torch
 
 import perf_reference as ref
+from perf_bank import interleaved
 from zoo.compiler import compile_spec
 from zoo.schema import load_spec
 
@@ -30,20 +30,6 @@ CASES: dict[str, tuple[str, Callable, Callable[[int, bool], dict[str, torch.Tens
 def loss_of(out: dict[str, torch.Tensor]) -> torch.Tensor:
     """A scalar touching every differentiable output."""
     return sum(v.square().mean() for v in out.values() if v.is_floating_point())
-
-
-def interleaved(fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 2) -> dict[str, float]:
-    """Median seconds of each function, timed in alternation."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            t = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t)
-    return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
 
 
 def pair(name: str, quick: bool = False, device: str = "cpu"):

@@ -1,0 +1,110 @@
+"""The markdown section of the performance benchmark (bench/RESULTS-performance.md)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+import torch
+
+from zoo.io import write_text
+
+# metric -> (target text, passes?, what it means when missed)
+TARGETS = {
+    "overhead_ratio_comet": ("<= 1.05", lambda v: v <= 1.05,
+                             "COMET's compiled path keeps its feature-selection, broadcast and residual blocks as "
+                             "separate modules (index_select / index_copy with their backward scatters) where the "
+                             "reference uses slices and one pad; on this small model (about 5 ms per step) these "
+                             "few extra kernels and module calls show."),
+    "overhead_ratio_hypernet": ("<= 1.05", lambda v: v <= 1.05,
+                                "The whole forward+backward of this model is about 0.3 ms, so the fixed Python cost "
+                                "of the fx forward and three module calls (tens of microseconds) is a visible "
+                                "fraction; the arithmetic is the same as the reference's."),
+    "overhead_ratio_rims": ("<= 1.05", lambda v: v <= 1.05, "Per-step Python work in the RIMs loop."),
+    "overhead_ratio_slotvae": ("<= 1.05", lambda v: v <= 1.05, "Python cost of the encoder/decoder blocks."),
+    "bank_vs_loop_speedup": (">= 3", lambda v: v >= 3, "The per-mechanism loop is competitive at these widths."),
+    "bank_matmul_fraction": (">= 0.5", lambda v: v >= 0.5,
+                             "The bank's batched products run below the square matmul's FLOP rate."),
+    "compile_ms_median": ("<= 50", lambda v: v <= 50, "Graph building, checks and block construction are slow."),
+    "knn_scaling_ratio": ("<= 4.5", lambda v: v <= 4.5, "The knn gather scales worse than linearly in N."),
+}
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _fmt(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "**no**"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
+    return str(v)
+
+
+def _table(rows: list[dict], cols: list[str]) -> list[str]:
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        out.append("| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |")
+    return out
+
+
+def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[dict]], command: str,
+                   device: str, quick: bool) -> None:
+    """Writes the section: setup, headline table against the targets, per-spec tables, comments."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
+        "",
+        f"Command: `{command}`  ",
+        f"CPU: {_cpu()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
+        f"torch {torch.__version__}; {now}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
+        "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
+        "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
+        "",
+        "| metric | value | target | met |",
+        "|---|---|---|---|",
+    ]
+    missed = []
+    for key, (target, ok, why) in TARGETS.items():
+        if key in nums:
+            met = ok(nums[key])
+            lines.append(f"| `{key}` | {nums[key]:.3g} | {target} | {'yes' if met else '**no**'} |")
+            if not met:
+                missed.append((key, why))
+    for key in ("torch_compile_specs_ok", "catalogue_specs", "inductor_specs_ok", "dense_scaling_ratio"):
+        if key in nums:
+            lines.append(f"| `{key}` | {nums[key]:.3g} | | |")
+    lines += ["", "### Compiled model vs hand-written reference (forward+backward, eval mode, ms)", ""]
+    rows = [{"model": n, "compiled": nums[f"compiled_ms_{n}"], "reference": nums[f"reference_ms_{n}"],
+             "ratio": nums[f"overhead_ratio_{n}"]} for n in ("comet", "hypernet", "rims", "slotvae")
+            if f"compiled_ms_{n}" in nums]
+    lines += _table(rows, ["model", "compiled", "reference", "ratio"])
+    bank = {k: v for k, v in nums.items() if k.startswith(("bank_", "loop_", "matmul_", "knn_", "dense_"))}
+    lines += ["", "### Mechanism bank and interaction graphs", ""]
+    lines += _table([{"quantity": k, "value": v} for k, v in sorted(bank.items())], ["quantity", "value"])
+    lines += ["", "knn: k=8, 4 features, batch 4, bank of 4 MLPs; `*_peak_mb_*`: extra resident memory of one "
+              "forward+backward in a fresh process. The complete graph is measured up to N=512 only (N^2 pairs).", ""]
+    lines += ["### Per catalogue spec", "", "Compile time (spec -> module, median of repeats) and training throughput "
+              "(optimiser steps at the spec's batch, after one warm-up step):", ""]
+    thr = {r["spec"]: r for r in tables.get("throughput", [])}
+    rows = [{**r, **{k: v for k, v in thr.get(r["spec"], {}).items() if k != "spec"}} for r in tables.get("compile", [])]
+    lines += _table(rows, ["spec", "compile_ms", "batch", "step_ms", "samples_per_s"])
+    lines += ["", "`torch.compile(fullgraph=True)` (eval mode, batch 8, unknown lengths 5): outputs equal to eager; "
+              "`aot_eager` traces and partitions without code generation; `inductor` times are forward only:", ""]
+    lines += _table(tables.get("fullgraph", []), ["spec", "equal", "error"])
+    if tables.get("inductor"):
+        lines += [""]
+        lines += _table(tables["inductor"], ["spec", "equal", "first_call_s", "eager_ms", "compiled_ms", "speedup", "error"])
+    if missed:
+        lines += ["", "### Targets missed", ""]
+        lines += [f"- `{k}` = {nums[k]:.3g}: {why}" for k, why in missed]
+    write_text(path, "\n".join(lines) + "\n")
