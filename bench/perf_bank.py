@@ -142,11 +142,13 @@ def knn_scaling(k: int = 8, dim: int = 4, batch: int = 4, sizes: tuple[int, ...]
 
 
 def peak_mb(graph: str, n: int, k: int = 8, dim: int = 4, batch: int = 4) -> float:
-    """Peak extra resident memory (MiB) of one forward+backward, measured in a fresh process."""
+    """Peak resident memory (MiB) of one forward+backward above the resident size just before it, in a
+    fresh process (Linux: ``ru_maxrss`` against ``/proc/self/statm``)."""
     code = (
         "import resource, sys, torch; sys.path.insert(0, 'bench'); torch.set_num_threads(1);"
         "from perf_bank import _setup; run = _setup(%r, %d, %d, %d, %d);"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; run();"
+        "import os; base = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') // 1024;"
+        "run();"
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)" % (graph, n, k, dim, batch)
     )
     root = Path(__file__).resolve().parent.parent

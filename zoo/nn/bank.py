@@ -64,8 +64,8 @@ class MechanismBank(nn.Module):
 
     def _rest(self, h: torch.Tensor) -> torch.Tensor:
         """Layers 1.. on pre-activations of layer 0, grouped: (M, P, h) -> (M, P, out)."""
-        for w, b in zip(self.weights[1:], self.biases[1:]):
-            h = torch.baddbmm(b.unsqueeze(1), self.act(h), w)  # (M, P, next)
+        for i in range(1, len(self.weights)):  # (slicing a ParameterList would build a new module per call)
+            h = torch.baddbmm(self.biases[i].unsqueeze(1), self.act(h), self.weights[i])  # (M, P, next)
         return h
 
     def extra_repr(self) -> str:
