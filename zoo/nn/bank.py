@@ -80,6 +80,9 @@ def _broadcast(t: torch.Tensor, lead: torch.Size) -> torch.Tensor:
     return t.reshape(view).expand(*lead, t.shape[-1])
 
 
+_INPUTS = ("state", "context", "external", "task")  # BankApply.forward's arguments, in order
+
+
 class BankApply(nn.Module):
     """Feeds a bank its inputs and runs every mechanism on them.
 
@@ -96,6 +99,9 @@ class BankApply(nn.Module):
     def __init__(self, bank: nn.Module, order: tuple[str, ...], recurrent: bool = False):
         super().__init__()
         self.mechanisms, self.order, self.recurrent = bank, tuple(order), recurrent
+        # resolved once: (position in the forward's arguments, kind) per concatenated input
+        self.plan = tuple((_INPUTS.index(n), n) for n in self.order if not (n == "state" and recurrent))
+        self.anchors = tuple(_INPUTS.index(n) for n in self.order)
 
     def forward(
         self,
@@ -104,20 +110,20 @@ class BankApply(nn.Module):
         external: torch.Tensor | None = None,
         task: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        given = {"state": state, "context": context, "external": external, "task": task}
+        given = (state, context, external, task)
         if context is not None:
             lead = context.shape[:-1]  # (..., C)
         else:
-            anchor = next(given[n] for n in self.order if given[n] is not None)
-            lead = anchor.shape[:-1]
+            lead = next(given[i] for i in self.anchors if given[i] is not None).shape[:-1]
         parts = []
-        for name in self.order:
-            t = given[name]
-            if name == "state" and self.recurrent:
+        for i, name in self.plan:
+            t = given[i]
+            if name == "context":
+                parts.append(t)
                 continue
             if name == "state" and context is not None:
                 t = t.unsqueeze(-2)
-            parts.append(t if name == "context" else _broadcast(t, lead))
+            parts.append(_broadcast(t, lead))
         if self.recurrent:
             s = state.unsqueeze(-2).expand(*lead, state.shape[-1]) if context is not None else state
             out = self.mechanisms(s, torch.cat(parts, dim=-1) if parts else None)

@@ -54,9 +54,10 @@ class Concat(nn.Module):
         super().__init__()
         self.count, self.axis = count, axis
         self.names = tuple(f"x{k}" for k in range(count))
+        self.name_set = frozenset(self.names)
 
     def forward(self, **parts: torch.Tensor) -> torch.Tensor:
-        if tuple(sorted(parts)) != tuple(sorted(self.names)):
+        if parts.keys() != self.name_set:
             raise TypeError(f"Concat expects inputs {list(self.names)}, got {sorted(parts)}")
         return torch.cat([parts[n] for n in self.names], dim=self.axis)
 
