@@ -121,16 +121,17 @@ def knn_scaling(k: int = 8, dim: int = 4, batch: int = 4, sizes: tuple[int, ...]
     growing slot counts."""
     torch.manual_seed(0)
     bank = MechanismBank(4, 2 * dim + 1, (32,), dim, "relu")
-    out: dict[str, float] = {}
+    knn = KnnContextGather(k, (0, 1), self_loops=False, no_context=True)
+    xs = {n: torch.randn(batch, n, dim) for n in sizes}
+    # the knn sizes are timed in alternation, so a load change on the machine hits every size alike
+    t = interleaved({n: _graph_step(knn, bank, xs[n]) for n in sizes}, repeat=9)
+    out: dict[str, float] = {f"knn_ms_{n}": t[n] * 1e3 for n in sizes}
     for n in sizes:
-        x = torch.randn(batch, n, dim)
-        knn = KnnContextGather(k, (0, 1), self_loops=False, no_context=True)
-        out[f"knn_ms_{n}"] = timeit(_graph_step(knn, bank, x), repeat=7, warmup=2) * 1e3
         if memory:
             out[f"knn_peak_mb_{n}"] = peak_mb("knn", n, k, dim, batch)
         if n <= max(sizes) // 2:  # the dense graph at N=1024 needs ~N^2 pairs: measured at the smaller sizes only
             dense = ContextGather(*static_table(n, complete_edges(n), False, True))
-            out[f"dense_ms_{n}"] = timeit(_graph_step(dense, bank, x), repeat=3, warmup=1) * 1e3
+            out[f"dense_ms_{n}"] = timeit(_graph_step(dense, bank, xs[n]), repeat=3, warmup=1) * 1e3
             if memory:
                 out[f"dense_peak_mb_{n}"] = peak_mb("dense", n, k, dim, batch)
     lo, hi = sizes[0], sizes[-1]
@@ -143,18 +144,26 @@ def knn_scaling(k: int = 8, dim: int = 4, batch: int = 4, sizes: tuple[int, ...]
 
 def peak_mb(graph: str, n: int, k: int = 8, dim: int = 4, batch: int = 4) -> float:
     """Peak resident memory (MiB) of one forward+backward above the resident size just before it, in a
-    fresh process (Linux: ``ru_maxrss`` against ``/proc/self/statm``)."""
+    fresh process (Linux: the high-water mark ``VmHWM``, reset just before, against ``VmRSS``; not
+    ``ru_maxrss``, which a child inherits from its parent across fork and exec)."""
     code = (
-        "import resource, sys, torch; sys.path.insert(0, 'bench'); torch.set_num_threads(1);"
+        "import sys, torch; sys.path.insert(0, 'bench'); torch.set_num_threads(1);"
         "from perf_bank import _setup; run = _setup(%r, %d, %d, %d, %d);"
-        "import os; base = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') // 1024;"
-        "run();"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)" % (graph, n, k, dim, batch)
+        "from perf_bank import _status_kb; open('/proc/self/clear_refs', 'w').write('5');"
+        "base = _status_kb('VmRSS'); run(); print((_status_kb('VmHWM') - base) / 1024)" % (graph, n, k, dim, batch)
     )
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env)
     return float(out.stdout.strip())
+
+
+def _status_kb(field: str) -> int:
+    """A ``/proc/self/status`` memory field in KiB (Linux)."""
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
 
 
 def _setup(graph: str, n: int, k: int, dim: int, batch: int) -> Callable[[], None]:

@@ -14,21 +14,29 @@ from zoo.io import write_text
 # metric -> (target text, passes?, what it means when missed)
 TARGETS = {
     "overhead_ratio_comet": ("<= 1.05", lambda v: v <= 1.05,
-                             "COMET's compiled path keeps its feature-selection, broadcast and residual blocks as "
-                             "separate modules (index_select / index_copy with their backward scatters) where the "
-                             "reference uses slices and one pad; on this small model (about 5 ms per step) these "
-                             "few extra kernels and module calls show."),
+                             "the compiled path runs the graph's blocks as separate modules (knn gather, two "
+                             "feature selections, the bank's input concatenation, the residual, the router); on "
+                             "a model this small (a few ms per step) their Python calls and a few extra small "
+                             "kernels are a visible fraction. Repeated runs on this loaded machine gave 1.03 to 1.09."),
     "overhead_ratio_hypernet": ("<= 1.05", lambda v: v <= 1.05,
-                                "The whole forward+backward of this model is about 0.3 ms, so the fixed Python cost "
-                                "of the fx forward and three module calls (tens of microseconds) is a visible "
-                                "fraction; the arithmetic is the same as the reference's."),
-    "overhead_ratio_rims": ("<= 1.05", lambda v: v <= 1.05, "Per-step Python work in the RIMs loop."),
+                                "the whole forward+backward is about 0.3 ms, so the fixed Python cost of the fx "
+                                "forward and three module calls (tens of microseconds) is a visible fraction; the "
+                                "arithmetic is the same as the reference's. Repeated runs gave 1.08 to 1.17."),
+    "overhead_ratio_rims": ("<= 1.05", lambda v: v <= 1.05, "per-step Python work in the RIMs loop."),
     "overhead_ratio_slotvae": ("<= 1.05", lambda v: v <= 1.05, "Python cost of the encoder/decoder blocks."),
-    "bank_vs_loop_speedup": (">= 3", lambda v: v >= 3, "The per-mechanism loop is competitive at these widths."),
+    "bank_vs_loop_speedup": (">= 3", lambda v: v >= 3,
+                             "at M=16 and width 16 every batched product is tiny (about 2 MFLOP), so the batched "
+                             "kernels' fixed cost per call is close to the loop's per-layer cost; on this loaded "
+                             "machine the loop's median varied from 1.9 to 5.9 ms between runs (the bank's from 0.7 "
+                             "to 0.95 ms), i.e. speed-ups from 2.5 to 6.6."),
     "bank_matmul_fraction": (">= 0.5", lambda v: v >= 0.5,
-                             "The bank's batched products run below the square matmul's FLOP rate."),
-    "compile_ms_median": ("<= 50", lambda v: v <= 50, "Graph building, checks and block construction are slow."),
-    "knn_scaling_ratio": ("<= 4.5", lambda v: v <= 4.5, "The knn gather scales worse than linearly in N."),
+                             "the bank's batched products run below the square matmul's FLOP rate."),
+    "compile_ms_median": ("<= 50", lambda v: v <= 50, "graph building, checks and block construction are slow."),
+    "knn_scaling_ratio": ("<= 4.5", lambda v: v <= 4.5,
+                          "the neighbour search itself is quadratic: cdist over all N^2 pairs and a top-k over each "
+                          "row of N (at N=1024 about 13 ms and 31 ms of the step, measured separately); the gathered "
+                          "contexts and the bank are linear in N (N*(k+1) rows). A spatial grid or tree search "
+                          "would remove the quadratic part; not done."),
 }
 
 
