@@ -7,6 +7,7 @@ load change on the machine hits both sides alike.
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 import torch
@@ -51,7 +52,8 @@ def check_equal(model, fn, params, inputs) -> None:
         torch.testing.assert_close(got[k], want[k], rtol=1e-4, atol=1e-5, msg=lambda m: f"output {k!r}: {m}")
 
 
-def overhead(name: str, quick: bool = False, device: str = "cpu", repeat: int = 15) -> dict[str, float]:
+def overhead(name: str, quick: bool = False, device: str = "cpu", repeat: int = 15,
+             budget_s: float = 8.0) -> dict[str, float]:
     """Forward+backward ms of compiled vs reference, and their ratio."""
     model, fn, params, inputs = pair(name, quick, device)
     check_equal(model, fn, params, inputs)
@@ -68,6 +70,10 @@ def overhead(name: str, quick: bool = False, device: str = "cpu", repeat: int = 
             p.grad = None
         loss_of(fn(params, **inputs)).backward()
 
+    if not quick:  # cheap models get more repeats: about ``budget_s`` of timing per case, at least ``repeat``
+        t0 = time.perf_counter()
+        compiled(), reference()
+        repeat = int(min(2000, max(repeat, budget_s / max(time.perf_counter() - t0, 1e-6))))
     t = interleaved({"compiled": compiled, "reference": reference}, repeat=3 if quick else repeat)
     return {f"compiled_ms_{name}": t["compiled"] * 1e3, f"reference_ms_{name}": t["reference"] * 1e3,
             f"overhead_ratio_{name}": t["compiled"] / t["reference"]}

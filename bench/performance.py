@@ -9,6 +9,7 @@ training throughput. Everything is measured in this one run (one thread, interle
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -67,14 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--inductor-all", action="store_true", help="inductor speed-ups for every spec (slow)")
     ap.add_argument("--out", type=Path, default=None, help="where to write (default: bench/, or a temp dir with --quick)")
+    ap.add_argument("--report-only", action="store_true", help="rewrite the markdown from the saved results")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     out = args.out or (Path(tempfile.mkdtemp(prefix="perf-quick-")) if args.quick else Path(__file__).resolve().parent)
+    command = "PYTHONPATH=. python bench/performance.py" + " ".join(a for a in [""] + (argv or sys.argv[1:]))
+    if args.report_only:  # rewrite the markdown from the last run's files (no measurement)
+        nums = json.loads((out / "results" / "performance.json").read_text())
+        saved = json.loads((out / "results" / "performance-tables.json").read_text())
+        write_markdown(out / "RESULTS-performance.md", nums, saved["tables"], saved["command"], args.device, args.quick)
+        return 0
     start = time.perf_counter()
     nums, tables = run(args.quick, args.device, args.inductor_all)
     nums["benchmark_seconds"] = time.perf_counter() - start
-    command = "PYTHONPATH=. python bench/performance.py" + " ".join(a for a in [""] + (argv or sys.argv[1:]))
     write_json(out / "results" / "performance.json", {k: float(v) for k, v in sorted(nums.items())})
+    write_json(out / "results" / "performance-tables.json", {"command": command, "tables": tables})
     write_markdown(out / "RESULTS-performance.md", nums, tables, command, args.device, args.quick)
     print(f"wrote {out / 'results' / 'performance.json'} and {out / 'RESULTS-performance.md'}")
     for k in sorted(nums):
