@@ -182,6 +182,21 @@ def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: st
         click.echo(f"  {k:32s} {v:.6g}")
 
 
+@main.command()
+@click.argument("run_dir", metavar="RUN")
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write the report (default RUN/report).")
+@friendly
+def report(run_dir: str, out: str | None) -> None:
+    """Write a Markdown report of a run: spec, final metrics, metric curves and the family's figures.
+
+    RUN is a run directory written by `zoo train` or `zoo compose`. The report is RUN/report/report.md
+    with its PNGs beside it (the folder is self-contained).
+    """
+    from zoo.report import write_report
+
+    click.echo(f"wrote {write_report(run_dir, out)}")
+
+
 # -- mechanism banks and the Hub ---------------------------------------------------------------------
 REVISION = click.option("--revision", help="Hub branch, tag or commit sha (or write ORG/NAME@REV).")
 
