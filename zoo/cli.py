@@ -139,6 +139,26 @@ def compile_(spec: str, overrides: tuple[str, ...], print_code: bool) -> None:
         click.echo(f"  {name:48s} {tuple(p.shape)}")
 
 
+@main.command()
+@click.argument("family", metavar="FAMILY")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the spec to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@friendly
+def init(family: str, out: str | None, force: bool) -> None:
+    """Write a commented starter spec for FAMILY: comet, hypernetwork, rims or slot_vae."""
+    from zoo.io import write_text
+    from zoo.starters import starter
+
+    text = starter(family, out)
+    if not out:
+        click.echo(text, nl=False)
+        return
+    if Path(out).exists() and not force:
+        raise ZooError(f"{out} exists; choose another --out or add --force to overwrite it")
+    write_text(out, text)
+    click.echo(f"wrote {out} (check it with: zoo validate {out})")
+
+
 @main.command(name="list")
 @friendly
 def list_() -> None:
