@@ -29,6 +29,7 @@ from zoo.train.numerics import clip_, grad_norm, non_finite
 from zoo.weights import save_weights
 from zoo.train.optim import make_optimizer, make_scheduler
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
+from zoo.train.tblog import TensorBoardLog
 
 
 @dataclass
@@ -173,6 +174,7 @@ class Trainer:
         if main:  # a fresh run starts empty logs; a resumed one drops rows after its checkpoint
             train_log.truncate_after(self.step)
             eval_log.truncate_after(self.step)
+        self.tb = TensorBoardLog(self.run_dir, enabled=main)
         bar = _bar(self.cfg.steps, self.step, self.spec.name, self.progress if main else False)
         start, first = time.perf_counter(), self.step
         while self.step < self.cfg.steps:
@@ -183,6 +185,7 @@ class Trainer:
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k in ("loss", self.proc.key_metric)})
                 if main:
                     train_log.write({"step": self.step, **logs, "lr": self.sched.get_last_lr()[0]})
+                    self.tb.scalars("train", self.step, {**logs, "lr": self.sched.get_last_lr()[0]})
             if self.cfg.eval_every and self.step % self.cfg.eval_every == 0 and self.step < self.cfg.steps:
                 self._evaluate(eval_log, bar)
             if self.cfg.checkpoint_every and self.step % self.cfg.checkpoint_every == 0:
@@ -190,6 +193,7 @@ class Trainer:
         bar.close()
         seconds = time.perf_counter() - start
         metrics = self._evaluate(eval_log, None)
+        self.tb.close()
         self.checkpoint()
         summary: dict[str, Any] = {}
         if main:
@@ -242,6 +246,7 @@ class Trainer:
             metrics = {k: float(v) for k, v in self.proc.evaluate().items()}
         if self.rank == 0:
             log.write({"step": self.step, **metrics})
+            self.tb.scalars("eval", self.step, metrics)
             if bar is not None and bar.disable:
                 shown = ", ".join(f"{k}={v:.4g}" for k, v in list(metrics.items())[:6])
                 print(f"[{self.spec.name}] step {self.step}/{self.cfg.steps}: {shown}", file=sys.stderr)
