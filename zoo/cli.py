@@ -25,6 +25,9 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+_INPUT_OS_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's input errors into exit code 2 and failures into exit code 1, no traceback."""
 
@@ -36,6 +39,11 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(e), 2)
         except TrainingError as e:
             _fail(str(e), 1)
+        except _INPUT_OS_ERRORS as e:  # a path the user gave that cannot be read or written
+            why = "exists and is not a directory" if isinstance(e, FileExistsError) else (e.strerror or str(e))
+            _fail(f"{e.filename}: {why}" if e.filename else why, 2)
+        except OSError as e:  # e.g. a full disk while running
+            _fail(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}", 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
 

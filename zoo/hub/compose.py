@@ -43,7 +43,8 @@ def pin(ref: str | os.PathLike[str]) -> Source:
     if is_repo_ref(text):
         snap = download(text)
         return Source(text, pinned(snap.repo_id, snap.commit), read_config(snap.path))
-    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository")
+    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository (expected a "
+                    "bank or run directory, a catalogue bank name (`zoo banks list`), ORG/NAME[@REV] or hf://ORG/NAME@REV)")
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -55,11 +55,17 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     """``"auto"``/None -> cuda when present, else cpu; asking for cuda without one is an error."""
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        from zoo.errors import ZooError
+
+        raise ZooError(f"--device {device!r}: unknown device; expected cpu, cuda, cuda:N or auto") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         from zoo.errors import ZooError
 
-        raise ZooError("--device cuda was asked for, but no CUDA device is available")
+        raise ZooError(f"--device {device} was asked for, but torch sees no CUDA device here; use --device cpu "
+                       "(or --device auto: cuda when present, else cpu)")
     return dev
 
 
