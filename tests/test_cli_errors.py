@@ -67,3 +67,18 @@ def test_no_bar_when_not_a_terminal(tmp_path, capsys, progress):
     out = capsys.readouterr()
     assert "it/s" not in out.err and "loss=" not in out.err and out.out == ""
     assert "[comet-particles] step 1/2: nmi=" in out.err  # one line per evaluation instead
+
+
+def test_training_a_spec_without_data_or_train_says_what_to_add(tmp_path, comet_yaml):
+    path = tmp_path / "model-only.yaml"
+    path.write_text(comet_yaml)
+    bad_input(run("train", path), "training needs data and train sections", "`zoo init FAMILY`")
+
+
+def test_compose_refuses_another_procedure_before_building_anything(tmp_path, comet_yaml):
+    r = run("compose", "comet-particles", "--bank", "comet-particles", "--run-dir", tmp_path / "r")
+    bad_input(r, "train.procedure must be 'compose' (got 'compete')")
+    assert "frozen parameters" not in r.output and not (tmp_path / "r").exists()
+    path = tmp_path / "model-only.yaml"
+    path.write_text(comet_yaml)
+    bad_input(run("compose", path, "--bank", "comet-particles"), "needs a train section with procedure: compose")

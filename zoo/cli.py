@@ -310,9 +310,10 @@ def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_d
     side. Use --set train.fraction=0.01 to adapt with 1% of the environment's training data.
     """
     from zoo.hub.compose import compose as run_compose
-    from zoo.hub.compose import compose_spec, trainable_split
+    from zoo.hub.compose import compose_spec, require_compose, trainable_split
 
     s = _load(spec, overrides)
+    _located(s, lambda: require_compose(s))
     composed = _located(s, lambda: compose_spec(s, banks))
     trainable, frozen = trainable_split(composed)
     click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} (the selector)")

@@ -80,7 +80,11 @@ class Trainer:
         if spec.train is None or spec.data is None:
             from zoo.errors import SpecError
 
-            raise SpecError("training needs both 'data' and 'train' sections", ("train",) if spec.train is None else ("data",))
+            missing = [k for k in ("data", "train") if getattr(spec, k) is None]
+            what = "data and train sections" if len(missing) == 2 else f"a {missing[0]} section"
+            raise SpecError(f"training needs {what} (data: the environment, e.g. {{kind: particles}}; "
+                            "train: the procedure, e.g. {procedure: compete, steps: 1000}); `zoo init FAMILY` "
+                            "writes a complete spec", ("train",) if spec.train is None else ("data",))
         self.spec, self.cfg, self.device = spec, spec.train, device
         self.rank, self.world = dist.rank(), dist.world_size()
         if self.cfg.batch % self.world:
