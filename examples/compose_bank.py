@@ -5,7 +5,7 @@ from the Hugging Face Hub (downloaded once, checked and cached). It is frozen in
 ``comet-particles-compose`` (six particles, another mix of interaction types); only the classifier
 that picks (mechanism, context) pairs learns, here from 10% of the new world's data.
 
-    python examples/compose_bank.py                       # about a minute on CPU
+    python examples/compose_bank.py                       # a few minutes on CPU
     python examples/compose_bank.py --bank my-org/my-comet@v1
     python examples/compose_bank.py --tiny                # a seconds-long smoke run
 """
