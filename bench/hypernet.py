@@ -100,6 +100,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny settings to check the script runs")
     parser.add_argument("--reuse", action="store_true", help="read back finished runs of identical specs")
+    parser.add_argument("--connected-only", nargs="*", default=[], choices=list(METHODS), metavar="METHOD",
+                        help="methods trained on connected support only (to save time)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     args = parser.parse_args()
     runs = HERE.parent / "runs" / ("bench-hypernet-quick" if args.quick else "bench-hypernet")
@@ -107,7 +109,7 @@ def main() -> None:
     table = {}
     start = time.perf_counter()
     for method in args.methods:
-        for support in SUPPORTS:
+        for support in SUPPORTS[:1] if method in args.connected_only else SUPPORTS:
             table[(method, support)] = run_one(method, support, args.quick, runs, args.reuse)
     total = time.perf_counter() - start
     results = flat_results(table)
@@ -118,7 +120,9 @@ def main() -> None:
            "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "total_seconds": total}
     env["cpu"] = _cpu_model() or env["cpu"]
     env["setup"] = describe_setup(load_spec(METHODS["linear"]))
-    write_markdown(table, results, env, HERE / f"RESULTS-hypernet{suffix}.md", quick=args.quick)
+    env["command"] = "PYTHONPATH=. python bench/hypernet.py " + " ".join(a for a in sys.argv[1:] if a != "--reuse")
+    env["total_seconds"] = sum(m["seconds"] for m in table.values())  # also right when runs were reused
+    write_markdown(table, results, env, HERE / f"RESULTS-hypernet{suffix}.md")
     print(json.dumps(results, indent=2, sort_keys=True))
     print(f"total {total:.0f} s")
 
