@@ -4,6 +4,9 @@ throughput against a per-cell Python loop.
 
     PYTHONPATH=. python bench/rims.py            # full sizes (about an hour on one CPU core)
     PYTHONPATH=. python bench/rims.py --quick    # a smoke run (seconds), used by the tests
+    PYTHONPATH=. python bench/rims.py --scale 0.5 --tasks copying digits   # shorter training, some tasks
+
+Results are written after each task, so an interrupted run keeps what it measured.
 
 Writes bench/results/rims.json and bench/RESULTS-rims.md.
 """
@@ -75,37 +78,56 @@ def grouped_vs_loop(count: int = 6, batch: int = 64, width: int = 32, repeat: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (numbers are meaningless)")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every spec's train.steps")
+    parser.add_argument("--tasks", nargs="+", default=["copying", "digits", "balls"],
+                        choices=["copying", "digits", "balls"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    results: dict[str, float] = {}
+    results: dict[str, float] = {"steps_scale": args.scale}
+    results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
+    print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(tmp)
-        for task, keys in (("digits", ("16", "19", "24")), ("copying", None), ("balls", None)):
+        for task in args.tasks:
             for model in ("rims", "lstm"):
-                metrics, seconds = run(f"{model}-{task}", QUICK[task] if args.quick else [], runs)
-                print(f"{model}-{task}: {seconds:.0f}s {json.dumps({k: round(v, 4) for k, v in metrics.items()})}")
+                sets = QUICK[task] if args.quick else []
+                if args.scale != 1.0 and not args.quick:
+                    steps = max(1, round(load_spec(f"{model}-{task}").train.steps * args.scale))
+                    sets = [f"train.steps={steps}", f"train.eval_every={steps}"]
+                metrics, seconds = run(f"{model}-{task}", sets, runs)
+                print(f"{model}-{task}: {seconds:.0f}s {json.dumps({k: round(v, 4) for k, v in metrics.items()})}",
+                      flush=True)
                 results[f"{task}_seconds_{model}"] = seconds
-                if task == "digits":
-                    for size in (load_spec(f"{model}-digits").data.train_size, *map(int, keys)):
-                        if f"test_{size}_acc" in metrics:
-                            results[f"digits_acc_{size}_{model}"] = 100 * metrics[f"test_{size}_acc"]
-                elif task == "copying":
-                    for k, v in metrics.items():
-                        if k.endswith("_error"):
-                            results[f"copy_error_{k.split('_')[1]}_{model}"] = v
-                else:
-                    for k, v in metrics.items():
-                        if k.endswith("_rollout_mse") or (k.endswith("_loss") and k.startswith("test_")):
-                            results[f"balls_{k}_{model}"] = v
+                results.update(task_results(task, model, metrics))
+            if not args.quick:
+                save(results, args.out)
     if args.quick:  # the smoke run's copying delays differ from the full run's
         results = {k.replace("_10_", "_200_"): v for k, v in results.items()}
-    results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
-    print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x")
-    if args.quick:
-        return
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "rims.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+def task_results(task: str, model: str, metrics: dict[str, float]) -> dict[str, float]:
+    """The benchmark's keys for one trained model."""
+    out = {}
+    if task == "digits":
+        for k, v in metrics.items():
+            if k.startswith("test_") and k.endswith("_acc"):
+                out[f"digits_acc_{k.split('_')[1]}_{model}"] = 100 * v
+    elif task == "copying":
+        for k, v in metrics.items():
+            if k.endswith("_error"):
+                out[f"copy_error_{k.split('_')[1]}_{model}"] = v
+    else:
+        for k, v in metrics.items():
+            if k.endswith("_rollout_mse") or (k.endswith("_loss") and k.startswith("test_")):
+                out[f"balls_{k}_{model}"] = v
+    return out
+
+
+def save(results: dict[str, float], out: Path) -> None:
+    """Write the JSON and the markdown section with what has been measured so far."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "rims.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     write_markdown(results, ROOT / "bench" / "RESULTS-rims.md")
 
 
@@ -121,7 +143,9 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     ]
     lines = [
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
-        "Command: `PYTHONPATH=. python bench/rims.py`", "",
+        "Command: `PYTHONPATH=. python bench/rims.py"
+        + (f" --scale {r['steps_scale']:g}`" if r.get("steps_scale", 1.0) != 1.0 else "`")
+        + " (train.steps of every catalogue spec multiplied by the scale)", "",
         f"Machine: {cpu}, torch {torch.__version__}, 1 thread, {time.strftime('%Y-%m-%d')}.", "",
         "| metric | RIMs | LSTM |", "|---|---|---|",
     ]
