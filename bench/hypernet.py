@@ -6,12 +6,16 @@ connected and disconnected task support, then writes ``bench/results/hypernet.js
 
     PYTHONPATH=. python bench/hypernet.py            # the measured configuration
     PYTHONPATH=. python bench/hypernet.py --quick    # a smoke run of the script (not a result)
+    PYTHONPATH=. python bench/hypernet.py --methods linear anil maml --connected-only maml
+                                                     # the run recorded in RESULTS-hypernet.md
+    ... --reuse                                      # read back finished runs of identical specs
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -116,7 +120,8 @@ def main() -> None:
     suffix = "-quick" if args.quick else ""
     write_json(out_dir / f"hypernet{suffix}.json", results)
     plot_ood(table, out_dir / f"hypernet-ood-accuracy{suffix}.png")
-    env = {"cpu": platform.processor() or platform.machine(), "cores": torch.get_num_threads(),
+    cores = f"{os.cpu_count()} cores, {torch.get_num_threads()}"
+    env = {"cpu": platform.processor() or platform.machine(), "cores": cores,
            "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "total_seconds": total}
     env["cpu"] = _cpu_model() or env["cpu"]
     env["setup"] = describe_setup(load_spec(METHODS["linear"]))

@@ -31,8 +31,8 @@ def plot_ood(table: Table, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     for j, support in enumerate(supports):
         xs = [i + (j - (len(supports) - 1) / 2) * width for i in range(len(methods))]
-        ood = [table[(m, support)].get("ood_acc", float("nan")) for m in methods]
-        ind = [table[(m, support)].get("test_acc", float("nan")) for m in methods]
+        ood = [table.get((m, support), {}).get("ood_acc", float("nan")) for m in methods]
+        ind = [table.get((m, support), {}).get("test_acc", float("nan")) for m in methods]
         ax.bar(xs, ood, width * 0.95, label=f"{support} support: OOD")
         ax.scatter(xs, ind, marker="_", s=400, color="black", zorder=3,
                    label="in-distribution" if j == 0 else None)
@@ -41,7 +41,7 @@ def plot_ood(table: Table, path: Path) -> None:
     ax.set_ylabel("query accuracy after adaptation")
     ax.set_ylim(0, 1)
     ax.set_title("Hyperteacher: accuracy on unseen expert combinations (OOD)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110)
