@@ -126,6 +126,7 @@ def main() -> None:
     env["cpu"] = _cpu_model() or env["cpu"]
     env["setup"] = describe_setup(load_spec(METHODS["linear"]))
     env["command"] = "PYTHONPATH=. python bench/hypernet.py " + " ".join(a for a in sys.argv[1:] if a != "--reuse")
+    env["reused"] = args.reuse
     env["total_seconds"] = sum(m["seconds"] for m in table.values())  # also right when runs were reused
     write_markdown(table, results, env, HERE / f"RESULTS-hypernet{suffix}.md")
     print(json.dumps(results, indent=2, sort_keys=True))

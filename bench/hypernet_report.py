@@ -100,6 +100,12 @@ def write_markdown(table: Table, results: dict[str, float], env: dict, path: Pat
     partial = [LABELS.get(m, m) for m in dict.fromkeys(m for m, _ in table) if (m, "disconnected") not in table]
     if partial:
         lines.append(f"Trained on connected support only, to keep the benchmark's time down: {', '.join(partial)}.")
+    absent = [LABELS[m] for m in LABELS if all(k[0] != m for k in table)]
+    if absent:
+        lines.append(f"Not part of this run (the default command trains them too): {', '.join(absent)}.")
+    if env.get("reused"):
+        lines.append("The runs were trained one by one and read back with `--reuse`; the training time above "
+                     "is the sum of the runs' own wall-clock times.")
     lines.append("")
     if missed:
         lines.append("Missed in this run: " + "; ".join(missed) + ". These are the measured numbers, not retuned away.")
