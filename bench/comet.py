@@ -5,7 +5,7 @@ adaptation to a new particle world with 1%, 10% and 100% of its data (compose vs
     PYTHONPATH=. python bench/comet.py --seeds 1  # one seed for traffic and sports
 
 Writes bench/results/comet.json (flat keys -> numbers), bench/RESULTS-comet.md and figures under
-bench/results/. Runs go to runs/bench-comet/.
+bench/results/. Composing two banks trained on different worlds is bench/hub.py. Runs go to runs/bench-comet/.
 """
 
 from __future__ import annotations
@@ -75,36 +75,42 @@ def adaptation(root: Path, bank: Path, out: dict) -> dict[str, dict[float, float
         f"train.steps={compose.train.steps}", "train.eval_every=0"])
     curves = adaptation_curve({"compose": compose, "finetune": finetune}, FRACTIONS, root / "adapt")
     record(out, "adapt", curves)
+    for method in curves:  # where the 1% error comes from
+        for name, err in type_errors(root / "adapt" / f"{method}-1pct").items():
+            out[f"adapt_1pct_{method}_error_{name}"] = err
     return curves
 
 
-def two_banks(root: Path, out: dict) -> dict[str, dict[float, float]]:
-    """Banks trained on two worlds (springs; attraction and repulsion) composed for a third world that
-    has all four types, vs an interaction network pre-trained on both worlds and fine-tuned."""
-    worlds = {"springs": "[spring, none]", "forces": "[attraction, repulsion]"}
-    banks, sources = [], []
-    for name, types in worlds.items():
-        r = run("comet-particles", root, [f"name=comet-{name}", f"data.types={types}", "mechanisms[0].count=2",
-                                          f"mechanisms[0].name={name}"], tag=f"comet-{name}")
-        banks.append(f"{{name: {name}, kind: pretrained, source: {r.run_dir / 'bank'}}}")
-        sources.append(json.dumps(load_spec(r.run_dir / "spec.yaml").data.model_dump(mode="json")))
-    compose = load_spec("comet-particles-compose", [f"mechanisms=[{', '.join(banks)}]",
-                                                    f"model.banks=[{', '.join(worlds)}]"])
-    target = json.dumps(compose.data.model_dump(mode="json"))
-    pre = run("interaction-network-particles", root, [
-        f"data={target}", f"slots.count={compose.slots.count}", f"train.sources=[{', '.join(sources)}]",
-        "train.pretrain_steps=2000", "train.steps=2000"], tag="interaction-network-two-worlds")
-    finetune = load_spec("interaction-network-particles", [
-        f"data={target}", f"slots.count={compose.slots.count}", f"train.pretrained={pre.run_dir}",
-        f"train.steps={compose.train.steps}", "train.eval_every=0"])
-    curves = adaptation_curve({"compose": compose, "finetune": finetune}, FRACTIONS, root / "adapt-two")
-    record(out, "adapt_two_banks", curves)
-    return curves
+@torch.no_grad()
+def type_errors(run_dir: Path) -> dict[str, float]:
+    """Mean one-step error of a trained run on its world's test split, per ground-truth type, and the
+    share of the total error each type carries (``<type>_share``)."""
+    from safetensors.torch import load_model
+
+    from zoo.compiler import compile_spec
+    from zoo.envs import make_env
+    from zoo.train.procedures import slots
+
+    spec = load_spec(run_dir / "spec.yaml")
+    model = compile_spec(spec).eval()
+    load_model(model, str(run_dir / "model.safetensors"))
+    world = make_env(spec.data, spec.train.seed)
+    test = world.splits["test"]
+    x, y = test.states[:, :-1].flatten(0, 1), test.states[:, 1:].flatten(0, 1)  # (P, N, D)
+    pred = model(**{next(iter(model.input_types)): x})["prediction"]
+    err = slots.scaled_error(pred, y, slots.feature_weight(world))  # (P, N)
+    types = test.types.flatten(0, 1)
+    out = {}
+    for k, name in enumerate(world.type_names):
+        if (types == k).any():
+            out[name] = err[types == k].mean().item()
+            out[f"{name}_share"] = (err[types == k].sum() / err.sum()).item()
+    return out
 
 
-def record(out: dict, prefix: str, curves: dict[str, dict[float, float]]) -> None:
+def record(out: dict, prefix: str, curves: dict[str, dict[float, float]], fractions=FRACTIONS) -> None:
     """Flat keys for every (method, fraction) and the compose / fine-tune error ratios."""
-    for f in FRACTIONS:
+    for f in fractions:
         pct = f"{f * 100:g}pct"
         for method, points in curves.items():
             out[f"{prefix}_{pct}_{method}_error"] = points[f]
@@ -142,7 +148,53 @@ def report(out: dict, env: dict, command: str, curves: list[str]) -> str:
               + ", ".join(f"`bench/results/comet-{n}-mechanisms.png`" for n in ("particles", "particles-overcomplete",
                                                                             "traffic", "sports"))
               + ", " + ", ".join(f"`bench/results/comet-adaptation-{c.replace(' ', '-')}.png`" for c in curves) + "."]
+    lines += ["", *notes(out)]
     return "\n".join(lines) + "\n"
+
+
+WHY = {  # what the failing runs' mechanism tables showed
+    "traffic": "In the lowest run the braking mechanism is clean but most free-road transitions are won by "
+               "the following mechanism (a car far behind its leader changes speed much as on a free road).",
+    "sports": "The lowest run's mechanism table (plots/mechanisms.png of its run) shows which roles share a "
+              "mechanism.",
+}
+
+
+def notes(out: dict) -> list[str]:
+    """Comments on the setup and on every missed target."""
+    lines = [
+        f"Over-complete bank: {out['particles_overcomplete_unused']:g} of the 6 mechanisms won less than 1% of the "
+        "test transitions (unused). Traffic and sports: `*_nmi` is seed 0; `*_nmi_mean` and `*_nmi_min` are over "
+        "the seeds run.",
+        "",
+        "Adaptation: the comet-particles bank (frozen) composed for `comet-particles-compose`'s world (six "
+        "particles, mix 1:3:3:1 of spring, attraction, repulsion, none; 1024 training trajectories, so 1% is 11 "
+        "trajectories), only the selector trained, against `interaction-network-particles` (pre-trained on the "
+        "source world) fine-tuned; both 1000 steps on the first 1%, 10% or 100% of the trajectories, one-step "
+        "error on the new world's test split. With 256 trajectories, 1% is 3 trajectories, in which the rarest "
+        "species was absent (measured: compose 0.261 vs fine-tuning 0.433, ratio 0.60): the selector cannot "
+        "learn a species it never sees, while the fine-tuned network keeps what it learned of it on the source "
+        "world.",
+    ]
+    if "adapt_1pct_compose_error_spring" in out:
+        lines += ["", "Where the 1% errors come from (mean one-step error per type; share of the total): " + "; ".join(
+            f"{m}: " + ", ".join(f"{t} {out[f'adapt_1pct_{m}_error_{t}']:.3g} ({out[f'adapt_1pct_{m}_error_{t}_share']:.0%})"
+                                 for t in ("spring", "attraction", "repulsion", "none"))
+            for m in ("compose", "finetune")) + ". Springs are the rarest species of the new world (1 in 8 "
+            "particles) and the costliest to get wrong (the force grows with the distance); with 11 training "
+            "trajectories the selector still sends some spring particles to a wrong mechanism or partner, and "
+            "those few transitions carry most of its error, while on the other three types it is far below "
+            "fine-tuning."]
+    for world in ("traffic", "sports"):
+        if out.get(f"{world}_nmi_min", 1.0) < 0.8:
+            lines += ["", f"{world.capitalize()}: the catalogue spec as written (seed 0) reaches NMI "
+                      f"{out[f'{world}_nmi']:.3f}, but not every seed does: mean {out[f'{world}_nmi_mean']:.3f}, "
+                      f"lowest {out[f'{world}_nmi_min']:.3f}. {WHY[world]}"]
+    missed = [what for key, op, goal, what in TARGETS
+              if not (out[key] >= goal if op == ">=" else out[key] <= goal)]
+    if missed:
+        lines += ["", "Missed: " + "; ".join(missed) + "."]
+    return lines
 
 
 def environment() -> dict[str, str]:
@@ -161,28 +213,41 @@ def environment() -> dict[str, str]:
             "date": time.strftime("%Y-%m-%d")}
 
 
+def plot_adaptation(results: Path, curves: dict[str, dict[str, dict[float, float]]]) -> None:
+    """One adaptation figure per composition (compose vs fine-tuning)."""
+    for name, c in curves.items():
+        plot_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
+                   results / f"comet-adaptation-{name.replace(' ', '-')}.png", f"Adaptation to a new particle world ({name})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="Seeds for traffic and sports.")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet"))
-    parser.add_argument("--no-two-banks", action="store_true", help="Skip the two-bank composition.")
+    parser.add_argument("--report-only", action="store_true",
+                        help="Rewrite bench/RESULTS-comet.md from bench/results/comet.json without training.")
+    parser.add_argument("--adapt-only", action="store_true",
+                        help="Re-run only the adaptation (with the catalogue's comet-particles bank) and update "
+                             "bench/results/comet.json.")
     args = parser.parse_args()
     root, results = args.runs, HERE / "results"
+    if args.report_only or args.adapt_only:
+        out = json.loads((results / "comet.json").read_text())
+        if args.adapt_only:
+            plot_adaptation(results, {"one bank": adaptation(root, Path("banks/comet-particles"), out)})
+            write_json(results / "comet.json", out)
+        write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, ["one bank"]))
+        return
     shutil.rmtree(root, ignore_errors=True)
     out: dict[str, float] = {}
     start = time.perf_counter()
     figures = disentanglement(root, args.seeds, out)
     curves = {"one bank": adaptation(root, figures["particles"] / "bank", out)}
-    if not args.no_two_banks:
-        curves["two banks"] = two_banks(root, out)
     out["bench_seconds"] = time.perf_counter() - start
     write_json(results / "comet.json", out)
     for name, run_dir in figures.items():
         shutil.copyfile(run_dir / "plots" / "mechanisms.png", results / f"comet-{name}-mechanisms.png")
-    for name, c in curves.items():
-        tag = name.replace(" ", "-")
-        plot_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
-                   results / f"comet-adaptation-{tag}.png", f"Adaptation to a new particle world ({name})")
+    plot_adaptation(results, curves)
     write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, sorted(curves)))
     print(json.dumps(out, indent=2, sort_keys=True))
 

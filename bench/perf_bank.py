@@ -9,9 +9,11 @@ Used by bench/performance.py; each function returns flat numbers.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -32,6 +34,20 @@ def timeit(fn: Callable[[], object], repeat: int = 30, warmup: int = 5) -> float
         times.append(time.perf_counter() - t)
     times.sort()
     return times[len(times) // 2]
+
+
+def interleaved(fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 2) -> dict[str, float]:
+    """Median seconds of each function, timed in alternation (a load change hits every side alike)."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
 
 
 class LoopBank(nn.Module):
@@ -71,7 +87,8 @@ def bank_vs_loop(count: int = 16, width: int = 16, batch: int = 256) -> dict[str
             m(x).square().mean().backward()
         return run
 
-    t_bank, t_loop = timeit(step(bank)), timeit(step(loop))
+    t = interleaved({"bank": step(bank), "loop": step(loop)}, repeat=100, warmup=5)
+    t_bank, t_loop = t["bank"], t["loop"]
     return {"bank_ms": t_bank * 1e3, "loop_ms": t_loop * 1e3, "bank_vs_loop_speedup": t_loop / t_bank}
 
 
@@ -82,8 +99,8 @@ def bank_matmul_fraction(count: int = 16, width: int = 256, batch: int = 4096, s
     x = torch.randn(batch, width)
     a, b = torch.randn(square, square), torch.randn(square, square)
     with torch.no_grad():
-        t_bank = timeit(lambda: bank(x), repeat=10, warmup=2)
-        t_mm = timeit(lambda: a @ b, repeat=10, warmup=2)
+        t = interleaved({"bank": lambda: bank(x), "mm": lambda: a @ b}, repeat=10)
+    t_bank, t_mm = t["bank"], t["mm"]
     bank_flops = 2 * batch * count * (width * width + width * width) / t_bank
     mm_flops = 2 * square**3 / t_mm
     return {"bank_gflops": bank_flops / 1e9, "matmul_gflops": mm_flops / 1e9, "bank_matmul_fraction": bank_flops / mm_flops}
@@ -98,35 +115,55 @@ def _graph_step(gather: nn.Module, bank: MechanismBank, x: torch.Tensor) -> Call
     return run
 
 
-def knn_scaling(k: int = 8, dim: int = 4, batch: int = 4, sizes: tuple[int, ...] = (256, 1024)) -> dict[str, float]:
-    """Sparse (knn) vs dense (complete) context + bank: time and peak memory at growing slot counts."""
+def knn_scaling(k: int = 8, dim: int = 4, batch: int = 4, sizes: tuple[int, ...] = (256, 512, 1024),
+                memory: bool = True) -> dict[str, float]:
+    """Sparse (knn) vs dense (complete) context + bank: time and (with ``memory``) peak memory at
+    growing slot counts."""
     torch.manual_seed(0)
     bank = MechanismBank(4, 2 * dim + 1, (32,), dim, "relu")
-    out: dict[str, float] = {}
+    knn = KnnContextGather(k, (0, 1), self_loops=False, no_context=True)
+    xs = {n: torch.randn(batch, n, dim) for n in sizes}
+    # the knn sizes are timed in alternation, so a load change on the machine hits every size alike
+    t = interleaved({n: _graph_step(knn, bank, xs[n]) for n in sizes}, repeat=9)
+    out: dict[str, float] = {f"knn_ms_{n}": t[n] * 1e3 for n in sizes}
     for n in sizes:
-        x = torch.randn(batch, n, dim)
-        knn = KnnContextGather(k, (0, 1), self_loops=False, no_context=True)
-        out[f"knn_ms_{n}"] = timeit(_graph_step(knn, bank, x), repeat=7, warmup=2) * 1e3
-        out[f"knn_peak_mb_{n}"] = peak_mb("knn", n, k, dim, batch)
-        if n <= 512:  # the dense graph at N=1024 needs ~N^2 pairs: measured at the smaller sizes only
+        if memory:
+            out[f"knn_peak_mb_{n}"] = peak_mb("knn", n, k, dim, batch)
+        if n <= max(sizes) // 2:  # the dense graph at N=1024 needs ~N^2 pairs: measured at the smaller sizes only
             dense = ContextGather(*static_table(n, complete_edges(n), False, True))
-            out[f"dense_ms_{n}"] = timeit(_graph_step(dense, bank, x), repeat=3, warmup=1) * 1e3
-            out[f"dense_peak_mb_{n}"] = peak_mb("dense", n, k, dim, batch)
+            out[f"dense_ms_{n}"] = timeit(_graph_step(dense, bank, xs[n]), repeat=3, warmup=1) * 1e3
+            if memory:
+                out[f"dense_peak_mb_{n}"] = peak_mb("dense", n, k, dim, batch)
     lo, hi = sizes[0], sizes[-1]
     out["knn_scaling_ratio"] = out[f"knn_ms_{hi}"] / out[f"knn_ms_{lo}"]
+    dense = [n for n in sizes if f"dense_ms_{n}" in out]
+    if len(dense) >= 2:  # the complete graph over the same growth of N (a smaller range)
+        out["dense_scaling_ratio"] = out[f"dense_ms_{dense[-1]}"] / out[f"dense_ms_{dense[0]}"]
     return out
 
 
 def peak_mb(graph: str, n: int, k: int = 8, dim: int = 4, batch: int = 4) -> float:
-    """Peak extra resident memory (MiB) of one forward+backward, measured in a fresh process."""
+    """Peak resident memory (MiB) of one forward+backward above the resident size just before it, in a
+    fresh process (Linux: the high-water mark ``VmHWM``, reset just before, against ``VmRSS``; not
+    ``ru_maxrss``, which a child inherits from its parent across fork and exec)."""
     code = (
-        "import resource, sys, torch; sys.path.insert(0, 'bench'); torch.set_num_threads(1);"
+        "import sys, torch; sys.path.insert(0, 'bench'); torch.set_num_threads(1);"
         "from perf_bank import _setup; run = _setup(%r, %d, %d, %d, %d);"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; run();"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)" % (graph, n, k, dim, batch)
+        "from perf_bank import _status_kb; open('/proc/self/clear_refs', 'w').write('5');"
+        "base = _status_kb('VmRSS'); run(); print((_status_kb('VmHWM') - base) / 1024)" % (graph, n, k, dim, batch)
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env)
     return float(out.stdout.strip())
+
+
+def _status_kb(field: str) -> int:
+    """A ``/proc/self/status`` memory field in KiB (Linux)."""
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
 
 
 def _setup(graph: str, n: int, k: int, dim: int, batch: int) -> Callable[[], None]:

@@ -39,6 +39,9 @@ QUICK = {
 }
 
 
+PREFIXES = {"copying": ("copy_error_", "copying_"), "digits": ("digits_",), "balls": ("balls_",)}
+
+
 def run(name: str, sets: list[str], out: Path) -> tuple[dict[str, float], float]:
     """Train a catalogue spec with overrides; returns its final metrics and wall-clock seconds."""
     spec = load_spec(name, sets)
@@ -82,9 +85,22 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="+", default=["copying", "digits", "balls"],
                         choices=["copying", "digits", "balls"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the figures of tasks not run now from the existing rims.json")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    results: dict[str, float] = {"steps_scale": args.scale}
+    results: dict[str, float] = {}
+    if args.merge and (args.out / "rims.json").is_file():
+        results = json.loads((args.out / "rims.json").read_text())
+        legacy = results.pop("steps_scale", None)  # one scale for every task of that run
+        if legacy is not None:
+            for t, prefixes in PREFIXES.items():
+                if any(k.startswith(prefixes) for k in results):
+                    results.setdefault(f"steps_scale_{t}", legacy)
+        results = {k: v for k, v in results.items()
+                   if not any(k.startswith(PREFIXES[t]) or k == f"steps_scale_{t}" for t in args.tasks)}
+    for t in args.tasks:
+        results[f"steps_scale_{t}"] = args.scale
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
     print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,8 +160,9 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     lines = [
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
         "Command: `PYTHONPATH=. python bench/rims.py"
-        + (f" --scale {r['steps_scale']:g}`" if r.get("steps_scale", 1.0) != 1.0 else "`")
-        + " (train.steps of every catalogue spec multiplied by the scale)", "",
+        + " [--scale S] [--tasks ...] [--merge]`: train.steps of each catalogue spec multiplied by S; "
+        + "S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}" for k, v in sorted(r.items())
+                                           if k.startswith("steps_scale_")) + ".", "",
         f"Machine: {cpu}, torch {torch.__version__}, 1 thread, {time.strftime('%Y-%m-%d')}.", "",
         "| metric | RIMs | LSTM |", "|---|---|---|",
     ]

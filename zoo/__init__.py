@@ -5,6 +5,22 @@ from zoo.schema import ModelSpec, load_spec, loads_spec
 
 __version__ = "0.1.0"
 
+_LAZY = {  # torch-backed entry points, imported on first use so that ``import zoo`` stays light
+    "compile_spec": ("zoo.compiler", "compile_spec"),
+    "load_bank": ("zoo.hub", "load_bank"),
+    "save_bank": ("zoo.hub", "save_bank"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+
+
 __all__ = [
     "BankError",
     "ModelSpec",
@@ -12,6 +28,9 @@ __all__ = [
     "TrainingError",
     "ZooError",
     "__version__",
+    "compile_spec",
+    "load_bank",
     "load_spec",
     "loads_spec",
+    "save_bank",
 ]

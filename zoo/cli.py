@@ -25,6 +25,9 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+_INPUT_OS_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's input errors into exit code 2 and failures into exit code 1, no traceback."""
 
@@ -36,6 +39,11 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(e), 2)
         except TrainingError as e:
             _fail(str(e), 1)
+        except _INPUT_OS_ERRORS as e:  # a path the user gave that cannot be read or written
+            why = "exists and is not a directory" if isinstance(e, FileExistsError) else (e.strerror or str(e))
+            _fail(f"{e.filename}: {why}" if e.filename else why, 2)
+        except OSError as e:  # e.g. a full disk while running
+            _fail(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}", 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
 
@@ -139,6 +147,26 @@ def compile_(spec: str, overrides: tuple[str, ...], print_code: bool) -> None:
         click.echo(f"  {name:48s} {tuple(p.shape)}")
 
 
+@main.command()
+@click.argument("family", metavar="FAMILY")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the spec to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@friendly
+def init(family: str, out: str | None, force: bool) -> None:
+    """Write a commented starter spec for FAMILY: comet, hypernetwork, rims or slot_vae."""
+    from zoo.io import write_text
+    from zoo.starters import starter
+
+    text = starter(family, out)
+    if not out:
+        click.echo(text, nl=False)
+        return
+    if Path(out).exists() and not force:
+        raise ZooError(f"{out} exists; choose another --out or add --force to overwrite it")
+    write_text(out, text)
+    click.echo(f"wrote {out} (check it with: zoo validate {out})")
+
+
 @main.command(name="list")
 @friendly
 def list_() -> None:
@@ -180,6 +208,21 @@ def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: st
     click.echo(f"run: {result.run_dir}")
     for k, v in result.metrics.items():
         click.echo(f"  {k:32s} {v:.6g}")
+
+
+@main.command()
+@click.argument("run_dir", metavar="RUN")
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write the report (default RUN/report).")
+@friendly
+def report(run_dir: str, out: str | None) -> None:
+    """Write a Markdown report of a run: spec, final metrics, metric curves and the family's figures.
+
+    RUN is a run directory written by `zoo train` or `zoo compose`. The report is RUN/report/report.md
+    with its PNGs beside it (the folder is self-contained).
+    """
+    from zoo.report import write_report
+
+    click.echo(f"wrote {write_report(run_dir, out)}")
 
 
 # -- mechanism banks and the Hub ---------------------------------------------------------------------
@@ -267,9 +310,10 @@ def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_d
     side. Use --set train.fraction=0.01 to adapt with 1% of the environment's training data.
     """
     from zoo.hub.compose import compose as run_compose
-    from zoo.hub.compose import compose_spec, trainable_split
+    from zoo.hub.compose import compose_spec, require_compose, trainable_split
 
     s = _load(spec, overrides)
+    _located(s, lambda: require_compose(s))
     composed = _located(s, lambda: compose_spec(s, banks))
     trainable, frozen = trainable_split(composed)
     click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} (the selector)")
@@ -305,14 +349,18 @@ def banks_list() -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="Where to write the banks (default: the catalogue's banks/).")
 @click.option("--runs", type=click.Path(file_okay=False), default="runs/banks", show_default=True,
               help="Where the training runs go.")
+@click.option("--all", "everything", is_flag=True,
+              help="Build every spec with a trainable bank (default: only competition-trained COMET banks, "
+                   "which train in CPU-minutes).")
 @SET
 @click.option("--progress/--no-progress", default=False, help="Progress bars.")
 @friendly
-def banks_build(names: tuple[str, ...], out: str | None, runs: str, overrides: tuple[str, ...], progress: bool) -> None:
-    """Train every catalogue spec's bank (or only SPEC_NAMEs) and write them with cards and metrics."""
+def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: bool, overrides: tuple[str, ...],
+                progress: bool) -> None:
+    """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
     from zoo.hub.catalogue import build
 
-    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress)
+    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything)
     click.echo(f"wrote {len(written)} bank(s)")
 
 

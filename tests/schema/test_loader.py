@@ -84,7 +84,7 @@ def test_parse_override(text, path, value):
 
 
 def test_bad_override_syntax():
-    with pytest.raises(SpecError, match="--set expects path=value"):
+    with pytest.raises(SpecError, match="expected PATH=VALUE"):
         parse_override("train.steps")
 
 

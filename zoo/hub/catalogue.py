@@ -48,6 +48,7 @@ def catalogue_banks() -> list[CatalogueBank]:
 
 
 SUMMARY_KEYS = ("train_seconds", "steps", "samples_per_second")
+QUICK_PROCEDURES = ("compete",)  # procedures whose catalogue banks train in CPU-minutes
 
 
 def trainable_banks(spec) -> list[str]:
@@ -85,9 +86,23 @@ def _run_banks(spec, run_dir: Path, banks: list[str], metrics: dict[str, float])
     return found
 
 
+def default_builds(everything: bool = False) -> list[str]:
+    """Names of the catalogue specs ``zoo banks build`` trains when given no names: those with
+    trainable banks whose procedure is in :data:`QUICK_PROCEDURES` (banks that train in CPU-minutes),
+    or every spec with trainable banks when ``everything``."""
+    from zoo.schema import catalogue, load_spec
+
+    names = []
+    for entry in catalogue():
+        spec = load_spec(entry.path)
+        if trainable_banks(spec) and (everything or spec.train.procedure in QUICK_PROCEDURES):
+            names.append(entry.name)
+    return names
+
+
 def build(names: list[str] | None = None, out: Path | None = None, runs: Path = Path("runs/banks"),
-          overrides: tuple[str, ...] = (), progress: bool | None = False) -> list[Path]:
-    """Train every catalogue spec that has trainable banks (or only ``names``) and write the banks.
+          overrides: tuple[str, ...] = (), progress: bool | None = False, everything: bool = False) -> list[Path]:
+    """Train the catalogue specs named (default: :func:`default_builds`) and write their banks.
 
     Each spec is trained as written (its own sizes, steps and seed) into ``runs/<spec>``; its banks
     are copied unchanged into ``out`` (default: the catalogue's ``banks/``), replacing older ones,
@@ -105,12 +120,10 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
     if unknown:
         raise SpecError(f"no catalogue spec {', '.join(map(repr, unknown))}; the catalogue has {', '.join(entries)}")
     written = []
-    for name in names or sorted(entries):
+    for name in names or default_builds(everything):
         banks = trainable_banks(load_spec(entries[name].path))
         if not banks:
-            if names:
-                raise SpecError(f"catalogue spec {name!r} trains no mechanism bank", ("mechanisms",))
-            continue
+            raise SpecError(f"catalogue spec {name!r} trains no mechanism bank", ("mechanisms",))
         spec = load_spec(entries[name].path, list(overrides))
         result = train(spec, run_dir=runs / name, progress=progress)
         metrics = {k: v for k, v in result.metrics.items() if k not in SUMMARY_KEYS}
@@ -145,5 +158,7 @@ def write_index(out: Path) -> None:
         rows.append(f"| `{p.name}` | {bank['kind']} x {bank['count']} | {world} | {prov.get('steps')} | {shown} |")
     write_text(out / "README.md", "# Pretrained mechanism banks\n\n"
                "Trained from the catalogue specs of the same name by `zoo banks build`; load one with\n"
-               "`zoo.hub.from_pretrained(\"<name>\")` or use it in a spec as `source: banks/<name>`.\n\n"
+               "`zoo.hub.from_pretrained(\"<name>\")` or use it in a spec as `source: banks/<name>`.\n"
+               "`zoo banks build` alone trains the banks learnt by competition (CPU-minutes each);\n"
+               "`zoo banks build --all` adds the slower ones (RIMs cells), `zoo banks build NAME` one spec's.\n\n"
                "| bank | mechanisms | world | steps | metrics |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")

@@ -43,7 +43,8 @@ def pin(ref: str | os.PathLike[str]) -> Source:
     if is_repo_ref(text):
         snap = download(text)
         return Source(text, pinned(snap.repo_id, snap.commit), read_config(snap.path))
-    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository")
+    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository (expected a "
+                    "bank or run directory, a catalogue bank name (`zoo banks list`), ORG/NAME[@REV] or hf://ORG/NAME@REV)")
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -96,6 +97,20 @@ def trainable_split(spec) -> tuple[int, int]:
     return trainable, sum(p.numel() for p in model.parameters()) - trainable
 
 
+def require_compose(spec) -> None:
+    """Refuse a spec that does not train with the ``compose`` procedure (before anything is built).
+
+    Raises:
+        SpecError: no train section, or another procedure.
+    """
+    if spec.train is None:
+        raise SpecError("zoo compose trains only the selector: the spec needs a train section with "
+                        "procedure: compose (as in the catalogue spec comet-particles-compose)", ("train",))
+    if spec.train.procedure != "compose":
+        raise SpecError(f"zoo compose trains only the selector: train.procedure must be 'compose' "
+                        f"(got {spec.train.procedure!r})", ("train", "procedure"))
+
+
 def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path | None = None,
             device: str = "cpu", progress: bool | None = None):
     """Compose ``banks`` into ``spec``'s model and train its selector; returns the run's result.
@@ -105,9 +120,6 @@ def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path |
     """
     from zoo.train import train
 
-    if spec.train is None or spec.train.procedure != "compose":
-        got = spec.train.procedure if spec.train else None
-        raise SpecError(f"zoo compose trains only the selector: train.procedure must be 'compose' (got {got!r})",
-                        ("train", "procedure"))
+    require_compose(spec)
     composed = compose_spec(spec, banks)
     return train(composed, run_dir=run_dir, device=device, progress=progress)

@@ -23,7 +23,7 @@ def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | N
 
     t, k = active.shape
     rows = 2 if tokens is not None else 1
-    fig, axes = plt.subplots(rows, 1, figsize=(min(16, 2 + t / 25), 1.2 + 0.35 * k + (0.6 if tokens is not None else 0)),
+    fig, axes = plt.subplots(rows, 1, figsize=(max(6.0, min(16, 2 + t / 25)), 1.2 + 0.35 * k + (0.6 if tokens is not None else 0)),
                              sharex=True, gridspec_kw={"height_ratios": ([1, max(2, k / 2)] if tokens is not None else [1])},
                              squeeze=False)
     if tokens is not None:
@@ -41,5 +41,5 @@ def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | N
     fig.suptitle(title or "active cells over time (blue = active)")
     fig.tight_layout()
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)

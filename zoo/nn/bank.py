@@ -46,12 +46,12 @@ class MechanismBank(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Every mechanism on the same input: ``(..., in) -> (..., M, out)``."""
         lead = x.shape[:-1]
-        flat = x.reshape(-1, self.in_dim)  # (P, in)
-        w0, b0 = self.weights[0], self.biases[0]  # (M, in, h), (M, h)
-        # The first layer of all mechanisms is one matrix product: (P, in) @ (in, M*h).
-        h = flat @ w0.transpose(0, 1).reshape(self.in_dim, -1)  # (P, M*h)
-        h = h.view(flat.shape[0], self.count, -1) + b0  # (P, M, h)
-        out = self._rest(h.transpose(0, 1))  # (M, P, out)
+        flat = x.reshape(1, -1, self.in_dim).expand(self.count, -1, -1)  # (M, P, in): a view, no copy
+        # One batched product for the first layer of all mechanisms, landing in the contiguous (M, P, h)
+        # layout the later layers use (measured faster than one (P, in) @ (in, M*h) product followed
+        # by a transpose, forward and backward, at small and large widths).
+        h = torch.baddbmm(self.biases[0].unsqueeze(1), flat, self.weights[0])  # (M, P, h)
+        out = self._rest(h)  # (M, P, out)
         return out.transpose(0, 1).reshape(*lead, self.count, self.out_dim)
 
     def forward_grouped(self, x: torch.Tensor) -> torch.Tensor:
@@ -64,8 +64,8 @@ class MechanismBank(nn.Module):
 
     def _rest(self, h: torch.Tensor) -> torch.Tensor:
         """Layers 1.. on pre-activations of layer 0, grouped: (M, P, h) -> (M, P, out)."""
-        for w, b in zip(self.weights[1:], self.biases[1:]):
-            h = torch.baddbmm(b.unsqueeze(1), self.act(h), w)  # (M, P, next)
+        for i in range(1, len(self.weights)):  # (slicing a ParameterList would build a new module per call)
+            h = torch.baddbmm(self.biases[i].unsqueeze(1), self.act(h), self.weights[i])  # (M, P, next)
         return h
 
     def extra_repr(self) -> str:
@@ -78,6 +78,9 @@ def _broadcast(t: torch.Tensor, lead: torch.Size) -> torch.Tensor:
     missing = len(lead) - (t.dim() - 1)
     view = t.shape[:-1] + (1,) * missing + t.shape[-1:]
     return t.reshape(view).expand(*lead, t.shape[-1])
+
+
+_INPUTS = ("state", "context", "external", "task")  # BankApply.forward's arguments, in order
 
 
 class BankApply(nn.Module):
@@ -96,6 +99,9 @@ class BankApply(nn.Module):
     def __init__(self, bank: nn.Module, order: tuple[str, ...], recurrent: bool = False):
         super().__init__()
         self.mechanisms, self.order, self.recurrent = bank, tuple(order), recurrent
+        # resolved once: (position in the forward's arguments, kind) per concatenated input
+        self.plan = tuple((_INPUTS.index(n), n) for n in self.order if not (n == "state" and recurrent))
+        self.anchors = tuple(_INPUTS.index(n) for n in self.order)
 
     def forward(
         self,
@@ -104,20 +110,20 @@ class BankApply(nn.Module):
         external: torch.Tensor | None = None,
         task: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        given = {"state": state, "context": context, "external": external, "task": task}
+        given = (state, context, external, task)
         if context is not None:
             lead = context.shape[:-1]  # (..., C)
         else:
-            anchor = next(given[n] for n in self.order if given[n] is not None)
-            lead = anchor.shape[:-1]
+            lead = next(given[i] for i in self.anchors if given[i] is not None).shape[:-1]
         parts = []
-        for name in self.order:
-            t = given[name]
-            if name == "state" and self.recurrent:
+        for i, name in self.plan:
+            t = given[i]
+            if name == "context":
+                parts.append(t)
                 continue
             if name == "state" and context is not None:
                 t = t.unsqueeze(-2)
-            parts.append(t if name == "context" else _broadcast(t, lead))
+            parts.append(_broadcast(t, lead))
         if self.recurrent:
             s = state.unsqueeze(-2).expand(*lead, state.shape[-1]) if context is not None else state
             out = self.mechanisms(s, torch.cat(parts, dim=-1) if parts else None)

@@ -91,14 +91,19 @@ class KnnContextGather(nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         b, n, _ = x.shape  # (B, N, D)
-        pos = x.index_select(-1, self.position)  # (B, N, P)
-        dist = torch.cdist(pos, pos)  # (B, N, N)
+        # the neighbour indices carry no gradient, so the (B, N, N) distances are built without a graph
+        pos = x.detach().index_select(-1, self.position)  # (B, N, P)
+        dist = torch.cdist(pos, pos)  # (B, N, N), a fresh tensor: edited in place below
         if not self.self_loops:
-            dist = dist + torch.diag(torch.full((n,), float("inf"), device=x.device, dtype=dist.dtype))
+            dist.diagonal(dim1=-2, dim2=-1).fill_(float("inf"))  # O(B N), not an (N, N) matrix added
         index = dist.topk(self.k, dim=-1, largest=False).indices  # (B, N, k)
-        if self.no_context:
-            none = torch.full((b, n, 1), -1, dtype=torch.long, device=x.device)
-            index = torch.cat([none, index], dim=-1)  # (B, N, k+1)
+        if not self.no_context:  # every candidate is a real slot: gather without the "none" row
+            d = x.shape[-1]
+            ctx = x.gather(1, index.reshape(b, -1, 1).expand(-1, -1, d)).view(b, n, self.k, d)  # (B, N, k, D)
+            ctx = torch.cat([ctx, x.new_ones(b, n, self.k, 1)], dim=-1)
+            return ctx, index, torch.ones_like(index, dtype=torch.bool)
+        none = torch.full((b, n, 1), -1, dtype=torch.long, device=x.device)
+        index = torch.cat([none, index], dim=-1)  # (B, N, k+1)
         ctx = gather_slots(x, index)
         return ctx, index, torch.ones_like(index, dtype=torch.bool)
 

@@ -4,8 +4,9 @@ The target MLP computes ``h_{l+1} = act(h_l W_l / sqrt(fan_in_l))`` with no bias
 form); its output goes through a per-unit gain and bias, ``y = target(x) * gain + bias`` (gain 1 and
 bias 0 at first; a meta-learning inner loop may adapt both per task). The layers listed in
 ``generated`` get their weights from the embedding; the others are ordinary weights shared by all
-tasks. The target is run with the generated weights through ``torch.func.functional_call``; a batch
-of embeddings runs under ``torch.func.vmap``.
+tasks. The target is run with the generated weights as arguments (:meth:`TargetMLP.apply`, a pure
+function of the input and the weights; ``torch.func.functional_call`` would give the same result at
+several times the Python cost per call); a batch of embeddings runs under ``torch.func.vmap``.
 
 The embedding is one vector z (K,) that generates every generated layer (``per_layer=False``) or
 one row per generated layer, z (G, K) (``per_layer=True``). With ``normalize`` every row is rescaled
@@ -19,15 +20,15 @@ from typing import Sequence
 
 import torch
 from torch import nn
-from torch.func import functional_call, vmap
+from torch.func import vmap
 
 from zoo.nn.activations import activation
 from zoo.nn.mlp import MLP
 
 
 class TargetMLP(nn.Module):
-    """The generated network. Its weights ``w0, w1, ...`` are non-persistent placeholder buffers that
-    the hypernetwork replaces on every call."""
+    """The generated network. Its weights ``w0, w1, ...`` are non-persistent placeholder buffers (so
+    ``functional_call`` with generated weights works); the hypernetwork calls :meth:`apply`."""
 
     def __init__(self, widths: Sequence[int], act: str):
         super().__init__()
@@ -37,10 +38,15 @@ class TargetMLP(nn.Module):
             self.register_buffer(f"w{i}", torch.zeros(a, b), persistent=False)
         self.act = activation(act)
 
+        self.roots = [math.sqrt(a) for a in widths[:-1]]  # the fan-in of each layer, as sqrt
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for i in range(self.depth):
-            w = getattr(self, f"w{i}")
-            x = x @ w / math.sqrt(w.shape[0])
+        return self.apply(x, [getattr(self, f"w{i}") for i in range(self.depth)])
+
+    def apply(self, x: torch.Tensor, weights: Sequence[torch.Tensor]) -> torch.Tensor:
+        """The target with the given layer weights (a, b) each: x (..., in) -> (..., out)."""
+        for i, (w, root) in enumerate(zip(weights, self.roots)):
+            x = x @ w / root
             if i < self.depth - 1:
                 x = self.act(x)
         return x
@@ -75,14 +81,20 @@ class _Hypernetwork(nn.Module):
         )
         self.gain = nn.Parameter(torch.ones(widths[-1]))
         self.bias = nn.Parameter(torch.zeros(widths[-1]))
+        self.embed_rank = len(self.embedding_shape)
+        self.all_generated = len(self.generated) == len(self.shapes)
 
     @property
     def embedding_shape(self) -> tuple[int, ...]:
         """(G, K) with one row per generated layer, else (K,)."""
         return (len(self.generated), self.templates) if self.per_layer else (self.templates,)
 
-    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:  # pragma: no cover - abstract
+    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:
         """The weights of every generated layer, by layer index."""
+        return dict(zip(self.generated, self.made(z)))
+
+    def made(self, z: torch.Tensor) -> list[torch.Tensor]:  # pragma: no cover - abstract
+        """The weights of every generated layer, in the order of ``generated``."""
         raise NotImplementedError
 
     def embed(self, z: torch.Tensor) -> torch.Tensor:
@@ -91,17 +103,19 @@ class _Hypernetwork(nn.Module):
 
     def layer_weights(self, z: torch.Tensor) -> list[torch.Tensor]:
         """Every target layer's weights (a, b) for one embedding."""
-        made = self.generate(z)
-        return [made[i] if i in made else self.weights[str(i)] for i in range(len(self.shapes))]
+        made = self.made(z)
+        if self.all_generated:
+            return made
+        by_layer = dict(zip(self.generated, made))
+        return [by_layer[i] if i in by_layer else self.weights[str(i)] for i in range(len(self.shapes))]
 
     def _run(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        params = {f"w{i}": w for i, w in enumerate(self.layer_weights(z))}
-        return functional_call(self.target, params, (x,)) * self.gain + self.bias
+        return self.target.apply(x, self.layer_weights(z)) * self.gain + self.bias
 
     def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """x (..., in) with z of ``embedding_shape`` shared by all examples, or x (B, ..., in) with
         z (B, *embedding_shape), one embedding per example."""
-        if z.dim() == len(self.embedding_shape):
+        if z.dim() == self.embed_rank:
             return self._run(x, z)
         return vmap(self._run)(x, z)
 
@@ -120,12 +134,11 @@ class LinearHypernetwork(_Hypernetwork):
             {str(i): nn.Parameter(torch.randn(templates, *self.shapes[i]) / math.sqrt(templates)) for i in self.generated}
         )
 
-    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:
+    def made(self, z: torch.Tensor) -> list[torch.Tensor]:
         z = self.embed(z)  # (K,) or (G, K)
-        return {
-            layer: torch.einsum("k,kab->ab", z[row] if self.per_layer else z, self.thetas[str(layer)])
-            for row, layer in enumerate(self.generated)
-        }
+        rows = z.unbind(0) if self.per_layer else [z] * len(self.generated)
+        # sum_k z_k Theta_k as one (K,) @ (K, a*b) product per layer; thetas are in ``generated`` order
+        return [(r @ t.flatten(1)).view(t.shape[1:]) for r, t in zip(rows, self.thetas.values())]
 
 
 class MLPHypernetwork(_Hypernetwork):
@@ -145,7 +158,7 @@ class MLPHypernetwork(_Hypernetwork):
         nn.init.normal_(last.weight, std=1.0 / math.sqrt(last.in_features))
         nn.init.zeros_(last.bias)
 
-    def generate(self, z: torch.Tensor) -> dict[int, torch.Tensor]:
+    def made(self, z: torch.Tensor) -> list[torch.Tensor]:
         flat = self.net(self.embed(z).reshape(-1))  # (sum of a*b,)
         parts = flat.split(self.sizes, dim=-1)
-        return {layer: p.view(self.shapes[layer]) for layer, p in zip(self.generated, parts)}
+        return [p.view(self.shapes[layer]) for layer, p in zip(self.generated, parts)]

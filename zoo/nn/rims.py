@@ -177,12 +177,42 @@ class RIMs(nn.Module):
 
 
 class SequenceLSTM(nn.Module):
-    """The baseline: one ``nn.LSTM`` layer, same interface as :class:`RIMs` (activity: all ones)."""
+    """The baseline: one LSTM layer, same interface as :class:`RIMs` (activity: all ones).
+
+    The weights are ``nn.LSTM``'s (same names under ``lstm.``, same initialisation), held in a plain
+    module: eager mode runs the fused kernel (``torch.lstm``); under ``torch.compile``, which cannot
+    trace an ``nn.LSTM``, the same math runs as a loop over time.
+    """
 
     def __init__(self, in_dim: int, hidden: int):
         super().__init__()
-        self.lstm = nn.LSTM(in_dim, hidden, batch_first=True)
+        self.hidden = hidden
+        self.lstm = nn.Module()
+        for name, p in nn.LSTM(in_dim, hidden, batch_first=True).named_parameters():
+            self.lstm.register_parameter(name, p)  # weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
+
+    def _weights(self) -> list[torch.Tensor]:
+        m = self.lstm
+        return [m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0, m.bias_hh_l0]
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        seq, _ = self.lstm(x)  # (B, T, H)
+        if torch.compiler.is_compiling():
+            seq = self._unrolled(x)
+        else:
+            h0 = x.new_zeros(1, x.shape[0], self.hidden)
+            seq = torch.lstm(x, (h0, h0), self._weights(), True, 1, 0.0, self.training, False, True)[0]  # (B, T, H)
         return seq, seq[:, -1]
+
+    def _unrolled(self, x: torch.Tensor) -> torch.Tensor:
+        """The LSTM's math (gates i, f, g, o) as a loop over time: (B, T, in) -> (B, T, H)."""
+        w_ih, w_hh, b_ih, b_hh = self._weights()
+        px = torch.nn.functional.linear(x, w_ih, b_ih + b_hh)  # (B, T, 4H)
+        h = x.new_zeros(x.shape[0], self.hidden)
+        c = torch.zeros_like(h)
+        out = []
+        for p in px.unbind(1):
+            i, f, g, o = (p + h @ w_hh.t()).chunk(4, dim=-1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            out.append(h)
+        return torch.stack(out, dim=1)

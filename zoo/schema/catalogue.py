@@ -48,7 +48,7 @@ def resolve(ref: str | os.PathLike[str]) -> Path:
         return p
     name = str(ref)
     if p.suffix in SUFFIXES or "/" in name or os.sep in name:
-        raise SpecError(f"no such file: {name}")
+        raise SpecError(f"no such file: {name} (SPEC is a YAML/JSON spec file or a catalogue name; see `zoo list`)")
     for entry in catalogue():
         if entry.name == name:
             return entry.path

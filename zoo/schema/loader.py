@@ -122,7 +122,7 @@ def parse_override(text: str) -> tuple[tuple[PathPart, ...], Any]:
     """``'mechanisms[0].count=6'`` -> ``(("mechanisms", 0, "count"), 6)``; values are YAML scalars."""
     m = _SET.match(text)
     if not m:
-        raise SpecError([Issue((), f"--set expects path=value (e.g. train.steps=200), got {_show(text)}", "--set")])
+        raise SpecError([Issue((), f"expected PATH=VALUE (e.g. train.steps=200 or mechanisms[0].count=6), got {_show(text)}", "--set")])
     path: list[PathPart] = []
     for part in re.findall(r"[A-Za-z0-9_]+|\[\d+\]", m.group(1)):
         if part.startswith("["):

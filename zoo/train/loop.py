@@ -29,6 +29,7 @@ from zoo.train.numerics import clip_, grad_norm, non_finite
 from zoo.weights import save_weights
 from zoo.train.optim import make_optimizer, make_scheduler
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
+from zoo.train.tblog import TensorBoardLog
 
 
 @dataclass
@@ -54,11 +55,17 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     """``"auto"``/None -> cuda when present, else cpu; asking for cuda without one is an error."""
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        from zoo.errors import ZooError
+
+        raise ZooError(f"--device {device!r}: unknown device; expected cpu, cuda, cuda:N or auto") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         from zoo.errors import ZooError
 
-        raise ZooError("--device cuda was asked for, but no CUDA device is available")
+        raise ZooError(f"--device {device} was asked for, but torch sees no CUDA device here; use --device cpu "
+                       "(or --device auto: cuda when present, else cpu)")
     return dev
 
 
@@ -73,7 +80,11 @@ class Trainer:
         if spec.train is None or spec.data is None:
             from zoo.errors import SpecError
 
-            raise SpecError("training needs both 'data' and 'train' sections", ("train",) if spec.train is None else ("data",))
+            missing = [k for k in ("data", "train") if getattr(spec, k) is None]
+            what = "data and train sections" if len(missing) == 2 else f"a {missing[0]} section"
+            raise SpecError(f"training needs {what} (data: the environment, e.g. {{kind: particles}}; "
+                            "train: the procedure, e.g. {procedure: compete, steps: 1000}); `zoo init FAMILY` "
+                            "writes a complete spec", ("train",) if spec.train is None else ("data",))
         self.spec, self.cfg, self.device = spec, spec.train, device
         self.rank, self.world = dist.rank(), dist.world_size()
         if self.cfg.batch % self.world:
@@ -173,6 +184,7 @@ class Trainer:
         if main:  # a fresh run starts empty logs; a resumed one drops rows after its checkpoint
             train_log.truncate_after(self.step)
             eval_log.truncate_after(self.step)
+        self.tb = TensorBoardLog(self.run_dir, enabled=main)
         bar = _bar(self.cfg.steps, self.step, self.spec.name, self.progress if main else False)
         start, first = time.perf_counter(), self.step
         while self.step < self.cfg.steps:
@@ -183,6 +195,7 @@ class Trainer:
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k in ("loss", self.proc.key_metric)})
                 if main:
                     train_log.write({"step": self.step, **logs, "lr": self.sched.get_last_lr()[0]})
+                    self.tb.scalars("train", self.step, {**logs, "lr": self.sched.get_last_lr()[0]})
             if self.cfg.eval_every and self.step % self.cfg.eval_every == 0 and self.step < self.cfg.steps:
                 self._evaluate(eval_log, bar)
             if self.cfg.checkpoint_every and self.step % self.cfg.checkpoint_every == 0:
@@ -190,6 +203,7 @@ class Trainer:
         bar.close()
         seconds = time.perf_counter() - start
         metrics = self._evaluate(eval_log, None)
+        self.tb.close()
         self.checkpoint()
         summary: dict[str, Any] = {}
         if main:
@@ -242,6 +256,7 @@ class Trainer:
             metrics = {k: float(v) for k, v in self.proc.evaluate().items()}
         if self.rank == 0:
             log.write({"step": self.step, **metrics})
+            self.tb.scalars("eval", self.step, metrics)
             if bar is not None and bar.disable:
                 shown = ", ".join(f"{k}={v:.4g}" for k, v in list(metrics.items())[:6])
                 print(f"[{self.spec.name}] step {self.step}/{self.cfg.steps}: {shown}", file=sys.stderr)

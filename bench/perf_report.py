@@ -1,0 +1,149 @@
+"""The markdown section of the performance benchmark (bench/RESULTS-performance.md)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+import torch
+
+from zoo.io import write_text
+
+# metric -> (target text, passes?, what it means when missed)
+TARGETS = {
+    "overhead_ratio_comet": ("<= 1.05", lambda v: v <= 1.05,
+                             "the compiled path runs the graph's blocks as separate modules (knn gather, two "
+                             "feature selections, the bank's input concatenation, the residual, the router); on "
+                             "a model this small (a few ms per step) their Python calls and a few extra small "
+                             "kernels are a visible fraction. Separate runs on this loaded machine, after the changes "
+                             "listed below, gave 1.03 to 1.25."),
+    "overhead_ratio_hypernet": ("<= 1.05", lambda v: v <= 1.05,
+                                "the whole forward+backward is about 0.3 ms, so the fixed Python cost of the fx "
+                                "forward and three module calls (tens of microseconds) is a visible fraction; the "
+                                "arithmetic is the same as the reference's. Separate runs gave 1.08 to 1.19."),
+    "overhead_ratio_rims": ("<= 1.05", lambda v: v <= 1.05, "per-step Python work in the RIMs loop."),
+    "overhead_ratio_slotvae": ("<= 1.05", lambda v: v <= 1.05, "Python cost of the encoder/decoder blocks."),
+    "bank_vs_loop_speedup": (">= 3", lambda v: v >= 3,
+                             "at M=16 and width 16 every batched product is tiny (about 2 MFLOP), so the batched "
+                             "kernels' fixed cost per call is close to the loop's per-layer cost; on this loaded "
+                             "machine the loop's median varied from 1.9 to 5.9 ms between runs (the bank's from 0.7 "
+                             "to 0.95 ms), i.e. speed-ups from 2.5 to 6.6."),
+    "bank_matmul_fraction": (">= 0.5", lambda v: v >= 0.5,
+                             "the bank's batched products run below the square matmul's FLOP rate."),
+    "compile_ms_median": ("<= 50", lambda v: v <= 50, "graph building, checks and block construction are slow."),
+    "knn_scaling_ratio": ("<= 4.5", lambda v: v <= 4.5,
+                          "the neighbour search itself is quadratic: cdist over all N^2 pairs and a top-k over each "
+                          "row of N (at N=1024 about 13 ms and 31 ms of the step, measured separately); the gathered "
+                          "contexts and the bank are linear in N (N*(k+1) rows). A spatial grid or tree search "
+                          "would remove the quadratic part; not done."),
+}
+
+
+CHANGES = [
+    "`MechanismBank`: the first layer of all mechanisms is one batched product landing in the (M, P, h) layout "
+    "the later layers use (it was one (P, in) @ (in, M*h) product followed by a non-contiguous transpose); the "
+    "per-call `ParameterList` slices (a new module each, about 30 us, two per call) are gone.",
+    "Hypernetworks: the target runs directly on the generated weights (`TargetMLP.apply`) instead of "
+    "`torch.func.functional_call` on every call; generated weights are a list, not a dict.",
+    "`Features`: a run of consecutive indices is a slice (a view) or a zero pad, not `index_select` / "
+    "`index_copy` with scatter backwards.",
+    "knn contexts: the neighbour search uses detached positions (no autograd graph for the N x N distances), the "
+    "diagonal is masked in place (adding an (N, N) matrix cost about 25 ms of the 140 ms step at N=1024), and "
+    "graphs without the \"no context\" candidate gather directly.",
+    "`BankApply` resolves its input order when built (no per-call dict); `Concat` checks its inputs without "
+    "sorting on every call.",
+    "`SequenceLSTM` (the lstm-* baselines) holds `nn.LSTM`'s weights under the same names and runs the fused "
+    "`torch.lstm` in eager mode and the same math as a loop over time under `torch.compile`, which refuses to "
+    "trace an `nn.LSTM`: the three lstm-* specs now compile with `fullgraph=True` (before: 17 of 20).",
+    "`zoo/compiler/lower.py` needed no change: the generated `forward` is straight-line module calls, with no "
+    "graph walk or dict lookup at run time besides building the output dict.",
+]
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _fmt(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "**no**"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:.0f}"
+    return str(v)
+
+
+def _table(rows: list[dict], cols: list[str]) -> list[str]:
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        out.append("| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |")
+    return out
+
+
+def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[dict]], command: str,
+                   device: str, quick: bool) -> None:
+    """Writes the section: setup, headline table against the targets, per-spec tables, comments."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
+        "",
+        f"Command: `{command}`  ",
+        f"CPU: {_cpu()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
+        f"torch {torch.__version__}; {now}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
+        "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
+        "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
+        "",
+        "| metric | value | target | met |",
+        "|---|---|---|---|",
+    ]
+    missed = []
+    for key, (target, ok, why) in TARGETS.items():
+        if key in nums:
+            met = ok(nums[key])
+            lines.append(f"| `{key}` | {nums[key]:.3g} | {target} | {'yes' if met else '**no**'} |")
+            if not met:
+                missed.append((key, why))
+    for key in ("torch_compile_specs_ok", "catalogue_specs", "inductor_specs_ok", "dense_scaling_ratio"):
+        if key in nums:
+            lines.append(f"| `{key}` | {nums[key]:.3g} | | |")
+    lines += ["", "### Compiled model vs hand-written reference (forward+backward, eval mode, ms)", ""]
+    rows = [{"model": n, "compiled": nums[f"compiled_ms_{n}"], "reference": nums[f"reference_ms_{n}"],
+             "ratio": nums[f"overhead_ratio_{n}"]} for n in ("comet", "hypernet", "rims", "slotvae")
+            if f"compiled_ms_{n}" in nums]
+    lines += _table(rows, ["model", "compiled", "reference", "ratio"])
+    lines += ["", "The references (`bench/perf_reference.py`) write each model's math with plain torch operations "
+              "on the compiled model's weights, outputs asserted equal; they use the same algorithms as the blocks "
+              "(e.g. the decoder's set attention with the keys folded into the query projection, the RIMs loop over "
+              "unbound time steps), so a ratio measures the compiled path's overhead, not an algorithm. Sizes: "
+              "comet-particles batch 64 x 5 slots; hypernet-linear-connected 128 shots; rims-digits batch 64 x 196 "
+              "steps; slotvae-sprites batch 16 at 32x32."]
+    lines += ["", "What was optimised in this work (every change covered by the existing tests):", ""]
+    lines += [f"- {c}" for c in CHANGES]
+    bank = {k: v for k, v in nums.items() if k.startswith(("bank_", "loop_", "matmul_", "knn_", "dense_"))}
+    lines += ["", "### Mechanism bank and interaction graphs", ""]
+    lines += _table([{"quantity": k, "value": v} for k, v in sorted(bank.items())], ["quantity", "value"])
+    lines += ["", "knn: k=8, 4 features, batch 4, bank of 4 MLPs; `*_peak_mb_*`: extra resident memory of one "
+              "forward+backward in a fresh process. The complete graph is measured up to N=512 only (N^2 pairs).", ""]
+    lines += ["### Per catalogue spec", "", "Compile time (spec -> module, median of repeats) and training throughput "
+              "(optimiser steps at the spec's batch, after one warm-up step):", ""]
+    thr = {r["spec"]: r for r in tables.get("throughput", [])}
+    rows = [{**r, **{k: v for k, v in thr.get(r["spec"], {}).items() if k != "spec"}} for r in tables.get("compile", [])]
+    lines += _table(rows, ["spec", "compile_ms", "batch", "step_ms", "samples_per_s"])
+    lines += ["", "`torch.compile(fullgraph=True)` (eval mode, batch 8, unknown lengths 5): outputs equal to eager; "
+              "`aot_eager` traces and partitions without code generation; `inductor` times are forward only; "
+              "`first_call_s` includes code generation unless inductor's on-disk cache was already warm:", ""]
+    lines += _table(tables.get("fullgraph", []), ["spec", "equal", "error"])
+    if tables.get("inductor"):
+        lines += [""]
+        lines += _table(tables["inductor"], ["spec", "equal", "first_call_s", "eager_ms", "compiled_ms", "speedup", "error"])
+    if missed:
+        lines += ["", "### Targets missed", ""]
+        lines += [f"- `{k}` = {nums[k]:.3g}: {why}" for k, why in missed]
+    write_text(path, "\n".join(lines) + "\n")

@@ -1,0 +1,29 @@
+"""The performance benchmark runs end to end at tiny sizes (so it cannot rot) and writes its files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_performance_quick(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "bench/performance.py", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    nums = json.loads((tmp_path / "results" / "performance.json").read_text())
+    for key in ("overhead_ratio_comet", "overhead_ratio_hypernet", "overhead_ratio_rims", "overhead_ratio_slotvae",
+                "bank_vs_loop_speedup", "bank_matmul_fraction", "compile_ms_median", "catalogue_specs",
+                "torch_compile_specs_ok", "knn_scaling_ratio"):
+        assert key in nums and nums[key] > 0, key
+    assert nums["catalogue_specs"] == len(list((ROOT / "specs").glob("*.yaml")))
+    assert nums["torch_compile_specs_ok"] == 2  # the two specs checked in quick mode match eager
+    md = (tmp_path / "RESULTS-performance.md").read_text()
+    assert "overhead_ratio_rims" in md and "torch " in md

@@ -1,0 +1,134 @@
+"""A self-contained Markdown report of a run directory: spec, final metrics, curves and figures.
+
+``write_report(run_dir)`` writes ``run_dir/report/``::
+
+    report.md           the spec, the final metrics table, the curves and the family's figures
+    train_curves.png    every column of train.csv against the step (one panel each)
+    eval_curves.png     every column of eval.csv against the step
+    <figure>.png        copies of the PNGs the procedure wrote under run_dir/plots/
+
+The folder only refers to files inside itself, so it can be moved, zipped or viewed on a code host.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+from pathlib import Path
+
+from zoo.errors import ZooError
+from zoo.io import atomic_path, write_text
+
+# What the procedures' figures under plots/ show (unknown files are shown with their file name).
+CAPTIONS = {
+    "mechanisms.png": "Mechanism x ground-truth interaction type: the fraction of each type's entries "
+                      "that each mechanism wins (a clean diagonal-like pattern means specialised mechanisms).",
+    "selected.png": "Mechanism x ground-truth type for the selector's choices (what the model uses at test time).",
+    "adaptation.png": "Adaptation curve: test error against the fraction of the new world's data used.",
+    "active_cells.png": "Active RIM cells over time (which cells the input attention selected at each step).",
+    "slotvae.png": "Images, reconstructions, slot masks and per-slot Jacobian maps.",
+    "eval.png": "In-distribution and out-of-distribution (by support) performance at every evaluation.",
+}
+MAX_PANELS = 12
+
+
+def read_csv(path: Path) -> dict[str, list[float]]:
+    """The numeric columns of a CSV log (empty cells and non-numbers become NaN)."""
+    if not path.exists():
+        return {}
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return {}
+    return {k: [_number(r.get(k)) for r in rows] for k in rows[0] if k is not None}
+
+
+def _number(value: str | None) -> float:
+    try:
+        return float(value) if value not in (None, "") else math.nan
+    except ValueError:
+        return math.nan
+
+
+def plot_curves(columns: dict[str, list[float]], path: Path, title: str) -> bool:
+    """One panel per column against ``step``; False (nothing written) when there is nothing to plot."""
+    steps = columns.get("step")
+    names = [k for k in columns if k != "step" and not all(math.isnan(v) for v in columns[k])][:MAX_PANELS]
+    if not steps or not names:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = min(3, len(names))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        ax.plot(steps, columns[name], marker="o" if len(steps) < 30 else None, markersize=3, label=name)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("step")
+        ax.set_ylabel(name)
+        ax.grid(True, alpha=0.3)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return True
+
+
+def _metrics_table(metrics: dict[str, float]) -> str:
+    lines = ["| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {v:.6g} |" if isinstance(v, (int, float)) else f"| {k} | {v} |" for k, v in metrics.items()]
+    return "\n".join(lines)
+
+
+def _check_run(run_dir: Path) -> None:
+    if not run_dir.is_dir():
+        raise ZooError(f"{run_dir}: no such run directory (expected a directory written by `zoo train`)")
+    if not any((run_dir / f).exists() for f in ("spec.yaml", "metrics.json", "train.csv")):
+        raise ZooError(f"{run_dir}: not a run directory; expected spec.yaml, metrics.json or train.csv in it "
+                       "(a directory written by `zoo train` or `zoo compose`)")
+
+
+def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
+    """Write the report of ``run_dir`` into ``out`` (default ``run_dir/report``); returns report.md's path.
+
+    Raises:
+        ZooError: ``run_dir`` is not a run directory.
+    """
+    run_dir = Path(run_dir)
+    _check_run(run_dir)
+    out = Path(out) if out else run_dir / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    spec_text = (run_dir / "spec.yaml").read_text() if (run_dir / "spec.yaml").exists() else ""
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text()) if (run_dir / "metrics.json").exists() else {}
+    except json.JSONDecodeError as e:
+        raise ZooError(f"{run_dir / 'metrics.json'}: not valid JSON ({e})") from None
+    name = next((line.split(":", 1)[1].strip() for line in spec_text.splitlines() if line.startswith("name:")),
+                run_dir.name)
+    parts = [f"# Run report: {name}", "", f"Run directory: `{run_dir.name}`", ""]
+    parts += ["## Final metrics", "", _metrics_table(metrics) if metrics else "(no metrics.json: the run did not finish)", ""]
+    parts += ["## Curves", ""]
+    for log, title in (("train", "training log (train.csv)"), ("eval", "evaluation (eval.csv)")):
+        if plot_curves(read_csv(run_dir / f"{log}.csv"), out / f"{log}_curves.png", f"{name}: {title}"):
+            parts += [f"![{log} curves]({log}_curves.png)", ""]
+        else:
+            parts += [f"({log}.csv: nothing logged)", ""]
+    figures = sorted((run_dir / "plots").glob("*.png")) if (run_dir / "plots").is_dir() else []
+    if figures:
+        parts += ["## Figures", ""]
+    for fig in figures:
+        shutil.copyfile(fig, out / fig.name)
+        parts += [f"### {fig.stem}", "", CAPTIONS.get(fig.name, fig.name), "", f"![{fig.stem}]({fig.name})", ""]
+    if spec_text:
+        parts += ["## Spec (resolved, with defaults)", "", "```yaml", spec_text.rstrip(), "```", ""]
+    path = out / "report.md"
+    write_text(path, "\n".join(parts))
+    return path
