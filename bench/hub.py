@@ -24,7 +24,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from comet import FRACTIONS, environment, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
+from comet import FINETUNE_LRS, FRACTIONS, environment, methods_curves, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
 
 from zoo.compiler import compile_spec  # noqa: E402
 from zoo.hub.catalogue import build, catalogue_bank, catalogue_banks  # noqa: E402
@@ -33,7 +33,6 @@ from zoo.io import write_json, write_text  # noqa: E402
 from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
-from zoo.train.adaptation import adaptation_curve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 COMMAND = "PYTHONPATH=. python bench/hub.py"
@@ -78,7 +77,8 @@ def report(out: dict, env: dict, sizes: dict[str, int], fractions: tuple[float, 
              "(six particles, all four types) with `zoo compose " + TARGET + " --bank " + " --bank ".join(SOURCES)
              + f"`: {sizes['frozen']:,} frozen bank parameters, {sizes['trainable']:,} trained (the selector). "
              "The baseline is an interaction network pre-trained on the same two worlds (as many steps as "
-             f"both banks), then fine-tuned ({sizes['finetune']:,} parameters, all trained). Both train "
+             f"both banks), then fine-tuned ({sizes['finetune']:,} parameters, all trained) at each learning rate of "
+             + ", ".join(f"{lr:g}" for lr in FINETUNE_LRS) + ", its best error per fraction being the baseline. Both train "
              f"{sizes['steps']} steps on the first " + ", ".join(f"{f * 100:g}%" for f in fractions)
              + " of the new world's training trajectories (1024 of them); "
              "the one-step error is measured on its test split.", "",
@@ -118,8 +118,8 @@ def main() -> None:
     finetune = load_spec("interaction-network-particles", [
         f"data={json.dumps(compose.data.model_dump(mode='json'))}", f"slots.count={compose.slots.count}",
         f"train.pretrained={monolithic(root, compose)}", f"train.steps={compose.train.steps}", "train.eval_every=0"])
-    curves = adaptation_curve({"compose": compose, "finetune": finetune}, fractions, root / "adapt")
     out: dict[str, float] = {}
+    curves = methods_curves(compose, finetune, fractions, root / "adapt", out, "hub")
     record(out, "hub", curves, fractions)
     if 0.01 in fractions:  # where the 1% error comes from
         for method in curves:
