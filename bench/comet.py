@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import torch
 
 torch.set_num_threads(1)
 
+from machine import environment  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec, validate  # noqa: E402
@@ -226,22 +225,6 @@ def notes(out: dict) -> list[str]:
     if missed:
         lines += ["", "Missed: " + "; ".join(missed) + "."]
     return lines
-
-
-def environment() -> dict[str, str]:
-    """CPU model, cores, torch version and date."""
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "torch": torch.__version__, "python": sys.version.split()[0],
-            "date": time.strftime("%Y-%m-%d")}
 
 
 def plot_adaptation(results: Path, curves: dict[str, dict[str, dict[float, float]]]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from hypernet_report import plot_ood, write_markdown  # noqa: E402
+from machine import cpu_model  # noqa: E402
 from zoo.compiler import compile_spec  # noqa: E402
 from zoo.io import write_json  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
@@ -121,9 +121,8 @@ def main() -> None:
     write_json(out_dir / f"hypernet{suffix}.json", results)
     plot_ood(table, out_dir / f"hypernet-ood-accuracy{suffix}.png")
     cores = f"{os.cpu_count()} cores, {torch.get_num_threads()}"
-    env = {"cpu": platform.processor() or platform.machine(), "cores": cores,
-           "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "total_seconds": total}
-    env["cpu"] = _cpu_model() or env["cpu"]
+    env = {"cpu": cpu_model(), "cores": cores, "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"),
+           "total_seconds": total}
     env["setup"] = describe_setup(load_spec(METHODS["linear"]))
     env["command"] = "PYTHONPATH=. python bench/hypernet.py " + " ".join(a for a in sys.argv[1:] if a != "--reuse")
     env["reused"] = args.reuse
@@ -154,16 +153,6 @@ def describe_setup(spec) -> list[str]:
         "Decoding R^2: ridge regression from the adapted task parameters to the true k-hot embedding, fit on "
         "in-distribution tasks and scored on the OOD tasks.",
     ]
-
-
-def _cpu_model() -> str | None:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return None
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
 from pathlib import Path
 
 import torch
+from machine import cpu_model
 
 from zoo.io import write_text
 
@@ -62,16 +62,6 @@ CHANGES = [
 ]
 
 
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _fmt(v) -> str:
     if isinstance(v, bool):
         return "yes" if v else "**no**"
@@ -95,7 +85,7 @@ def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[di
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
         f"Command: `{command}`  ",
-        f"CPU: {_cpu()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
+        f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
         f"torch {torch.__version__}; {now}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
         "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
         "repeats (medians) in the same run, so load hits both sides of each ratio alike.",

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -154,12 +154,7 @@ def save(results: dict[str, float], out: Path) -> None:
 
 def write_markdown(r: dict[str, float], path: Path) -> None:
     """The RESULTS section for RIMs."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     rows = [
         ("digits accuracy 14x14 (train res.)", "digits_acc_14"), ("digits accuracy 16x16", "digits_acc_16"),
         ("digits accuracy 19x19", "digits_acc_19"), ("digits accuracy 24x24", "digits_acc_24"),

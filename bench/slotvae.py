@@ -26,6 +26,7 @@ import torch
 
 torch.set_num_threads(1)
 
+from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -33,17 +34,6 @@ from zoo.train import train  # noqa: E402
 HERE = Path(__file__).resolve().parent
 SPECS = {"reg": "slotvae-sprites", "noreg": "slotvae-sprites-noreg"}
 METRICS = ("jari", "jis", "attention_ari", "mse", "rec", "kl", "interaction")
-
-
-def cpu_model() -> str:
-    """The CPU's model name (from /proc/cpuinfo when present)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def run(overrides: list[str], work: Path) -> tuple[dict[str, float], dict[str, object]]:

@@ -208,10 +208,9 @@ class WinnerTakeAllRouterSpec(Spec):
     kind: Literal["winner_take_all"]
 
 
-class ClassifierRouterSpec(Spec):
-    """A classifier g(z_i, z_j) scoring every (mechanism, context) pair."""
+class _PairScorerSpec(Spec):
+    """Fields of the routers that score every (mechanism, context) pair with a small network."""
 
-    kind: Literal["classifier"]
     hidden: Hidden = (64,)
     activation: Activation = "relu"
     relative: bool = Field(
@@ -222,6 +221,12 @@ class ClassifierRouterSpec(Spec):
         default=False, description="Add a learned score per (mechanism, candidate position), e.g. a "
         "preference for the nearest context of a knn graph (whose candidates are ordered by distance)."
     )
+
+
+class ClassifierRouterSpec(_PairScorerSpec):
+    """A classifier g(z_i, z_j) scoring every (mechanism, context) pair."""
+
+    kind: Literal["classifier"]
 
 
 class TopKAttentionRouterSpec(Spec):
@@ -235,21 +240,11 @@ class TopKAttentionRouterSpec(Spec):
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
 
-class SoftMixtureRouterSpec(Spec):
+class SoftMixtureRouterSpec(_PairScorerSpec):
     """A softmax over (mechanism, context) scores mixes every candidate's prediction."""
 
     kind: Literal["soft_mixture"]
-    hidden: Hidden = (64,)
-    activation: Activation = "relu"
     temperature: PositiveFloat = 1.0
-    relative: bool = Field(
-        default=False, description="Also give the scorer each context minus the slot (c_j - z_i), so "
-        "that distances and relative speeds are easy to learn."
-    )
-    prior: bool = Field(
-        default=False, description="Add a learned score per (mechanism, candidate position), e.g. a "
-        "preference for the nearest context of a knn graph (whose candidates are ordered by distance)."
-    )
 
 
 class TaskEmbeddingRouterSpec(Spec):

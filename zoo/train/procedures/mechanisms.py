@@ -61,7 +61,7 @@ class PairProcedure(Procedure):
     def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """Windows (B, H+1, N, D) -> mean error of every (mechanism, object) pair (B, N, M, N+1) over the
         horizon, and the model's outputs on the first step of each window."""
-        b, h, n = states.shape[0], states.shape[1] - 1, states.shape[2]
+        b, h = states.shape[0], states.shape[1] - 1
         out = self.model(**{self.input: states[:, :h].flatten(0, 1)})
         err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
         obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)

@@ -1,0 +1,28 @@
+"""The machine a benchmark ran on, for the results files: CPU model, cores, versions, date."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+
+def cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo when present)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def environment() -> dict[str, str]:
+    """CPU model, cores, torch and Python versions, and the date."""
+    import torch
+
+    return {"cpu": cpu_model(), "cores": str(os.cpu_count()), "torch": torch.__version__,
+            "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d")}
