@@ -40,6 +40,7 @@ def run(quick: bool, device: str, inductor_all: bool) -> tuple[dict[str, float],
         say(f"  ratio {nums[f'overhead_ratio_{name}']:.3f}")
     say("mechanism bank vs loop; bank vs matmul")
     nums.update(perf_bank.bank_vs_loop())
+    nums.update({f"{k}_b256": v for k, v in perf_bank.bank_vs_loop(batch=256).items()})
     nums.update(perf_bank.bank_matmul_fraction(**({"width": 32, "batch": 256, "square": 256} if quick else {})))
     say("knn scaling")
     nums.update(perf_bank.knn_scaling(**({"sizes": (16, 32, 64), "memory": False} if quick else {})))
