@@ -27,11 +27,11 @@ def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | N
                              sharex=True, gridspec_kw={"height_ratios": ([1, max(2, k / 2)] if tokens is not None else [1])},
                              squeeze=False)
     if tokens is not None:
-        axes[0, 0].imshow(tokens.view(1, -1).float(), aspect="auto", cmap="Greys", interpolation="nearest")
+        axes[0, 0].imshow(tokens.view(1, -1).float().cpu().numpy(), aspect="auto", cmap="Greys", interpolation="nearest")
         axes[0, 0].set_yticks([])
         axes[0, 0].set_ylabel("input", rotation=0, ha="right", va="center")
     ax = axes[-1, 0]
-    ax.imshow(active.T.float(), aspect="auto", cmap="Blues", interpolation="nearest", vmin=0, vmax=1)
+    ax.imshow(active.T.float().cpu().numpy(), aspect="auto", cmap="Blues", interpolation="nearest", vmin=0, vmax=1)
     ax.set_yticks(range(k))
     ax.set_yticklabels([f"cell {i}" for i in range(k)])
     ax.set_xlabel("time step")
