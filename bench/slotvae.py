@@ -9,7 +9,7 @@ Trains the catalogue specs ``slotvae-sprites`` and ``slotvae-sprites-noreg`` (id
 * ``bench/results/slotvae-reg.png`` / ``slotvae-noreg.png``: images, reconstructions, Jacobian maps.
 
 Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--set path=value`` overrides both specs, e.g. for a smoke
-run: ``--set train.steps=50 --out /tmp/slotvae``).
+run: ``--set train.steps=50 --out runs/slotvae-smoke``).
 """
 
 from __future__ import annotations

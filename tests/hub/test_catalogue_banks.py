@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from zoo.hub.catalogue import catalogue_banks, default_builds, trainable_banks
 from zoo.schema import catalogue, load_spec
@@ -17,11 +19,33 @@ def test_default_build_is_the_quick_banks_only():
         assert trainable_banks(load_spec(next(e.path for e in catalogue() if e.name == name)))
 
 
+# an absolute filesystem path: a "/" that does not continue a word, URL or relative path, then a directory
+ABSOLUTE = re.compile(r"(?<![\w:/.~-])/[\w.-]+/")
+
+
+def _strings(tree):
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, dict):
+        for k, v in tree.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from _strings(v)
+
+
+def test_the_absolute_path_pattern():
+    assert ABSOLUTE.search("built in /home/me/runs") and ABSOLUTE.search('"source": "/srv/banks/x"')
+    assert not ABSOLUTE.search("see https://pypi.org/project/mechzoo/ or banks/comet-particles/README.md")
+
+
 def test_committed_banks_carry_no_machine_paths():
     banks = catalogue_banks()
     assert banks, "no committed catalogue banks"
     for bank in banks:
-        for f in ("spec.json", "README.md"):
-            text = (bank.path / f).read_text(encoding="utf-8")
-            assert "/work/" not in text and "/tmp/" not in text, f"{bank.name}/{f} names a machine path"
-        json.loads((bank.path / "spec.json").read_text(encoding="utf-8"))
+        meta = json.loads((bank.path / "spec.json").read_text(encoding="utf-8"))
+        absolute = [s for s in _strings(meta) if Path(s).is_absolute() or ABSOLUTE.search(s)]
+        assert not absolute, f"{bank.name}/spec.json names machine paths: {absolute[:3]}"
+        card = (bank.path / "README.md").read_text(encoding="utf-8")
+        assert not ABSOLUTE.search(card), f"{bank.name}/README.md names a machine path: {ABSOLUTE.search(card)[0]}"
