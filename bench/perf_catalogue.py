@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import torch
+from perf_bank import timeit
 
 from zoo.compiler import compile_spec
 from zoo.compiler.lower import example_inputs
@@ -52,16 +53,6 @@ def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
     return True
 
 
-def _median_time(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def torch_compile(names: list[str], backend: str = "inductor", batch: int = 8, repeat: int = 5,
                   device: str = "cpu") -> tuple[dict[str, float], list[dict]]:
     """Which specs run under ``torch.compile(fullgraph=True)`` with eager's outputs; forward speed-up.
@@ -83,8 +74,8 @@ def torch_compile(names: list[str], backend: str = "inductor", batch: int = 8, r
                 got = fast(**x)
                 row["first_call_s"] = time.perf_counter() - t
                 row["equal"] = _same(got, want)
-                row["eager_ms"] = _median_time(lambda: model(**x), repeat) * 1e3
-                row["compiled_ms"] = _median_time(lambda: fast(**x), repeat) * 1e3
+                row["eager_ms"] = timeit(lambda: model(**x), repeat, warmup=1) * 1e3
+                row["compiled_ms"] = timeit(lambda: fast(**x), repeat, warmup=1) * 1e3
                 row["speedup"] = row["eager_ms"] / row["compiled_ms"]
         except Exception as e:  # a graph break or a backend failure: recorded, not fatal
             row["equal"] = False

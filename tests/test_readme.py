@@ -46,22 +46,12 @@ def commands(text: str) -> list[list[str]]:
 
 @pytest.fixture
 def hub(monkeypatch, tmp_path):
-    """The Hub test server of tests/hub, with huggingface_hub pointed at it (see tests/hub/conftest.py)."""
+    """The Hub test server of tests/hub, with huggingface_hub pointed at it (``fake_hub.serving``)."""
     sys.path.insert(0, str(Path(__file__).parent / "hub"))
-    from fake_hub import FakeHub
-    from huggingface_hub import constants
+    from fake_hub import serving
 
-    server = FakeHub().start()
-    cache = tmp_path / "hf-cache"
-    monkeypatch.setattr(constants, "ENDPOINT", server.url)
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", server.url + "/{repo_id}/resolve/{revision}/{filename}")
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    for key, value in {"HF_ENDPOINT": server.url, "HF_HUB_CACHE": str(cache), "HF_HOME": str(tmp_path / "hf-home"),
-                       "HF_TOKEN": server.token, "HF_HUB_DISABLE_PROGRESS_BARS": "1"}.items():
-        monkeypatch.setenv(key, value)
-    yield server
-    server.stop()
+    with serving(monkeypatch, tmp_path) as server:
+        yield server
     sys.path.remove(str(Path(__file__).parent / "hub"))
 
 

@@ -5,33 +5,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from fake_hub import FakeHub
+from fake_hub import serving
 
 
 @pytest.fixture
 def hub(monkeypatch, tmp_path):
-    """A fresh in-memory Hub; huggingface_hub points at it, with a token and a cache in ``tmp_path``.
-
-    The endpoint constants are read by huggingface_hub at import, so they are patched (as its own
-    tests do); the environment variables are set too, for subprocesses. After the test, every
-    request must have been one the server knows.
-    """
-    from huggingface_hub import constants
-
-    server = FakeHub().start()
-    cache = tmp_path / "hf-cache"
-    monkeypatch.setattr(constants, "ENDPOINT", server.url)
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", server.url + "/{repo_id}/resolve/{revision}/{filename}")
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "hf-home" / "agent-harnesses.json"))
-    for key, value in {"HF_ENDPOINT": server.url, "HF_HUB_CACHE": str(cache), "HF_HOME": str(tmp_path / "hf-home"),
-                       "HF_TOKEN": server.token, "HF_HUB_DISABLE_TELEMETRY": "1",
-                       "HF_HUB_DISABLE_PROGRESS_BARS": "1"}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    yield server
-    server.stop()
+    """A fresh in-memory Hub with huggingface_hub pointed at it (:func:`fake_hub.serving`). After the
+    test, every request must have been one the server knows."""
+    with serving(monkeypatch, tmp_path) as server:
+        yield server
     assert server.unknown == [], f"the client called routes the test server does not know: {server.unknown}"
 
 

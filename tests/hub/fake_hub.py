@@ -15,6 +15,8 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -130,6 +132,31 @@ class FakeHub:
         commit = self._new_commit(repo, files, message, head.sha)
         repo.branches[branch] = commit.sha
         return commit
+
+
+@contextmanager
+def serving(monkeypatch, tmp_path) -> Iterator[FakeHub]:
+    """A fresh in-memory Hub for one test; huggingface_hub points at it, with a token and a cache in
+    ``tmp_path``. The endpoint constants are read by huggingface_hub at import, so they are patched
+    (as its own tests do); the environment variables are set too, for subprocesses."""
+    from huggingface_hub import constants
+
+    server = FakeHub().start()
+    cache = tmp_path / "hf-cache"
+    monkeypatch.setattr(constants, "ENDPOINT", server.url)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", server.url + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(tmp_path / "hf-home" / "agent-harnesses.json"))
+    for key, value in {"HF_ENDPOINT": server.url, "HF_HUB_CACHE": str(cache), "HF_HOME": str(tmp_path / "hf-home"),
+                       "HF_TOKEN": server.token, "HF_HUB_DISABLE_TELEMETRY": "1",
+                       "HF_HUB_DISABLE_PROGRESS_BARS": "1"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
