@@ -137,13 +137,12 @@ def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: 
     }
 
 
-def write_weights(path: Path, state: dict[str, torch.Tensor], name: str | None = None) -> None:
+def write_weights(path: Path, state: dict[str, torch.Tensor]) -> None:
     """``model.safetensors``: sealed (:mod:`zoo.weights`) and byte-for-byte reproducible (the sealed
     header is canonical JSON), so the same bank never makes a new Hub commit."""
     from zoo.weights import save_weights
 
-    meta = {"format": FORMAT} if name is None else {"format": FORMAT, "name": name}
-    write_bytes(path, save_weights(state, metadata=meta))
+    write_bytes(path, save_weights(state, metadata={"format": FORMAT}))
 
 
 def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics: dict | None = None,
@@ -269,10 +268,9 @@ def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
     """Load a bank from a directory, a catalogue bank name or ``hf://org/name[@revision]``, strictly checked."""
     text = str(ref)
     if text.startswith("hf://"):
-        from zoo.hub.remote import download, pinned
+        from zoo.hub.remote import download
 
-        snap = download(text)
-        return load_dir(snap.path, pinned(snap.repo_id, snap.commit))
+        return download(text).bank
     return load_dir(locate(text, base))
 
 

@@ -34,15 +34,15 @@ class Source:
 def pin(ref: str | os.PathLike[str]) -> Source:
     """Resolve a bank reference (directory, catalogue name, ``org/name[@rev]``, ``hf://...``)."""
     from zoo.hub.bank import find_local
-    from zoo.hub.remote import download, is_repo_ref, pinned
+    from zoo.hub.remote import download, is_repo_ref
 
     text = str(ref)
     local = None if text.startswith("hf://") else find_local(text)
     if local is not None:
         return Source(text, str(local.resolve()), read_config(local))
     if is_repo_ref(text):
-        snap = download(text)
-        return Source(text, pinned(snap.repo_id, snap.commit), read_config(snap.path))
+        bank = download(text).bank  # read and checked while the download was verified
+        return Source(text, bank.origin, bank.meta)
     raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository (expected a "
                     "bank or run directory, a catalogue bank name (`zoo banks list`), ORG/NAME[@REV] or hf://ORG/NAME@REV)")
 

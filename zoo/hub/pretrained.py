@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zoo.errors import BankError
 from zoo.hub.bank import CARD, CONFIG, WEIGHTS, Bank, find_local, load_dir, write_weights
-from zoo.hub.remote import Published, download, is_repo_ref, pinned, upload
+from zoo.hub.remote import Published, download, is_repo_ref, upload
 from zoo.io import write_json, write_text
 
 
@@ -49,7 +49,7 @@ def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None
     if is_repo_ref(text):
         snap = download(text, revision, cache_dir=cache_dir, force_download=force_download,
                         local_files_only=local_files_only, token=token)
-        return load_dir(snap.path, pinned(snap.repo_id, snap.commit))
+        return snap.bank
     raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository "
                     "(expected a directory, a catalogue bank name, org/name or hf://org/name@revision)")
 
@@ -59,7 +59,7 @@ def save_pretrained(bank: Bank, directory: str | os.PathLike[str]) -> Path:
     from zoo.hub.card import model_card
 
     directory = Path(directory)
-    write_weights(directory / WEIGHTS, {k: v.detach().cpu().contiguous() for k, v in bank.tensors.items()})
+    write_weights(directory / WEIGHTS, bank.tensors)  # moved to CPU and made contiguous when written
     write_json(directory / CONFIG, bank.meta)
     write_text(directory / CARD, model_card(bank.meta))
     return directory

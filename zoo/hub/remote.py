@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zoo.errors import BankError
 
@@ -113,11 +114,13 @@ def _hub_exceptions() -> tuple[type[BaseException], ...]:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A bank revision in the local cache: its directory and the commit it resolved to."""
+    """A bank revision in the local cache: its directory, the commit it resolved to, and the bank as
+    loaded (strictly checked) when the download was verified."""
 
     path: Path
     repo_id: str
     commit: str
+    bank: Any
 
 
 def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | None = None,
@@ -148,15 +151,17 @@ def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | N
                                       force_download=force_download, local_files_only=local_files_only,
                                       token=token, library_name="mechzoo"))
 
+    loaded = {}
+
     def verify(path: Path) -> None:
         missing = [f for f in REQUIRED if not (path / f).is_file()]
         if missing:
             have = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
             raise BankError(f"not a zoo bank: it has no {' or '.join(missing)} (files: {', '.join(have) or 'none'})")
-        load_dir(path)
+        loaded[path] = load_dir(path, pinned(repo_id, path.name))  # the snapshot directory is named by its commit
 
     path = download_verified(where, fetch, verify, final_error=lambda e: hub_error(e, where, revision))
-    return Snapshot(path, repo_id, path.name)
+    return Snapshot(path, repo_id, path.name, loaded[path])
 
 
 @dataclass(frozen=True)
