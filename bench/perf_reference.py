@@ -117,7 +117,7 @@ def rims(p: Params, x: torch.Tensor, active: int = 4, comm_heads: int = 4) -> di
     return {"y": y, "active": torch.stack(masks, dim=1)}
 
 
-# -- slot VAE: CNN + slot-query Transformer encoder, pixel-query cross-attention decoder ----------
+# -- slot VAE: CNN + slot attention (or slot-query Transformer), pixel-query cross-attention decoder
 def _grid(side: int) -> torch.Tensor:
     c = (torch.arange(side, dtype=torch.float32) + 0.5) / side * 2 - 1
     gy, gx = torch.meshgrid(c, c, indexing="ij")
@@ -157,21 +157,41 @@ def _cross(p: Params, pre: str, x: torch.Tensor, kv: torch.Tensor, heads: int, s
     return x + _mlp(p, ff[:-1], _ln(p, ff + "0", x), (1, 3)), w
 
 
+def _slot_attention(p: Params, pre: str, tokens: torch.Tensor, iterations: int) -> torch.Tensor:
+    """Slot attention from the saved evaluation draw: tokens (B, N, d) -> slots (B, K, d)."""
+    x = _ln(p, pre + "norm_tokens", tokens)
+    k, v = F.linear(x, p[pre + "to_k.weight"]), F.linear(x, p[pre + "to_v.weight"])
+    b, _, d = k.shape
+    slots = (p[pre + "mu"] + p[pre + "log_sigma"].exp() * p[pre + "eval_noise"]).expand(b, -1, -1)
+    for _ in range(iterations):
+        q = F.linear(_ln(p, pre + "norm_slots", slots), p[pre + "to_q.weight"])
+        attn = torch.softmax(q @ k.transpose(1, 2) * d**-0.5, dim=1) + 1e-8  # over slots
+        updates = (attn / attn.sum(-1, keepdim=True)) @ v
+        slots = torch.gru_cell(updates.reshape(-1, d), slots.reshape(-1, d), p[pre + "gru.weight_ih"],
+                               p[pre + "gru.weight_hh"], p[pre + "gru.bias_ih"], p[pre + "gru.bias_hh"]).view(b, -1, d)
+        slots = slots + _mlp(p, pre + "mlp", _ln(p, pre + "norm_mlp", slots), (0, 2))
+    return slots
+
+
 def slotvae(p: Params, image: torch.Tensor, strides: tuple[int, ...] = (1, 2, 1), heads: int = 4,
-            layers: int = 2, frequencies: int = 6) -> dict[str, torch.Tensor]:
-    """slotvae-sprites in eval mode (z = mu): image (B, 3, S, S)."""
+            layers: int = 2, frequencies: int = 6, iterations: int = 3) -> dict[str, torch.Tensor]:
+    """slotvae-sprites in eval mode (z = mu): image (B, 3, S, S); its encoder groups the tokens by slot
+    attention, or by a slot-query Transformer when the weights hold ``encoder.queries``."""
     h = image
     for i, s in enumerate(strides):
         h = torch.relu(F.conv2d(h, p[f"encoder.cnn.{2 * i}.weight"], p[f"encoder.cnn.{2 * i}.bias"], stride=s, padding=1))
     side = h.shape[-1]
     feats = h.flatten(2).transpose(1, 2) + F.linear(_grid(side), p["encoder.position.weight"], p["encoder.position.bias"])
     tokens = _mlp(p, "encoder.tokens", _ln(p, "encoder.tokens.0", feats), (1, 3))  # (B, N, d)
-    slots = p["encoder.queries"].expand(image.shape[0], -1, -1)
-    for i in range(layers):
-        pre = f"encoder.layers.{i}."
-        s = _ln(p, pre + "norm_self", slots)
-        slots = slots + _attend(p, pre + "self_attn.", s, s, heads)
-        slots = _cross(p, pre + "cross.", slots, tokens, heads, small=False)[0]
+    if "encoder.queries" in p:
+        slots = p["encoder.queries"].expand(image.shape[0], -1, -1)
+        for i in range(layers):
+            pre = f"encoder.layers.{i}."
+            s = _ln(p, pre + "norm_self", slots)
+            slots = slots + _attend(p, pre + "self_attn.", s, s, heads)
+            slots = _cross(p, pre + "cross.", slots, tokens, heads, small=False)[0]
+    else:
+        slots = _slot_attention(p, "encoder.slot_attention.", tokens, iterations)
     mu, logvar = F.linear(_ln(p, "encoder.head.0", slots), p["encoder.head.1.weight"], p["encoder.head.1.bias"]).chunk(2, -1)
     size = image.shape[-1]
     coords = _grid(size)

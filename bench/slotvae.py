@@ -8,14 +8,15 @@ Trains the catalogue specs ``slotvae-sprites`` and ``slotvae-sprites-noreg`` (id
 * ``bench/RESULTS-slotvae.md``: the command, machine, a table and whether each target was met;
 * ``bench/results/slotvae-reg.png`` / ``slotvae-noreg.png``: images, reconstructions, Jacobian maps.
 
-Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--set path=value`` overrides both specs, e.g. for a smoke
-run: ``--set train.steps=50 --out runs/slotvae-smoke``).
+Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--parallel`` trains the two side by side, one process each;
+``--set path=value`` overrides both specs, e.g. for a smoke run: ``--set train.steps=50 --out runs/slotvae-smoke``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import multiprocessing
 import platform
 import shutil
 import sys
@@ -36,21 +37,34 @@ SPECS = {"reg": "slotvae-sprites", "noreg": "slotvae-sprites-noreg"}
 METRICS = ("jari", "jis", "attention_ari", "mse", "rec", "kl", "interaction")
 
 
-def run(overrides: list[str], work: Path) -> tuple[dict[str, float], dict[str, object]]:
-    """Train both specs; returns the flat results and the specs' shared settings."""
+def train_one(job: tuple[str, list[str], Path]) -> dict[str, float]:
+    """Train one tagged spec (in this process or a worker); its flat results."""
+    tag, overrides, work = job
+    torch.set_num_threads(1)
+    spec = load_spec(SPECS[tag], overrides)
+    print(f"== training {spec.name} (alpha={spec.train.alpha}) for {spec.train.steps} steps", flush=True)
+    result = train(spec, run_dir=work / tag, progress=False)
+    out = {f"{key}_{tag}": result.metrics[key] for key in METRICS}
+    out[f"train_seconds_{tag}"] = result.seconds
+    print({k: round(v, 4) for k, v in out.items()}, flush=True)
+    return out
+
+
+def run(overrides: list[str], work: Path, parallel: bool = False) -> tuple[dict[str, float], dict[str, object]]:
+    """Train both specs (side by side, one process each, if ``parallel``); the flat results and the specs'
+    shared settings."""
     specs = {tag: load_spec(name, overrides) for tag, name in SPECS.items()}
     a, b = (s.model_dump(exclude={"name", "description", "train"}) for s in specs.values())
     ta, tb = (s.train.model_dump(exclude={"alpha", "alpha_ramp", "alpha_start"}) for s in specs.values())
     if a != b or ta != tb:
         raise SystemExit("the two specs must differ only in the regulariser (train.alpha*)")
-    results: dict[str, float] = {}
-    for tag, spec in specs.items():
-        print(f"== training {spec.name} (alpha={spec.train.alpha}) for {spec.train.steps} steps", flush=True)
-        result = train(spec, run_dir=work / tag, progress=False)
-        for key in METRICS:
-            results[f"{key}_{tag}"] = result.metrics[key]
-        results[f"train_seconds_{tag}"] = result.seconds
-        print({k: round(v, 4) for k, v in results.items() if k.endswith(tag)}, flush=True)
+    jobs = [(tag, overrides, work) for tag in SPECS]
+    if parallel:
+        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+            parts = pool.map(train_one, jobs)
+    else:
+        parts = [train_one(job) for job in jobs]
+    results: dict[str, float] = {k: v for part in parts for k, v in part.items()}
     results["train_seconds"] = results["train_seconds_reg"] + results["train_seconds_noreg"]
     results["alpha_reg"] = specs["reg"].train.alpha
     results["steps"] = specs["reg"].train.steps
@@ -110,10 +124,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
     parser.add_argument("--out", type=Path, default=HERE, help="Directory for results/ and RESULTS-slotvae.md.")
+    parser.add_argument("--parallel", action="store_true",
+                        help="train the two models side by side, one process (and core) each; their wall-clock "
+                             "times then include sharing the machine")
     args = parser.parse_args(argv)
-    command = "PYTHONPATH=. python bench/slotvae.py" + "".join(f" --set {o}" for o in args.overrides)
+    command = ("PYTHONPATH=. python bench/slotvae.py" + " --parallel" * args.parallel
+               + "".join(f" --set {o}" for o in args.overrides))
     with tempfile.TemporaryDirectory(prefix="slotvae-bench-") as tmp:
-        results, extra = run(args.overrides, Path(tmp))
+        results, extra = run(args.overrides, Path(tmp), args.parallel)
         for tag in SPECS:
             png = Path(tmp) / tag / "plots" / "slotvae.png"
             if png.exists():

@@ -20,8 +20,8 @@ import torch  # noqa: E402
 import zoo  # noqa: E402
 from _common import arguments, overrides, show  # noqa: E402
 
-FULL = ["train.steps=600", "train.beta_ramp=200", "train.alpha_start=200", "train.alpha_ramp=200",
-        "data.images=2048", "train.eval_images=64", "train.jacobian_images=16"]
+FULL = ["train.steps=600", "train.warmup=100", "train.beta_ramp=200", "train.alpha_start=200",
+        "train.alpha_ramp=200", "data.images=2048", "train.eval_images=64", "train.jacobian_images=16"]
 TINY = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",
         "model.d_model=8", "model.heads=2", "model.query_dim=8", "model.hidden=8", "model.encoder_layers=1",
         "model.decoder_layers=1", "slots.count=3", "slots.dim=4", "data.max_objects=2", "data.images=32",

@@ -39,3 +39,24 @@ def test_rims_quick_side_by_side(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "rims-digits:" in out.stdout and "lstm-digits:" in out.stdout
     assert not list(tmp_path.iterdir())  # a smoke run writes no results
+
+
+def test_slotvae_quick_side_by_side(tmp_path):
+    """bench/slotvae.py at tiny sizes, its two models trained in two processes (--parallel)."""
+    tiny = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",
+            "model.d_model=8", "model.heads=2", "model.query_dim=8", "model.hidden=8", "model.decoder_layers=1",
+            "slots.count=3", "slots.dim=4", "data.max_objects=2", "data.images=32", "data.test_images=8",
+            "train.batch=4", "train.eval_images=8", "train.jacobian_images=2", "train.warmup=0",
+            "train.eval_every=0", "train.alpha_start=1", "train.alpha_ramp=1", "train.beta_ramp=1"]
+    out = subprocess.run(
+        [sys.executable, "bench/slotvae.py", "--parallel", "--out", str(tmp_path)]
+        + [a for t in tiny for a in ("--set", t)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    nums = json.loads((tmp_path / "results" / "slotvae.json").read_text())
+    for key in ("jari_reg", "jari_noreg", "jis_reg", "jis_noreg", "train_seconds"):
+        assert key in nums and nums[key] == nums[key], key  # present and not NaN
+    assert nums["train_seconds"] == nums["train_seconds_reg"] + nums["train_seconds_noreg"]
+    assert "--parallel" in (tmp_path / "RESULTS-slotvae.md").read_text()

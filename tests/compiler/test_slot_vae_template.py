@@ -41,8 +41,9 @@ def test_state_dict_names_follow_nodes():
     assert prefixes == {"encoder", "decoder"}
 
 
-def test_eval_mode_is_deterministic_and_dynamo_captures_one_graph():
-    model = compile_spec(load_spec("slotvae-sprites", TINY)).eval()
+@pytest.mark.parametrize("grouping", ["transformer", "slot_attention"])
+def test_eval_mode_is_deterministic_and_dynamo_captures_one_graph(grouping):
+    model = compile_spec(load_spec("slotvae-sprites", TINY + [f"model.grouping={grouping}"])).eval()
     x = torch.rand(2, 3, 8, 8)
     a, b = model(image=x), model(image=x)
     assert torch.equal(a["z"], a["mu"]) and torch.equal(a["recon"], b["recon"])
@@ -68,6 +69,8 @@ def test_bad_model_fields_are_located():
         loads_spec(BASE.replace("strides: [1]", "strides: [1, 2]"))
     with pytest.raises(SpecError, match="d_model=8 must be divisible by heads=3"):
         loads_spec(BASE.replace("heads: 2", "heads: 3"))
+    with pytest.raises(SpecError, match=r"model\.grouping.*'transformer' or 'slot_attention'"):
+        loads_spec(BASE.replace("heads: 2", "heads: 2, grouping: slots"))
 
 
 def test_node_kinds_work_in_an_explicit_graph():
@@ -78,7 +81,7 @@ model:
   kind: graph
   nodes:
     - {kind: input, name: x, shape: [3, 8, 8]}
-    - {kind: slot_encoder, name: enc, cnn: [4], strides: [2], d_model: 8, heads: 2, layers: 1}
+    - {kind: slot_encoder, name: enc, cnn: [4], strides: [2], d_model: 8, heads: 2, grouping: slot_attention}
     - {kind: reparameterize, name: s}
     - {kind: slot_decoder, name: dec, size: 8, d_model: 8, query_dim: 8, hidden: 8, heads: 2, layers: 1}
   edges: [x -> enc.image, enc.mu -> s.mu, enc.logvar -> s.logvar, s -> dec.z]

@@ -3,7 +3,8 @@
 import torch
 
 from zoo.nn.attention import Attention, SetAttention
-from zoo.nn.slot_vae import Reparameterize, SlotDecoder, SlotEncoder, coordinate_grid, fourier_features
+from zoo.nn.slot_vae import (Reparameterize, SlotAttention, SlotDecoder, SlotEncoder, coordinate_grid,
+                             fourier_features)
 
 
 def test_set_attention_equals_plain_attention():
@@ -64,3 +65,32 @@ def test_encoder_shapes_and_reparameterisation_modes():
     assert not torch.equal(sample.train()(mu, logvar), mu)
     assert torch.equal(sample.eval()(mu, logvar), mu)
     assert torch.allclose(sample.train()(mu, torch.full_like(mu, -60.0)), mu, atol=1e-6)
+
+
+def test_slot_attention_competes_over_slots_and_treats_slots_alike():
+    torch.manual_seed(0)
+    sa = SlotAttention(dim=8, slots=4, iterations=2, hidden=16).eval()
+    tokens = torch.randn(3, 10, 8)
+    slots, attn = sa(tokens)
+    assert slots.shape == (3, 4, 8) and attn.shape == (3, 4, 10)
+    assert torch.allclose(attn.sum(dim=1), torch.ones(3, 10))  # each token's weight is shared among the slots
+    assert torch.equal(sa(tokens)[0], slots)  # evaluation starts from the saved draw
+    # no slot has an identity of its own: permuting the starting draw permutes the slots
+    perm = torch.tensor([2, 0, 3, 1])
+    sa.eval_noise.copy_(sa.eval_noise[perm])
+    assert torch.allclose(sa(tokens)[0], slots[:, perm], atol=1e-6)
+    # training draws a fresh start for every image, so two slots never begin (and stay) identical
+    sa.train()
+    assert not torch.allclose(sa(tokens)[0], sa(tokens)[0])
+    assert "eval_noise" in sa.state_dict()
+
+
+def test_slot_attention_encoder_shapes_and_gradients():
+    torch.manual_seed(0)
+    enc = SlotEncoder(channels=3, size=8, widths=(4, 8), strides=(1, 2), kernel=3, d_model=16, layers=1, heads=2,
+                      slots=3, slot_dim=5, grouping="slot_attention", iterations=2)
+    mu, logvar = enc(torch.rand(2, 3, 8, 8))
+    assert mu.shape == logvar.shape == (2, 3, 5)
+    (mu.sum() + logvar.sum()).backward()
+    assert all(p.grad is not None for n, p in enc.named_parameters() if n.startswith("slot_attention"))
+    assert not hasattr(enc, "queries")

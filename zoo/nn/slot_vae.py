@@ -1,7 +1,9 @@
 """The slot VAE's blocks: image -> per-slot posterior, reparameterisation, slots -> image.
 
-* :class:`SlotEncoder`: a small CNN, a learned positional embedding, then a Transformer whose K
-  learned slot queries read the image tokens; each slot is projected to a Gaussian (mu, log sigma^2).
+* :class:`SlotEncoder`: a small CNN, a learned positional embedding, then a grouping stage that turns
+  the image tokens into K slots: a Transformer whose K learned slot queries read the tokens, or
+  :class:`SlotAttention` (slots drawn from one shared Gaussian compete for the tokens). Each slot is
+  projected to a Gaussian (mu, log sigma^2).
 * :class:`Reparameterize`: ``z = mu + sigma * eps`` while training, ``z = mu`` in eval mode.
 * :class:`SlotDecoder`: one query per pixel (Fourier features of its coordinates through an MLP)
   cross-attends to the slots in cross-attention-only layers (pixels never attend to each other), then
@@ -35,6 +37,54 @@ def fourier_features(coords: torch.Tensor, frequencies: int) -> torch.Tensor:
     return torch.cat([coords, angles.sin(), angles.cos()], dim=-1)
 
 
+class SlotAttention(nn.Module):
+    """Iterative slot attention (Locatello et al., 2020): tokens (B, N, d) -> slots (B, K, d).
+
+    Every slot starts as a draw from one learned Gaussian, so no slot owns a fixed part of the image.
+    Each iteration normalises the attention logits over the *slots* (the slots compete for each
+    token), takes the attention-weighted mean of the token values per slot, and updates the slots
+    with a shared GRU cell and a residual MLP. Identically initialised slots would stay identical, so
+    evaluation mode also draws distinct starts: a fixed draw (``eval_noise``, saved with the weights)
+    that keeps evaluation deterministic.
+
+    Args:
+        dim: token and slot width d.
+        slots: number of slots K.
+        iterations: attention iterations.
+        hidden: hidden width of the residual MLP.
+    """
+
+    def __init__(self, dim: int, slots: int, iterations: int, hidden: int, eps: float = 1e-8):
+        super().__init__()
+        if iterations < 1:
+            raise ValueError(f"slot attention needs at least one iteration, got {iterations}")
+        self.iterations, self.eps, self.scale = iterations, eps, dim ** -0.5
+        self.mu = nn.Parameter(torch.randn(dim) * self.scale)
+        self.log_sigma = nn.Parameter(torch.full((dim,), math.log(self.scale)))
+        self.register_buffer("eval_noise", torch.randn(slots, dim))
+        self.norm_tokens, self.norm_slots, self.norm_mlp = nn.LayerNorm(dim), nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.to_q, self.to_k, self.to_v = (nn.Linear(dim, dim, bias=False) for _ in range(3))
+        self.gru = nn.GRUCell(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, dim))
+
+    def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """tokens (B, N, d) -> slots (B, K, d), last attention (B, K, N) (normalised over slots)."""
+        b, _, d = tokens.shape
+        x = self.norm_tokens(tokens)
+        k, v = self.to_k(x), self.to_v(x)
+        noise = torch.randn(b, *self.eval_noise.shape, dtype=tokens.dtype, device=tokens.device) \
+            if self.training else self.eval_noise.expand(b, -1, -1)
+        slots = self.mu + self.log_sigma.exp() * noise  # (B, K, d)
+        for _ in range(self.iterations):  # iterations, not slots: every slot updates at once
+            q = self.to_q(self.norm_slots(slots))
+            attn = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * self.scale, dim=1)  # (B, K, N)
+            weights = (attn + self.eps) / (attn + self.eps).sum(dim=-1, keepdim=True)
+            updates = torch.bmm(weights, v)  # (B, K, d)
+            slots = self.gru(updates.reshape(-1, d), slots.reshape(-1, d)).view(b, -1, d)
+            slots = slots + self.mlp(self.norm_mlp(slots))
+        return slots, attn
+
+
 class SlotEncoder(nn.Module):
     """Image (B, C, H, W) -> mu, logvar (B, K, D).
 
@@ -45,15 +95,18 @@ class SlotEncoder(nn.Module):
         strides: CNN strides, one per conv layer.
         kernel: CNN kernel size (odd).
         d_model: token and slot-query width of the Transformer.
-        layers: Transformer layers.
-        heads: attention heads.
+        layers: Transformer layers (``grouping="transformer"``).
+        heads: attention heads of the Transformer.
         slots: number of slots K.
         slot_dim: latent width D of each slot.
         logvar_init: initial bias of the log-variance head.
+        grouping: ``"transformer"`` (learned slot queries) or ``"slot_attention"``.
+        iterations: slot-attention iterations (``grouping="slot_attention"``).
     """
 
     def __init__(self, channels: int, size: int, widths: Sequence[int], strides: Sequence[int], kernel: int,
-                 d_model: int, layers: int, heads: int, slots: int, slot_dim: int, logvar_init: float = -4.0):
+                 d_model: int, layers: int, heads: int, slots: int, slot_dim: int, logvar_init: float = -4.0,
+                 grouping: str = "transformer", iterations: int = 3):
         super().__init__()
         convs: list[nn.Module] = []
         side, prev = size, channels
@@ -64,8 +117,14 @@ class SlotEncoder(nn.Module):
         self.register_buffer("grid", coordinate_grid(side, side), persistent=False)  # (N, 2)
         self.position = nn.Linear(2, prev)
         self.tokens = nn.Sequential(nn.LayerNorm(prev), nn.Linear(prev, d_model), nn.ReLU(), nn.Linear(d_model, d_model))
-        self.queries = nn.Parameter(torch.randn(slots, d_model))
-        self.layers = nn.ModuleList(SlotQueryLayer(d_model, heads, 2 * d_model) for _ in range(layers))
+        if grouping == "transformer":
+            self.queries = nn.Parameter(torch.randn(slots, d_model))
+            self.layers = nn.ModuleList(SlotQueryLayer(d_model, heads, 2 * d_model) for _ in range(layers))
+        elif grouping == "slot_attention":
+            self.slot_attention = SlotAttention(d_model, slots, iterations, 2 * d_model)
+        else:
+            raise ValueError(f"unknown grouping {grouping!r}; expected 'transformer' or 'slot_attention'")
+        self.grouping = grouping
         self.head = nn.Sequential(nn.LayerNorm(d_model), nn.Linear(d_model, 2 * slot_dim))
         with torch.no_grad():  # a narrow posterior at the start lets the decoder read the slots early
             self.head[1].bias[slot_dim:].fill_(logvar_init)
@@ -73,9 +132,12 @@ class SlotEncoder(nn.Module):
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         feats = self.cnn(image).flatten(2).transpose(1, 2)  # (B, N, c)
         tokens = self.tokens(feats + self.position(self.grid))  # (B, N, d)
-        slots = self.queries.expand(image.shape[0], -1, -1)  # (B, K, d)
-        for layer in self.layers:
-            slots = layer(slots, tokens)
+        if self.grouping == "slot_attention":
+            slots = self.slot_attention(tokens)[0]
+        else:
+            slots = self.queries.expand(image.shape[0], -1, -1)  # (B, K, d)
+            for layer in self.layers:
+                slots = layer(slots, tokens)
         mu, logvar = self.head(slots).chunk(2, dim=-1)  # (B, K, D) each
         return mu, logvar
 

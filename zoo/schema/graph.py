@@ -156,7 +156,9 @@ class SlotEncoderNode(_Node):
     """Image (C, H, W) -> ``mu``, ``logvar`` (K, D) for the spec's top-level ``slots``.
 
     A CNN (one conv per ``cnn`` width, with its ``strides`` entry), a learned positional embedding, then
-    ``layers`` Transformer layers in which K learned slot queries attend to each other and read the tokens.
+    either ``layers`` Transformer layers in which K learned slot queries attend to each other and read the
+    tokens (``grouping: transformer``), or ``iterations`` rounds of slot attention (``grouping:
+    slot_attention``).
     """
 
     kind: Literal["slot_encoder"]
@@ -164,7 +166,9 @@ class SlotEncoderNode(_Node):
     strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(default=(1, 2, 1), min_length=1, max_length=8)
     kernel: Literal[1, 3, 5, 7, 9] = 3
     d_model: Dim = 64
+    grouping: Literal["transformer", "slot_attention"] = "transformer"
     layers: Annotated[int, Field(ge=1, le=32)] = 2
+    iterations: Annotated[int, Field(ge=1, le=16)] = 3
     heads: Annotated[int, Field(ge=1, le=64)] = 4
     logvar_init: Annotated[float, Field(ge=-20.0, le=5.0)] = Field(
         default=-4.0, description="Initial log-variance of the posterior (a narrow start lets the decoder read "

@@ -122,8 +122,9 @@ class ImageSpec(Spec):
 
 
 class SlotVAEModel(Spec):
-    """A slot VAE: CNN + Transformer encoder with learned slot queries -> per-slot Gaussian -> a decoder
-    whose per-pixel queries only cross-attend to the slots (no self-attention among pixels).
+    """A slot VAE: CNN encoder grouped into slots (a Transformer with learned slot queries, or slot
+    attention) -> per-slot Gaussian -> a decoder whose per-pixel queries only cross-attend to the slots
+    (no self-attention among pixels).
 
     The number and width of the slots come from the top-level ``slots``. Outputs: ``recon`` (C, H, W),
     ``mu``, ``logvar`` and ``z`` (K, D), and ``attention`` (H*W, K): the decoder's cross-attention
@@ -138,7 +139,14 @@ class SlotVAEModel(Spec):
         default=(1, 2, 1), min_length=1, max_length=8, description="Stride of each conv layer.")
     kernel: Literal[1, 3, 5, 7, 9] = 3
     d_model: Dim = 64
-    encoder_layers: Annotated[int, Field(ge=1, le=32)] = 2
+    grouping: Literal["transformer", "slot_attention"] = Field(
+        default="transformer", description="How the encoder forms slots from the image tokens: 'transformer' "
+        "(K learned slot queries read the tokens; encoder_layers layers) or 'slot_attention' (slots drawn from "
+        "one learned Gaussian compete for the tokens; iterations rounds).")
+    encoder_layers: Annotated[int, Field(ge=1, le=32)] = Field(
+        default=2, description="Transformer layers of the encoder (grouping: transformer).")
+    iterations: Annotated[int, Field(ge=1, le=16)] = Field(
+        default=3, description="Slot-attention iterations (grouping: slot_attention).")
     decoder_layers: Annotated[int, Field(ge=1, le=32)] = 2
     heads: Annotated[int, Field(ge=1, le=64)] = 4
     query_dim: Dim = Field(default=64, description="Width of the decoder's per-pixel queries.")

@@ -29,7 +29,7 @@ def _build(node, spec, types):
     slots = _slots(spec)
     c, size, _ = types["image"].shape
     return SlotEncoder(c, size, node.cnn, node.strides, node.kernel, node.d_model, node.layers, node.heads,
-                       slots.count, slots.dim, node.logvar_init)
+                       slots.count, slots.dim, node.logvar_init, node.grouping, node.iterations)
 
 
 KIND = KindDef("slot_encoder", lambda node, spec: Ports({"image": True}, ("mu", "logvar")), _infer, _build)

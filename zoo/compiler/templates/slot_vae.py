@@ -22,7 +22,8 @@ def expand(spec) -> Draft:
     where = ("model",)
     image = d.node(InputNode(kind="input", name="image", shape=(img.channels, img.size, img.size)), where + ("image",))
     enc = d.node(SlotEncoderNode(kind="slot_encoder", name="encoder", cnn=m.cnn, strides=m.strides, kernel=m.kernel,
-                                 d_model=m.d_model, layers=m.encoder_layers, heads=m.heads,
+                                 d_model=m.d_model, grouping=m.grouping, layers=m.encoder_layers,
+                                 iterations=m.iterations, heads=m.heads,
                                  logvar_init=m.logvar_init), where)
     sample = d.node(ReparameterizeNode(kind="reparameterize", name="sample"), ("slots",))
     dec = d.node(SlotDecoderNode(kind="slot_decoder", name="decoder", size=img.size, channels=img.channels,
