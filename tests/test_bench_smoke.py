@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -60,3 +61,22 @@ def test_slotvae_quick_side_by_side(tmp_path):
         assert key in nums and nums[key] == nums[key], key  # present and not NaN
     assert nums["train_seconds"] == nums["train_seconds_reg"] + nums["train_seconds_noreg"]
     assert "--parallel" in (tmp_path / "RESULTS-slotvae.md").read_text()
+
+
+def test_slotvae_reference_covers_slot_attention():
+    """The performance reference's slot-attention encoder computes what the compiled block does."""
+    import torch
+
+    from zoo.compiler import compile_spec
+    from zoo.schema import load_spec
+
+    loader = importlib.util.spec_from_file_location("perf_reference", ROOT / "bench" / "perf_reference.py")
+    perf_reference = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(perf_reference)
+    model = compile_spec(load_spec("slotvae-sprites", ["model.grouping=slot_attention"])).eval()
+    image = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        got, want = model(image=image), perf_reference.slotvae(dict(model.state_dict()), image)
+    assert set(got) == set(want)
+    for key in got:
+        torch.testing.assert_close(got[key], want[key], rtol=1e-4, atol=1e-5)
