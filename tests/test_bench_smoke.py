@@ -1,4 +1,4 @@
-"""The performance benchmark runs end to end at tiny sizes (so it cannot rot) and writes its files."""
+"""The benchmarks run end to end at tiny sizes (so they cannot rot), and the performance references stay exact."""
 
 from __future__ import annotations
 
