@@ -114,7 +114,7 @@ def adaptation(root: Path, bank: Path, out: dict) -> dict[str, dict[float, float
         for name, err in type_errors(root / "adapt" / f"{method}-1pct").items():
             out[f"adapt_1pct_{method}_error_{name}"] = err
     # ablation: the selector reading every slot feature (absolute positions and velocities included)
-    every = load_spec("comet-particles-compose", [f"mechanisms[0].source={bank}", "router.features=null"])
+    every = specs("router.features=null")[0]
     err = adaptation_curve({"compose-all-features": every}, (0.01,), root / "adapt")["compose-all-features"][0.01]
     out["adapt_1pct_compose_all_features_error"] = err
     out["adapt_1pct_all_features_error_ratio"] = err / curves["finetune"][0.01]

@@ -26,3 +26,20 @@ def environment() -> dict[str, str]:
 
     return {"cpu": cpu_model(), "cores": str(os.cpu_count()), "torch": torch.__version__,
             "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d")}
+
+
+def side_by_side(fn, jobs: list[tuple]) -> list:
+    """``fn(*job)`` for every job, each in its own spawned process with one torch thread; the results in job
+    order. Wall-clock times measured inside ``fn`` then include sharing the machine."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_one_thread, [fn] * len(jobs), jobs))
+
+
+def _one_thread(fn, job: tuple):
+    import torch
+
+    torch.set_num_threads(1)
+    return fn(*job)

@@ -117,7 +117,7 @@ def rims(p: Params, x: torch.Tensor, active: int = 4, comm_heads: int = 4) -> di
     return {"y": y, "active": torch.stack(masks, dim=1)}
 
 
-# -- slot VAE: CNN + slot attention (or slot-query Transformer), pixel-query cross-attention decoder
+# -- slot VAE: CNN + slot-query Transformer (or slot attention), pixel-query cross-attention decoder
 def _grid(side: int) -> torch.Tensor:
     c = (torch.arange(side, dtype=torch.float32) + 0.5) / side * 2 - 1
     gy, gx = torch.meshgrid(c, c, indexing="ij")

@@ -28,7 +28,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -52,21 +52,10 @@ def run(name: str, sets: list[str], out: Path) -> tuple[dict[str, float], float]
     return result.metrics, time.perf_counter() - start
 
 
-def _run_job(job: tuple[str, list[str], Path]) -> tuple[dict[str, float], float]:
-    torch.set_num_threads(1)
-    return run(*job)
-
-
 def run_all(jobs: dict[str, tuple[str, list[str], Path]], parallel: bool) -> dict[str, tuple[dict[str, float], float]]:
     """Every job's (metrics, seconds): one after the other, or each in its own process (one core each)."""
-    if not parallel:
-        return {model: run(*job) for model, job in jobs.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {model: pool.submit(_run_job, job) for model, job in jobs.items()}
-        return {model: f.result() for model, f in futures.items()}
+    done = side_by_side(run, list(jobs.values())) if parallel else [run(*job) for job in jobs.values()]
+    return dict(zip(jobs, done))
 
 
 def grouped_vs_loop(count: int = 6, batch: int = 64, width: int = 32, repeat: int = 50) -> float:

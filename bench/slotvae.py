@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import multiprocessing
 import platform
 import shutil
 import sys
@@ -27,7 +26,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -37,10 +36,8 @@ SPECS = {"reg": "slotvae-sprites", "noreg": "slotvae-sprites-noreg"}
 METRICS = ("jari", "jis", "attention_ari", "mse", "rec", "kl", "interaction")
 
 
-def train_one(job: tuple[str, list[str], Path]) -> dict[str, float]:
+def train_one(tag: str, overrides: list[str], work: Path) -> dict[str, float]:
     """Train one tagged spec (in this process or a worker); its flat results."""
-    tag, overrides, work = job
-    torch.set_num_threads(1)
     spec = load_spec(SPECS[tag], overrides)
     print(f"== training {spec.name} (alpha={spec.train.alpha}) for {spec.train.steps} steps", flush=True)
     result = train(spec, run_dir=work / tag, progress=False)
@@ -59,11 +56,7 @@ def run(overrides: list[str], work: Path, parallel: bool = False) -> tuple[dict[
     if a != b or ta != tb:
         raise SystemExit("the two specs must differ only in the regulariser (train.alpha*)")
     jobs = [(tag, overrides, work) for tag in SPECS]
-    if parallel:
-        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
-            parts = pool.map(train_one, jobs)
-    else:
-        parts = [train_one(job) for job in jobs]
+    parts = side_by_side(train_one, jobs) if parallel else [train_one(*job) for job in jobs]
     results: dict[str, float] = {k: v for part in parts for k, v in part.items()}
     results["train_seconds"] = results["train_seconds_reg"] + results["train_seconds_noreg"]
     results["alpha_reg"] = specs["reg"].train.alpha
