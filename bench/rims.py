@@ -6,8 +6,12 @@ throughput against a per-cell Python loop.
     PYTHONPATH=. python bench/rims.py --quick    # a smoke run (seconds), used by the tests
     PYTHONPATH=. python bench/rims.py --scale 0.5 --tasks copying digits   # shorter training, some tasks
     PYTHONPATH=. python bench/rims.py --tasks digits --merge --parallel     # RIMs and LSTM on two cores
+    PYTHONPATH=. python bench/rims.py --tasks digits --seeds 1 --merge      # one more seed, averaged with the
+                                                                           # seeds already in rims.json
 
-Results are written after each task, so an interrupted run keeps what it measured.
+Results are written after each task, so an interrupted run keeps what it measured. Every figure of a
+task is kept per seed (``<key>_seed<S>``); the plain key is the mean over the seeds recorded for that
+task (``seeds_<task>`` of them), and the targets are checked on those means.
 
 Writes bench/results/rims.json and bench/RESULTS-rims.md.
 """
@@ -20,6 +24,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import torch
@@ -98,7 +103,10 @@ def main() -> None:
                         help="train each task's RIMs and LSTM side by side, one process (and core) each; their "
                              "wall-clock times then include sharing the machine")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the figures of tasks not run now from the existing rims.json")
+                        help="keep the figures of tasks not run now, and of seeds not run now (at the same "
+                             "--scale), from the existing rims.json")
+    parser.add_argument("--seeds", nargs="+", type=int, default=None,
+                        help="train every model once per seed (train.seed); default: the spec's own seed")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.report_only:
@@ -112,8 +120,7 @@ def main() -> None:
             for t, prefixes in PREFIXES.items():
                 if any(k.startswith(prefixes) for k in results):
                     results.setdefault(f"steps_scale_{t}", legacy)
-        results = {k: v for k, v in results.items()
-                   if not any(k.startswith(PREFIXES[t]) or k == f"steps_scale_{t}" for t in args.tasks)}
+        results = {k: v for k, v in results.items() if kept(k, v, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
@@ -127,16 +134,54 @@ def main() -> None:
                 if args.scale != 1.0 and not args.quick:
                     steps = max(1, round(load_spec(f"{model}-{task}").train.steps * args.scale))
                     sets = [f"train.steps={steps}", f"train.eval_every={steps}"]
-                jobs[model] = (f"{model}-{task}", sets, runs)
-            for model, (metrics, seconds) in run_all(jobs, args.parallel).items():
-                print(f"{model}-{task}: {seconds:.0f}s {json.dumps({k: round(v, 4) for k, v in metrics.items()})}",
-                      flush=True)
-                results[f"{task}_seconds_{model}"] = seconds
-                results.update(task_results(task, model, metrics))
+                for seed in args.seeds or [load_spec(f"{model}-{task}").train.seed]:
+                    jobs[model, seed] = (f"{model}-{task}", [*sets, f"train.seed={seed}"], runs / f"seed{seed}")
+            for (model, seed), (metrics, seconds) in run_all(jobs, args.parallel).items():
+                print(f"{model}-{task} seed {seed}: {seconds:.0f}s "
+                      f"{json.dumps({k: round(v, 4) for k, v in metrics.items()})}", flush=True)
+                figures = {f"{task}_seconds_{model}": seconds, **task_results(task, model, metrics)}
+                results.update({f"{k}_seed{seed}": v for k, v in figures.items()})
+            results.update(seed_means(results, task))
+            print(f"{task}, mean over {results[f'seeds_{task}']:g} seed(s): "
+                  + json.dumps({k: round(v, 4) for k, v in seed_means(results, task).items()}), flush=True)
             if not args.quick:
                 save(results, args.out)
     if args.quick:  # the smoke run's copying delays differ from the full run's
         results = {k.replace("_10_", "_200_"): v for k, v in results.items()}
+
+
+def per_seed(key: str) -> tuple[str, int] | None:
+    """``("digits_acc_24_rims", 1)`` for ``"digits_acc_24_rims_seed1"``; None for any other key."""
+    base, sep, seed = key.rpartition("_seed")
+    return (base, int(seed)) if sep and seed.isdigit() else None
+
+
+def task_of(key: str) -> str | None:
+    """The task a figure belongs to, from its prefix."""
+    return next((t for t, prefixes in PREFIXES.items() if key.startswith(prefixes)), None)
+
+
+def kept(key: str, value: float, old: dict[str, float], args: argparse.Namespace) -> bool:
+    """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
+    task run now, the per-seed figures of other seeds measured at the same --scale (means are recomputed)."""
+    task = task_of(key) or (key.removeprefix("steps_scale_") if key.startswith("steps_scale_") else None)
+    if task not in args.tasks:
+        return True
+    seeded = per_seed(key)
+    return (seeded is not None and seeded[1] not in (args.seeds or [])
+            and old.get(f"steps_scale_{task}") == args.scale)
+
+
+def seed_means(results: dict[str, float], task: str) -> dict[str, float]:
+    """Each per-seed figure of a task averaged over its seeds, and ``seeds_<task>``: how many there are."""
+    groups: dict[str, list[float]] = defaultdict(list)
+    seeds = set()
+    for key, value in results.items():
+        seeded = per_seed(key)
+        if seeded and task_of(key) == task:
+            groups[seeded[0]].append(value)
+            seeds.add(seeded[1])
+    return {**{k: sum(v) / len(v) for k, v in groups.items()}, f"seeds_{task}": float(len(seeds))}
 
 
 def task_results(task: str, model: str, metrics: dict[str, float]) -> dict[str, float]:
@@ -185,9 +230,11 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     lines = [
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
         "Command: `PYTHONPATH=. python bench/rims.py"
-        + " [--scale S] [--tasks ...] [--merge] [--parallel]`: train.steps of each catalogue spec multiplied by S; "
-        + "S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}" for k, v in sorted(r.items())
-                                           if k.startswith("steps_scale_")) + ".", "",
+        + " [--scale S] [--tasks ...] [--seeds ...] [--merge] [--parallel]`: train.steps of each catalogue spec "
+        + "multiplied by S; S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
+                                                       for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
+        + ". Each figure is the mean over the seeds trained for its task: "
+        + ", ".join(f"{t} {r.get(f'seeds_{t}', 1):g}" for t in PREFIXES if f"steps_scale_{t}" in r) + ".", "",
         f"Machine: {cpu} ({os.cpu_count()} cores, shared and loaded while this ran), torch {torch.__version__}, "
         f"1 thread, {time.strftime('%Y-%m-%d')}.", "",
         digits_models(), "",
@@ -196,6 +243,13 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     for label, key in rows:
         a, b = r.get(f"{key}_rims"), r.get(f"{key}_lstm")
         lines.append(f"| {label} | {a:.4g} | {b:.4g} |" if a is not None and b is not None else f"| {label} | n/a | n/a |")
+    seeds = sorted({seeded[1] for k in r if (seeded := per_seed(k)) and k.startswith("digits_acc_")})
+    if len(seeds) > 1:
+        lines += ["", "Digits per seed (RIMs / LSTM):", ""] + [
+            f"- seed {s}: " + ", ".join(f"{n}x{n} {r[f'digits_acc_{n}_rims_seed{s}']:.1f} / "
+                                        f"{r[f'digits_acc_{n}_lstm_seed{s}']:.1f}" for n in (14, 16, 19, 24)
+                                        if f"digits_acc_{n}_rims_seed{s}" in r and f"digits_acc_{n}_lstm_seed{s}" in r)
+            for s in seeds]
     lines += ["", f"Grouped GRU cell (K=6) vs a per-cell Python loop, forward+backward: "
               f"**{r['grouped_vs_loop_speedup']:.2f}x** faster.", ""]
     checks = [

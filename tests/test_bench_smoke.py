@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
@@ -31,15 +32,34 @@ def test_performance_quick(tmp_path):
 
 
 def test_rims_quick_side_by_side(tmp_path):
-    """bench/rims.py at tiny sizes, its RIMs and LSTM trained in two processes (--parallel)."""
+    """bench/rims.py at tiny sizes, its RIMs and LSTM trained for two seeds in separate processes (--parallel)."""
     out = subprocess.run(
-        [sys.executable, "bench/rims.py", "--quick", "--parallel", "--tasks", "digits", "--out", str(tmp_path)],
+        [sys.executable, "bench/rims.py", "--quick", "--parallel", "--tasks", "digits", "--seeds", "0", "1",
+         "--out", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=240,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "rims-digits:" in out.stdout and "lstm-digits:" in out.stdout
+    for job in ("rims-digits seed 0:", "rims-digits seed 1:", "lstm-digits seed 0:", "lstm-digits seed 1:"):
+        assert job in out.stdout
+    assert "digits, mean over 2 seed(s)" in out.stdout
     assert not list(tmp_path.iterdir())  # a smoke run writes no results
+
+
+def test_rims_seed_means_and_merge(monkeypatch):
+    """Per-seed figures are averaged per task; --merge keeps other seeds only at the same step scale."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    loader = importlib.util.spec_from_file_location("bench_rims", ROOT / "bench" / "rims.py")
+    rims = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(rims)
+    r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_rims_seed1": 30.0, "digits_acc_24_rims": 20.0,
+         "copy_error_200_rims_seed0": 0.5, "steps_scale_digits": 1.0}
+    assert rims.seed_means(r, "digits") == {"digits_acc_24_rims": 25.0, "seeds_digits": 2.0}
+    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0)
+    assert {k for k, v in r.items() if rims.kept(k, v, r, args)} == {"digits_acc_24_rims_seed0",
+                                                                     "copy_error_200_rims_seed0"}
+    args.scale = 0.5  # seeds trained for other lengths are not averaged with this run's
+    assert {k for k, v in r.items() if rims.kept(k, v, r, args)} == {"copy_error_200_rims_seed0"}
 
 
 def test_slotvae_quick_side_by_side(tmp_path):
