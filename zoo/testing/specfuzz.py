@@ -101,7 +101,7 @@ def graph_mutation(draw, doc: dict) -> None:
         edges.append({"src": real[-1], "dst": f"{real[-1]}"})
     elif action == "outputs":
         model["outputs"] = {pick(draw, ["y", "z", "1bad", ""]): ref()}
-    elif action in ("rename", "remove"):
+    elif action in ("rename", "remove") and model["nodes"]:  # an earlier mutation may have removed them all
         i = draw(st.integers(0, len(model["nodes"]) - 1))
         if action == "remove":
             del model["nodes"][i]
