@@ -119,9 +119,11 @@ def _table(rows: list[dict], cols: list[str]) -> list[str]:
 
 
 def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[dict]], command: str,
-                   device: str, quick: bool) -> None:
-    """Writes the section: setup, headline table against the targets, per-spec tables, comments."""
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                   device: str, quick: bool, measured: str | None = None) -> None:
+    """Writes the section: setup, headline table against the targets, per-spec tables, comments.
+
+    ``measured`` is when the figures were taken (a rewrite from saved results keeps it); default: now."""
+    now = measured or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",

@@ -9,6 +9,7 @@ training throughput. Everything is measured in this one run (one thread, interle
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 import tempfile
@@ -77,14 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:  # rewrite the markdown from the last run's files (no measurement)
         nums = json.loads((out / "results" / "performance.json").read_text())
         saved = json.loads((out / "results" / "performance-tables.json").read_text())
-        write_markdown(out / "RESULTS-performance.md", nums, saved["tables"], saved["command"], args.device, args.quick)
+        write_markdown(out / "RESULTS-performance.md", nums, saved["tables"], saved["command"], args.device, args.quick,
+                       saved.get("measured"))
         return 0
     start = time.perf_counter()
     nums, tables = run(args.quick, args.device, args.inductor_all)
     nums["benchmark_seconds"] = time.perf_counter() - start
     write_json(out / "results" / "performance.json", {k: float(v) for k, v in sorted(nums.items())})
-    write_json(out / "results" / "performance-tables.json", {"command": command, "tables": tables})
-    write_markdown(out / "RESULTS-performance.md", nums, tables, command, args.device, args.quick)
+    measured = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    write_json(out / "results" / "performance-tables.json", {"command": command, "measured": measured, "tables": tables})
+    write_markdown(out / "RESULTS-performance.md", nums, tables, command, args.device, args.quick, measured)
     print(f"wrote {out / 'results' / 'performance.json'} and {out / 'RESULTS-performance.md'}")
     for k in sorted(nums):
         print(f"{k:40s} {nums[k]:.4g}")
