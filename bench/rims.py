@@ -8,6 +8,7 @@ throughput against a per-cell Python loop.
     PYTHONPATH=. python bench/rims.py --tasks digits --merge --parallel     # RIMs and LSTM on two cores
     PYTHONPATH=. python bench/rims.py --tasks digits --seeds 1 --merge      # one more seed, averaged with the
                                                                            # seeds already in rims.json
+    PYTHONPATH=. python bench/rims.py --tasks --merge                       # only re-measure the grouped cell
 
 Results are written after each task, so an interrupted run keeps what it measured. Every figure of a
 task is kept per seed (``<key>_seed<S>``); the plain key is the mean over the seeds recorded for that
@@ -95,8 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (numbers are meaningless)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every spec's train.steps")
-    parser.add_argument("--tasks", nargs="+", default=["copying", "digits", "balls"],
-                        choices=["copying", "digits", "balls"])
+    parser.add_argument("--tasks", nargs="*", default=["copying", "digits", "balls"],
+                        choices=["copying", "digits", "balls"],
+                        help="tasks to train (none: only re-measure the grouped cell's speed; use with --merge)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--report-only", action="store_true", help="rewrite the markdown from rims.json")
     parser.add_argument("--parallel", action="store_true",
@@ -120,7 +122,7 @@ def main() -> None:
             for t, prefixes in PREFIXES.items():
                 if any(k.startswith(prefixes) for k in results):
                     results.setdefault(f"steps_scale_{t}", legacy)
-        results = {k: v for k, v in results.items() if kept(k, v, results, args)}
+        results = {k: v for k, v in results.items() if kept(k, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
@@ -141,13 +143,14 @@ def main() -> None:
                       f"{json.dumps({k: round(v, 4) for k, v in metrics.items()})}", flush=True)
                 figures = {f"{task}_seconds_{model}": seconds, **task_results(task, model, metrics)}
                 results.update({f"{k}_seed{seed}": v for k, v in figures.items()})
-            results.update(seed_means(results, task))
-            print(f"{task}, mean over {results[f'seeds_{task}']:g} seed(s): "
-                  + json.dumps({k: round(v, 4) for k, v in seed_means(results, task).items()}), flush=True)
+            means = seed_means(results, task)
+            results.update(means)
+            print(f"{task}, mean over {means[f'seeds_{task}']:g} seed(s): "
+                  + json.dumps({k: round(v, 4) for k, v in means.items()}), flush=True)
             if not args.quick:
                 save(results, args.out)
-    if args.quick:  # the smoke run's copying delays differ from the full run's
-        results = {k.replace("_10_", "_200_"): v for k, v in results.items()}
+    if not args.quick and not args.tasks:
+        save(results, args.out)
 
 
 def per_seed(key: str) -> tuple[str, int] | None:
@@ -161,7 +164,7 @@ def task_of(key: str) -> str | None:
     return next((t for t, prefixes in PREFIXES.items() if key.startswith(prefixes)), None)
 
 
-def kept(key: str, value: float, old: dict[str, float], args: argparse.Namespace) -> bool:
+def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
     task run now, the per-seed figures of other seeds measured at the same --scale (means are recomputed)."""
     task = task_of(key) or (key.removeprefix("steps_scale_") if key.startswith("steps_scale_") else None)
