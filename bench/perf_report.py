@@ -123,13 +123,13 @@ def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[di
     """Writes the section: setup, headline table against the targets, per-spec tables, comments.
 
     ``measured`` is when the figures were taken (a rewrite from saved results keeps it); default: now."""
-    now = measured or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = measured or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
         f"Command: `{command}`  ",
         f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
-        f"torch {torch.__version__}; {now}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
+        f"torch {torch.__version__}; {when}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
         "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
         "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
         "",
