@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 from pathlib import Path
@@ -119,17 +118,16 @@ def _table(rows: list[dict], cols: list[str]) -> list[str]:
 
 
 def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[dict]], command: str,
-                   device: str, quick: bool, measured: str | None = None) -> None:
+                   device: str, quick: bool, measured: str) -> None:
     """Writes the section: setup, headline table against the targets, per-spec tables, comments.
 
-    ``measured`` is when the figures were taken (a rewrite from saved results keeps it); default: now."""
-    when = measured or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    ``measured`` is when the figures were taken (a rewrite from saved results keeps it)."""
     lines = [
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
         f"Command: `{command}`  ",
         f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
-        f"torch {torch.__version__}; {when}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
+        f"torch {torch.__version__}; {measured}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
         "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
         "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
         "",

@@ -13,13 +13,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_performance_quick(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "bench/performance.py", "--quick", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+def run_bench(script: str, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    """``python bench/<script> args...`` from the repository root; fails the test if it exits non-zero."""
+    out = subprocess.run([sys.executable, f"bench/{script}", *args], cwd=ROOT, capture_output=True, text=True,
+                         timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr[-2000:]
+    return out
+
+
+def bench_module(name: str, monkeypatch):
+    """Import ``bench/<name>.py`` (with bench/ on the path, as when it runs as a script)."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    loader = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module
+
+
+def test_performance_quick(tmp_path):
+    run_bench("performance.py", "--quick", "--out", str(tmp_path), timeout=120)
     nums = json.loads((tmp_path / "results" / "performance.json").read_text())
     for key in ("overhead_ratio_comet", "overhead_ratio_hypernet", "overhead_ratio_rims", "overhead_ratio_slotvae",
                 "bank_vs_loop_speedup", "bank_matmul_fraction", "compile_ms_median", "catalogue_specs",
@@ -33,13 +45,8 @@ def test_performance_quick(tmp_path):
 
 def test_rims_quick_side_by_side(tmp_path):
     """bench/rims.py at tiny sizes, its RIMs and LSTM trained for two seeds in separate processes (--parallel)."""
-    out = subprocess.run(
-        [sys.executable, "bench/rims.py", "--quick", "--parallel", "--tasks", "digits", "--seeds", "0", "1",
-         "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
+    out = run_bench("rims.py", "--quick", "--parallel", "--tasks", "digits", "--seeds", "0", "1",
+                    "--out", str(tmp_path))
     for job in ("rims-digits seed 0:", "rims-digits seed 1:", "lstm-digits seed 0:", "lstm-digits seed 1:"):
         assert job in out.stdout
     assert "digits, mean over 2 seed(s)" in out.stdout
@@ -48,16 +55,12 @@ def test_rims_quick_side_by_side(tmp_path):
 
 def test_rims_seed_means_and_merge(monkeypatch):
     """Per-seed figures are averaged per task; --merge keeps other seeds only at the same step scale."""
-    monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    loader = importlib.util.spec_from_file_location("bench_rims", ROOT / "bench" / "rims.py")
-    rims = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(rims)
+    rims = bench_module("rims", monkeypatch)
     r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_rims_seed1": 30.0, "digits_acc_24_rims": 20.0,
          "copy_error_200_rims_seed0": 0.5, "steps_scale_digits": 1.0}
     assert rims.seed_means(r, "digits") == {"digits_acc_24_rims": 25.0, "seeds_digits": 2.0}
     args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0)
-    assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0",
-                                                                     "copy_error_200_rims_seed0"}
+    assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0", "copy_error_200_rims_seed0"}
     args.scale = 0.5  # seeds trained for other lengths are not averaged with this run's
     assert {k for k in r if rims.kept(k, r, args)} == {"copy_error_200_rims_seed0"}
 
@@ -69,13 +72,7 @@ def test_slotvae_quick_side_by_side(tmp_path):
             "slots.count=3", "slots.dim=4", "data.max_objects=2", "data.images=32", "data.test_images=8",
             "train.batch=4", "train.eval_images=8", "train.jacobian_images=2", "train.warmup=0",
             "train.eval_every=0", "train.alpha_start=1", "train.alpha_ramp=1", "train.beta_ramp=1"]
-    out = subprocess.run(
-        [sys.executable, "bench/slotvae.py", "--parallel", "--out", str(tmp_path)]
-        + [a for t in tiny for a in ("--set", t)],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
+    run_bench("slotvae.py", "--parallel", "--out", str(tmp_path), *[a for t in tiny for a in ("--set", t)])
     nums = json.loads((tmp_path / "results" / "slotvae.json").read_text())
     for key in ("jari_reg", "jari_noreg", "jis_reg", "jis_noreg", "train_seconds"):
         assert key in nums and nums[key] == nums[key], key  # present and not NaN
@@ -83,16 +80,14 @@ def test_slotvae_quick_side_by_side(tmp_path):
     assert "--parallel" in (tmp_path / "RESULTS-slotvae.md").read_text()
 
 
-def test_slotvae_reference_covers_slot_attention():
+def test_slotvae_reference_covers_slot_attention(monkeypatch):
     """The performance reference's slot-attention encoder computes what the compiled block does."""
     import torch
 
     from zoo.compiler import compile_spec
     from zoo.schema import load_spec
 
-    loader = importlib.util.spec_from_file_location("perf_reference", ROOT / "bench" / "perf_reference.py")
-    perf_reference = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(perf_reference)
+    perf_reference = bench_module("perf_reference", monkeypatch)
     model = compile_spec(load_spec("slotvae-sprites", ["model.grouping=slot_attention"])).eval()
     image = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():

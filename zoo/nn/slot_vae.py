@@ -78,7 +78,8 @@ class SlotAttention(nn.Module):
         for _ in range(self.iterations):  # iterations, not slots: every slot updates at once
             q = self.to_q(self.norm_slots(slots))
             attn = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * self.scale, dim=1)  # (B, K, N)
-            weights = (attn + self.eps) / (attn + self.eps).sum(dim=-1, keepdim=True)
+            weights = attn + self.eps
+            weights = weights / weights.sum(dim=-1, keepdim=True)  # weighted mean over the tokens
             updates = torch.bmm(weights, v)  # (B, K, d)
             slots = self.gru(updates.reshape(-1, d), slots.reshape(-1, d)).view(b, -1, d)
             slots = slots + self.mlp(self.norm_mlp(slots))
