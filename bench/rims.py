@@ -8,6 +8,8 @@ throughput against a per-cell Python loop.
     PYTHONPATH=. python bench/rims.py --tasks digits --merge --parallel     # RIMs and LSTM on two cores
     PYTHONPATH=. python bench/rims.py --tasks digits --seeds 1 --merge      # one more seed, averaged with the
                                                                            # seeds already in rims.json
+    PYTHONPATH=. python bench/rims.py --tasks digits --models rims --seeds 0 1 --merge --parallel
+                                                                           # retrain the RIMs only, keep the LSTM's
     PYTHONPATH=. python bench/rims.py --tasks --merge                       # only re-measure the grouped cell
 
 Results are written after each task, so an interrupted run keeps what it measured. Every figure of a
@@ -106,6 +108,8 @@ def main() -> None:
     parser.add_argument("--merge", action="store_true",
                         help="keep the figures of tasks not run now, and of seeds not run now (at the same "
                              "--scale), from the existing rims.json")
+    parser.add_argument("--models", nargs="+", default=["rims", "lstm"], choices=["rims", "lstm"],
+                        help="models to train (with --merge, the other model's figures are kept)")
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="train every model once per seed (train.seed); default: the spec's own seed")
     args = parser.parse_args()
@@ -130,7 +134,7 @@ def main() -> None:
         runs = Path(tmp)
         for task in args.tasks:
             jobs = {}
-            for model in ("rims", "lstm"):
+            for model in args.models:
                 sets = QUICK[task] if args.quick else []
                 if args.scale != 1.0 and not args.quick:
                     steps = max(1, round(load_spec(f"{model}-{task}").train.steps * args.scale))
@@ -165,13 +169,15 @@ def task_of(key: str) -> str | None:
 
 def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
-    task run now, the per-seed figures of other seeds measured at the same --scale (means are recomputed)."""
+    task run now, the per-seed figures of other seeds, or of the model not trained now, measured at the same
+    --scale (means are recomputed)."""
     task = task_of(key) or (key.removeprefix("steps_scale_") if key.startswith("steps_scale_") else None)
     if task not in args.tasks:
         return True
     seeded = per_seed(key)
-    return (seeded is not None and seeded[1] not in (args.seeds or [])
-            and old.get(f"steps_scale_{task}") == args.scale)
+    other_run = seeded is not None and (seeded[1] not in (args.seeds or [])
+                                        or seeded[0].rpartition("_")[2] not in args.models)
+    return other_run and old.get(f"steps_scale_{task}") == args.scale
 
 
 def seed_means(results: dict[str, float], task: str) -> dict[str, float]:

@@ -59,8 +59,13 @@ def test_rims_seed_means_and_merge(monkeypatch):
     r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_rims_seed1": 30.0, "digits_acc_24_rims": 20.0,
          "copy_error_200_rims_seed0": 0.5, "steps_scale_digits": 1.0}
     assert rims.seed_means(r, "digits") == {"digits_acc_24_rims": 25.0, "seeds_digits": 2.0}
-    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0)
+    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
     assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0", "copy_error_200_rims_seed0"}
+    r["digits_acc_24_lstm_seed1"] = 15.0
+    args.models = ["rims"]  # retraining the RIMs keeps the LSTM's figures of the same seed
+    assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0", "digits_acc_24_lstm_seed1",
+                                                      "copy_error_200_rims_seed0"}
+    args.models = ["rims", "lstm"]
     args.scale = 0.5  # seeds trained for other lengths are not averaged with this run's
     assert {k for k in r if rims.kept(k, r, args)} == {"copy_error_200_rims_seed0"}
 
