@@ -106,8 +106,8 @@ def main() -> None:
                         help="train each task's RIMs and LSTM side by side, one process (and core) each; their "
                              "wall-clock times then include sharing the machine")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the figures of tasks not run now, and of seeds not run now (at the same "
-                             "--scale), from the existing rims.json")
+                        help="keep the figures of tasks, seeds and models not run now (at the same --scale), "
+                             "from the existing rims.json")
     parser.add_argument("--models", nargs="+", default=["rims", "lstm"], choices=["rims", "lstm"],
                         help="models to train (with --merge, the other model's figures are kept)")
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
@@ -238,7 +238,7 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     lines = [
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
         "Command: `PYTHONPATH=. python bench/rims.py"
-        + " [--scale S] [--tasks ...] [--seeds ...] [--merge] [--parallel]`: train.steps of each catalogue spec "
+        + " [--scale S] [--tasks ...] [--models ...] [--seeds ...] [--merge] [--parallel]`: train.steps of each catalogue spec "
         + "multiplied by S; S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
                                                        for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
         + ". Each figure is the mean over the seeds trained for its task: "
