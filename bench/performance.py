@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     nums["benchmark_seconds"] = time.perf_counter() - start
     write_json(out / "results" / "performance.json", {k: float(v) for k, v in sorted(nums.items())})
     measured = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_json(out / "results" / "performance-tables.json", {"command": command, "measured": measured, "tables": tables})
+    write_json(out / "results" / "performance-tables.json",
+               {"command": command, "measured": measured, "tables": tables})
     write_markdown(out / "RESULTS-performance.md", nums, tables, command, args.device, args.quick, measured)
     print(f"wrote {out / 'results' / 'performance.json'} and {out / 'RESULTS-performance.md'}")
     for k in sorted(nums):

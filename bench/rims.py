@@ -238,8 +238,8 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
     lines = [
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
         "Command: `PYTHONPATH=. python bench/rims.py"
-        + " [--scale S] [--tasks ...] [--models ...] [--seeds ...] [--merge] [--parallel]`: train.steps of each catalogue spec "
-        + "multiplied by S; S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
+        + " [--scale S] [--tasks ...] [--models ...] [--seeds ...] [--merge] [--parallel]`: "
+        + "train.steps of each catalogue spec multiplied by S; S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
                                                        for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
         + ". Each figure is the mean over the seeds trained for its task: "
         + ", ".join(f"{t} {r.get(f'seeds_{t}', 1):g}" for t in PREFIXES if f"steps_scale_{t}" in r) + ".", "",
