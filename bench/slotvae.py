@@ -10,16 +10,24 @@ Trains the catalogue specs ``slotvae-sprites`` and ``slotvae-sprites-noreg`` (id
 
 Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--parallel`` trains the two side by side, one process each;
 ``--set path=value`` overrides both specs, e.g. for a smoke run: ``--set train.steps=50 --out runs/slotvae-smoke``).
+
+``--seeds 0 1`` trains both models once per seed (``train.seed``). Every figure is kept per seed
+(``<key>_seed<S>``); the plain key is the mean over the seeds recorded (``seeds`` of them), and the targets
+are checked on those means. ``--merge`` keeps the per-seed figures of other seeds from the existing
+slotvae.json when they were measured with the same settings; a file written before figures were kept per
+seed holds one run of the spec's own seed.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import platform
 import shutil
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import torch
@@ -47,23 +55,52 @@ def train_one(tag: str, overrides: list[str], work: Path) -> dict[str, float]:
     return out
 
 
-def run(overrides: list[str], work: Path, parallel: bool = False) -> tuple[dict[str, float], dict[str, object]]:
-    """Train both specs (side by side, one process each, if ``parallel``); the flat results and the specs'
-    shared settings."""
+SETTINGS = ("alpha_reg", "steps", "batch", "jacobian_images")  # per-seed figures only merge when these match
+
+
+def run(overrides: list[str], work: Path, parallel: bool = False,
+        seeds: list[int] | None = None) -> tuple[dict[str, float], dict[str, object]]:
+    """Train both specs once per seed (every job side by side, one process each, if ``parallel``); the
+    per-seed figures (``<key>_seed<S>``), the run's settings, and the specs' shared settings."""
     specs = {tag: load_spec(name, overrides) for tag, name in SPECS.items()}
     a, b = (s.model_dump(exclude={"name", "description", "train"}) for s in specs.values())
     ta, tb = (s.train.model_dump(exclude={"alpha", "alpha_ramp", "alpha_start"}) for s in specs.values())
     if a != b or ta != tb:
         raise SystemExit("the two specs must differ only in the regulariser (train.alpha*)")
-    jobs = [(tag, overrides, work) for tag in SPECS]
+    seeds = seeds or [specs["reg"].train.seed]
+    runs = [(seed, tag) for seed in seeds for tag in SPECS]
+    jobs = [(tag, [*overrides, f"train.seed={seed}"], work / f"seed{seed}") for seed, tag in runs]
     parts = side_by_side(train_one, jobs) if parallel else [train_one(*job) for job in jobs]
-    results: dict[str, float] = {k: v for part in parts for k, v in part.items()}
+    results = {f"{k}_seed{seed}": v for (seed, _), part in zip(runs, parts) for k, v in part.items()}
+    t = specs["reg"].train
+    results.update(alpha_reg=t.alpha, steps=t.steps, batch=t.batch, jacobian_images=t.jacobian_images)
+    return results, {"spec": specs["reg"], "pngs": work / f"seed{seeds[0]}"}
+
+
+def per_seed(key: str) -> tuple[str, int] | None:
+    """``("jari_reg", 1)`` for ``"jari_reg_seed1"``; None for any other key."""
+    base, sep, seed = key.rpartition("_seed")
+    return (base, int(seed)) if sep and seed.isdigit() else None
+
+
+def merged(old: dict[str, float], new: dict[str, float], spec_seed: int) -> dict[str, float]:
+    """``new`` plus the per-seed figures of other seeds from ``old`` (measured with the same settings), with
+    the means over all of them: every plain figure, ``train_seconds`` (both models) and ``seeds``."""
+    if old and not any(per_seed(k) for k in old):  # written before per-seed figures: one run of the spec's seed
+        old = {**{k: v for k, v in old.items() if k in SETTINGS},
+               **{f"{k}_seed{spec_seed}": v for k, v in old.items() if k not in SETTINGS + ("train_seconds",)}}
+    same = all(old.get(k) == new[k] for k in SETTINGS)
+    ran = {seeded[1] for k in new if (seeded := per_seed(k))}
+    results = {k: v for k, v in old.items() if same and (seeded := per_seed(k)) and seeded[1] not in ran}
+    results.update(new)
+    groups: dict[str, list[float]] = defaultdict(list)
+    for key, value in list(results.items()):
+        if seeded := per_seed(key):
+            groups[seeded[0]].append(value)
+    results.update({k: sum(v) / len(v) for k, v in groups.items()})
     results["train_seconds"] = results["train_seconds_reg"] + results["train_seconds_noreg"]
-    results["alpha_reg"] = specs["reg"].train.alpha
-    results["steps"] = specs["reg"].train.steps
-    results["batch"] = specs["reg"].train.batch
-    results["jacobian_images"] = specs["reg"].train.jacobian_images
-    return results, {"spec": specs["reg"]}
+    results["seeds"] = float(len({per_seed(k)[1] for k in results if per_seed(k)}))
+    return results
 
 
 def targets(r: dict[str, float]) -> list[tuple[str, bool]]:
@@ -90,6 +127,9 @@ def markdown(r: dict[str, float], command: str, spec) -> str:
     table = "\n".join(f"| {label} | {r[f'{k}_reg']:.4g} | {r[f'{k}_noreg']:.4g} |" for label, k in rows)
     met = "\n".join(f"- [{'x' if ok else ' '}] {text}" for text, ok in targets(r))
     t = spec.train
+    seeds = sorted({seeded[1] for k in r if (seeded := per_seed(k))})
+    per = "".join(f"\n- seed {s}: J-ARI {r[f'jari_reg_seed{s}']:.4g} / {r[f'jari_noreg_seed{s}']:.4g}, "
+                  f"JIS {r[f'jis_reg_seed{s}']:.4g} / {r[f'jis_noreg_seed{s}']:.4g}" for s in seeds)
     return f"""## Slot VAE with the interaction regulariser (sprites, 32x32, CPU)
 
 Command: `{command}`
@@ -99,14 +139,17 @@ torch {torch.__version__}, Python {platform.python_version()}, {datetime.date.to
 Wall-clock times were measured on a shared, loaded machine.
 
 Setting: `slotvae-sprites` (alpha = {t.alpha}, ramped from step {t.alpha_start} over {t.alpha_ramp} steps)
-against `slotvae-sprites-noreg` (alpha = 0), otherwise identical: seed {t.seed}, {t.steps} steps of batch
+against `slotvae-sprites-noreg` (alpha = 0), otherwise identical: {t.steps} steps of batch
 {t.batch}, beta = {t.beta} (ramped over {t.beta_ramp} steps), sigma = {t.sigma}, {spec.slots.count} slots of
 dimension {spec.slots.dim}. JIS and J-ARI on the first {t.jacobian_images} test images, the other metrics on
-{t.eval_images} test images.
+{t.eval_images} test images. Each figure is the mean over {len(seeds)} seed(s): {", ".join(map(str, seeds))}.
 
 | metric | alpha > 0 | alpha = 0 |
 |---|---|---|
 {table}
+
+Per seed (alpha > 0 / alpha = 0):
+{per}
 
 Targets:
 {met}
@@ -120,16 +163,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parallel", action="store_true",
                         help="train the two models side by side, one process (and core) each; their wall-clock "
                              "times then include sharing the machine")
+    parser.add_argument("--seeds", nargs="+", type=int, default=None,
+                        help="train both models once per seed (train.seed); default: the spec's own seed")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the per-seed figures of other seeds from the existing slotvae.json (same "
+                             "settings); the plain figures become the means over all recorded seeds")
     args = parser.parse_args(argv)
     command = ("PYTHONPATH=. python bench/slotvae.py" + " --parallel" * args.parallel
-               + "".join(f" --set {o}" for o in args.overrides))
+               + "".join(f" --set {o}" for o in args.overrides)
+               + (" --seeds " + " ".join(map(str, args.seeds)) if args.seeds else "") + " --merge" * args.merge)
+    path = args.out / "results" / "slotvae.json"
+    old = json.loads(path.read_text()) if args.merge and path.is_file() else {}
     with tempfile.TemporaryDirectory(prefix="slotvae-bench-") as tmp:
-        results, extra = run(args.overrides, Path(tmp), args.parallel)
+        new, extra = run(args.overrides, Path(tmp), args.parallel, args.seeds)
         for tag in SPECS:
-            png = Path(tmp) / tag / "plots" / "slotvae.png"
+            png = extra["pngs"] / tag / "plots" / "slotvae.png"
             if png.exists():
                 (args.out / "results").mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(png, args.out / "results" / f"slotvae-{tag}.png")
+    results = merged(old, new, load_spec(SPECS["reg"], args.overrides).train.seed)
     write_json(args.out / "results" / "slotvae.json", results)
     write_text(args.out / "RESULTS-slotvae.md", markdown(results, command, extra["spec"]))
     for text, ok in targets(results):

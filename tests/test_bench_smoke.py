@@ -83,6 +83,29 @@ def test_slotvae_quick_side_by_side(tmp_path):
         assert key in nums and nums[key] == nums[key], key  # present and not NaN
     assert nums["train_seconds"] == nums["train_seconds_reg"] + nums["train_seconds_noreg"]
     assert "--parallel" in (tmp_path / "RESULTS-slotvae.md").read_text()
+    assert nums["seeds"] == 1 and nums["jari_reg"] == nums["jari_reg_seed0"]
+    run_bench("slotvae.py", "--seeds", "1", "--merge", "--out", str(tmp_path), *[a for t in tiny for a in ("--set", t)])
+    both = json.loads((tmp_path / "results" / "slotvae.json").read_text())
+    assert both["seeds"] == 2 and both["jari_reg_seed0"] == nums["jari_reg_seed0"]
+    assert both["jari_reg"] == (both["jari_reg_seed0"] + both["jari_reg_seed1"]) / 2
+    assert "- seed 1: J-ARI" in (tmp_path / "RESULTS-slotvae.md").read_text()
+
+
+def test_slotvae_merge_keeps_other_seeds_and_reads_old_files(monkeypatch):
+    """--merge: other seeds' figures are kept when the settings match; a file without per-seed figures is one run
+    of the spec's seed; the plain figures are the means."""
+    slotvae = bench_module("slotvae", monkeypatch)
+    settings = {"alpha_reg": 5.0, "steps": 10.0, "batch": 4.0, "jacobian_images": 2.0}
+    run = {"jari_reg": 0.9, "jari_noreg": 0.7, "train_seconds_reg": 3.0, "train_seconds_noreg": 1.0}
+    new = {**settings, **{f"{k}_seed1": v - 0.2 for k, v in run.items()}}
+    old = {**settings, **run, "train_seconds": 4.0}  # written before per-seed figures, by seed 0
+    r = slotvae.merged(old, new, spec_seed=0)
+    assert r["seeds"] == 2 and r["jari_reg_seed0"] == 0.9 and abs(r["jari_reg"] - 0.8) < 1e-12
+    assert abs(r["train_seconds"] - (2.9 + 0.9)) < 1e-12
+    again = slotvae.merged(r, {**settings, **{f"{k}_seed1": v for k, v in run.items()}}, spec_seed=0)
+    assert again["seeds"] == 2 and again["jari_reg_seed1"] == 0.9 and abs(again["jari_reg"] - 0.9) < 1e-12
+    other = slotvae.merged(r, {**new, "steps": 20.0}, spec_seed=0)  # other settings: nothing is kept
+    assert other["seeds"] == 1 and "jari_reg_seed0" not in other
 
 
 def test_slotvae_reference_covers_slot_attention(monkeypatch):
