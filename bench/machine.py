@@ -1,4 +1,5 @@
-"""The machine a benchmark ran on, for the results files: CPU model, cores, versions, date."""
+"""What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), running jobs side by
+side, and the names of per-seed figures."""
 
 from __future__ import annotations
 
@@ -43,3 +44,9 @@ def _one_thread(fn, job: tuple):
 
     torch.set_num_threads(1)
     return fn(*job)
+
+
+def per_seed(key: str) -> tuple[str, int] | None:
+    """``("jari_reg", 1)`` for the per-seed figure ``"jari_reg_seed1"``; None for any other key."""
+    base, sep, seed = key.rpartition("_seed")
+    return (base, int(seed)) if sep and seed.isdigit() else None

@@ -36,7 +36,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import cpu_model, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, per_seed, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -154,12 +154,6 @@ def main() -> None:
                 save(results, args.out)
     if not args.quick and not args.tasks:
         save(results, args.out)
-
-
-def per_seed(key: str) -> tuple[str, int] | None:
-    """``("digits_acc_24_rims", 1)`` for ``"digits_acc_24_rims_seed1"``; None for any other key."""
-    base, sep, seed = key.rpartition("_seed")
-    return (base, int(seed)) if sep and seed.isdigit() else None
 
 
 def task_of(key: str) -> str | None:

@@ -34,7 +34,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, per_seed, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -75,12 +75,6 @@ def run(overrides: list[str], work: Path, parallel: bool = False,
     t = specs["reg"].train
     results.update(alpha_reg=t.alpha, steps=t.steps, batch=t.batch, jacobian_images=t.jacobian_images)
     return results, {"spec": specs["reg"], "pngs": work / f"seed{seeds[0]}"}
-
-
-def per_seed(key: str) -> tuple[str, int] | None:
-    """``("jari_reg", 1)`` for ``"jari_reg_seed1"``; None for any other key."""
-    base, sep, seed = key.rpartition("_seed")
-    return (base, int(seed)) if sep and seed.isdigit() else None
 
 
 def merged(old: dict[str, float], new: dict[str, float], spec_seed: int) -> dict[str, float]:
