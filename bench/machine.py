@@ -7,6 +7,7 @@ import os
 import platform
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 
@@ -50,3 +51,16 @@ def per_seed(key: str) -> tuple[str, int] | None:
     """``("jari_reg", 1)`` for the per-seed figure ``"jari_reg_seed1"``; None for any other key."""
     base, sep, seed = key.rpartition("_seed")
     return (base, int(seed)) if sep and seed.isdigit() else None
+
+
+def seed_means(results: dict[str, float], select=lambda key: True) -> tuple[dict[str, float], int]:
+    """Each per-seed figure whose key ``select`` accepts, averaged over its seeds (``"jari_reg"`` from
+    ``"jari_reg_seed0"``, ``"jari_reg_seed1"``, ...), and how many seeds there are."""
+    groups: dict[str, list[float]] = defaultdict(list)
+    seeds = set()
+    for key, value in results.items():
+        seeded = per_seed(key)
+        if seeded and select(key):
+            groups[seeded[0]].append(value)
+            seeds.add(seeded[1])
+    return {k: sum(v) / len(v) for k, v in groups.items()}, len(seeds)

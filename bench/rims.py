@@ -27,7 +27,6 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import torch
@@ -36,7 +35,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import cpu_model, per_seed, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, per_seed, seed_means as mean_over_seeds, side_by_side  # noqa: E402  (bench/machine.py)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -176,14 +175,8 @@ def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
 
 def seed_means(results: dict[str, float], task: str) -> dict[str, float]:
     """Each per-seed figure of a task averaged over its seeds, and ``seeds_<task>``: how many there are."""
-    groups: dict[str, list[float]] = defaultdict(list)
-    seeds = set()
-    for key, value in results.items():
-        seeded = per_seed(key)
-        if seeded and task_of(key) == task:
-            groups[seeded[0]].append(value)
-            seeds.add(seeded[1])
-    return {**{k: sum(v) / len(v) for k, v in groups.items()}, f"seeds_{task}": float(len(seeds))}
+    means, seeds = mean_over_seeds(results, lambda key: task_of(key) == task)
+    return {**means, f"seeds_{task}": float(seeds)}
 
 
 def task_results(task: str, model: str, metrics: dict[str, float]) -> dict[str, float]:
@@ -233,8 +226,9 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
         "## RIMs (issue: Recurrent Independent Mechanisms)", "",
         "Command: `PYTHONPATH=. python bench/rims.py"
         + " [--scale S] [--tasks ...] [--models ...] [--seeds ...] [--merge] [--parallel]`: "
-        + "train.steps of each catalogue spec multiplied by S; S per task here: " + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
-                                                       for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
+        + "train.steps of each catalogue spec multiplied by S; S per task here: "
+        + ", ".join(f"{k.removeprefix('steps_scale_')} {v:g}"
+                    for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
         + ". Each figure is the mean over the seeds trained for its task: "
         + ", ".join(f"{t} {r.get(f'seeds_{t}', 1):g}" for t in PREFIXES if f"steps_scale_{t}" in r) + ".", "",
         f"Machine: {cpu} ({os.cpu_count()} cores, shared and loaded while this ran), torch {torch.__version__}, "

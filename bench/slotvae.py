@@ -27,14 +27,13 @@ import platform
 import shutil
 import sys
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model, per_seed, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, per_seed, seed_means, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -87,13 +86,9 @@ def merged(old: dict[str, float], new: dict[str, float], spec_seed: int) -> dict
     ran = {seeded[1] for k in new if (seeded := per_seed(k))}
     results = {k: v for k, v in old.items() if same and (seeded := per_seed(k)) and seeded[1] not in ran}
     results.update(new)
-    groups: dict[str, list[float]] = defaultdict(list)
-    for key, value in list(results.items()):
-        if seeded := per_seed(key):
-            groups[seeded[0]].append(value)
-    results.update({k: sum(v) / len(v) for k, v in groups.items()})
+    means, seeds = seed_means(results)
+    results.update(means, seeds=float(seeds))
     results["train_seconds"] = results["train_seconds_reg"] + results["train_seconds_noreg"]
-    results["seeds"] = float(len({per_seed(k)[1] for k in results if per_seed(k)}))
     return results
 
 
@@ -175,7 +170,7 @@ def main(argv: list[str] | None = None) -> None:
             if png.exists():
                 (args.out / "results").mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(png, args.out / "results" / f"slotvae-{tag}.png")
-    results = merged(old, new, load_spec(SPECS["reg"], args.overrides).train.seed)
+    results = merged(old, new, extra["spec"].train.seed)
     write_json(args.out / "results" / "slotvae.json", results)
     write_text(args.out / "RESULTS-slotvae.md", markdown(results, command, extra["spec"]))
     for text, ok in targets(results):
