@@ -14,7 +14,9 @@ throughput against a per-cell Python loop.
 
 Results are written after each task, so an interrupted run keeps what it measured. Every figure of a
 task is kept per seed (``<key>_seed<S>``); the plain key is the mean over the seeds recorded for that
-task (``seeds_<task>`` of them), and the targets are checked on those means.
+task (``seeds_<task>`` of them), and the targets are checked on those means. ``--merge`` only keeps
+figures measured at the same ``--scale`` with the same spec (``spec_<task>_<model>``: a fingerprint of
+the spec's settings), so a changed spec starts its seeds afresh.
 
 Writes bench/results/rims.json and bench/RESULTS-rims.md.
 """
@@ -22,6 +24,7 @@ Writes bench/results/rims.json and bench/RESULTS-rims.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -127,6 +130,7 @@ def main() -> None:
         results = {k: v for k, v in results.items() if kept(k, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
+        results.update({f"spec_{t}_{m}": spec_fingerprint(f"{m}-{t}") for m in ("rims", "lstm")})
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
     print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,17 +164,31 @@ def task_of(key: str) -> str | None:
     return next((t for t, prefixes in PREFIXES.items() if key.startswith(prefixes)), None)
 
 
+def spec_fingerprint(name: str) -> float:
+    """A catalogue spec's settings as a number (32 bits of a hash), leaving out what a bench run sets itself
+    (seed, steps, evaluation interval) and the prose: figures only average across seeds of the same spec."""
+    spec = load_spec(name).model_dump(mode="json", exclude={"name", "description"})
+    for key in ("seed", "steps", "eval_every"):
+        spec["train"].pop(key)
+    return float(int(hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8], 16))
+
+
 def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
     task run now, the per-seed figures of other seeds, or of the model not trained now, measured at the same
-    --scale (means are recomputed)."""
+    --scale with the same spec (``spec_<task>_<model>``; a file without one predates the check). Means are
+    recomputed."""
     task = task_of(key) or (key.removeprefix("steps_scale_") if key.startswith("steps_scale_") else None)
     if task not in args.tasks:
         return True
     seeded = per_seed(key)
-    other_run = seeded is not None and (seeded[1] not in (args.seeds or [])
-                                        or seeded[0].rpartition("_")[2] not in args.models)
-    return other_run and old.get(f"steps_scale_{task}") == args.scale
+    if seeded is None:
+        return False
+    model = seeded[0].rpartition("_")[2]
+    fingerprint = spec_fingerprint(f"{model}-{task}")
+    other_run = seeded[1] not in (args.seeds or []) or model not in args.models
+    return (other_run and old.get(f"steps_scale_{task}") == args.scale
+            and old.get(f"spec_{task}_{model}", fingerprint) == fingerprint)
 
 
 def seed_means(results: dict[str, float], task: str) -> dict[str, float]:

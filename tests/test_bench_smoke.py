@@ -70,6 +70,21 @@ def test_rims_seed_means_and_merge(monkeypatch):
     assert {k for k in r if rims.kept(k, r, args)} == {"copy_error_200_rims_seed0"}
 
 
+def test_rims_merge_needs_the_same_spec(monkeypatch):
+    """Per-seed figures recorded with another version of a spec are not averaged with this run's."""
+    rims = bench_module("rims", monkeypatch)
+    now = {m: rims.spec_fingerprint(f"{m}-digits") for m in ("rims", "lstm")}
+    r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_lstm_seed0": 15.0, "steps_scale_digits": 1.0,
+         "spec_digits_rims": now["rims"] + 1, "spec_digits_lstm": now["lstm"]}
+    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
+    assert {k for k in r if rims.kept(k, r, args) and "_seed" in k} == {"digits_acc_24_lstm_seed0"}
+    # the fingerprint ignores what a bench run sets (seed, steps), not the model's settings
+    load = rims.load_spec
+    for sets, same in ((["train.seed=3", "train.steps=7", "train.eval_every=7"], True), (["router.k=3"], False)):
+        monkeypatch.setattr(rims, "load_spec", lambda name, sets=sets: load(name, sets))
+        assert (rims.spec_fingerprint("rims-digits") == now["rims"]) == same
+
+
 def test_slotvae_quick_side_by_side(tmp_path):
     """bench/slotvae.py at tiny sizes, its two models trained in two processes (--parallel)."""
     tiny = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",
