@@ -1,8 +1,10 @@
 """What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), running jobs side by
-side, and the names of per-seed figures."""
+side, the names of per-seed figures, and a fingerprint of the spec they were measured with."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import platform
 import sys
@@ -64,3 +66,12 @@ def seed_means(results: dict[str, float], select=lambda key: True) -> tuple[dict
             groups[seeded[0]].append(value)
             seeds.add(seeded[1])
     return {k: sum(v) / len(v) for k, v in groups.items()}, len(seeds)
+
+
+def spec_fingerprint(spec) -> float:
+    """A spec's settings as a number (32 bits of a hash), leaving out what a bench run sets itself (seed,
+    steps, evaluation interval) and the prose: per-seed figures are only averaged across the same spec."""
+    settings = spec.model_dump(mode="json", exclude={"name", "description"})
+    for key in ("seed", "steps", "eval_every"):
+        settings["train"].pop(key)
+    return float(int(hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8], 16))

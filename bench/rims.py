@@ -24,7 +24,6 @@ Writes bench/results/rims.json and bench/RESULTS-rims.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -38,7 +37,8 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import cpu_model, per_seed, seed_means as mean_over_seeds, side_by_side  # noqa: E402  (bench/machine.py)
+from machine import (cpu_model, per_seed, seed_means as mean_over_seeds, side_by_side,  # noqa: E402
+                     spec_fingerprint)  # (bench/machine.py)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -130,7 +130,7 @@ def main() -> None:
         results = {k: v for k, v in results.items() if kept(k, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
-        results.update({f"spec_{t}_{m}": spec_fingerprint(f"{m}-{t}") for m in ("rims", "lstm")})
+        results.update({f"spec_{t}_{m}": spec_fingerprint(load_spec(f"{m}-{t}")) for m in ("rims", "lstm")})
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
     print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,15 +164,6 @@ def task_of(key: str) -> str | None:
     return next((t for t, prefixes in PREFIXES.items() if key.startswith(prefixes)), None)
 
 
-def spec_fingerprint(name: str) -> float:
-    """A catalogue spec's settings as a number (32 bits of a hash), leaving out what a bench run sets itself
-    (seed, steps, evaluation interval) and the prose: figures only average across seeds of the same spec."""
-    spec = load_spec(name).model_dump(mode="json", exclude={"name", "description"})
-    for key in ("seed", "steps", "eval_every"):
-        spec["train"].pop(key)
-    return float(int(hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8], 16))
-
-
 def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
     task run now, the per-seed figures of other seeds, or of the model not trained now, measured at the same
@@ -185,7 +176,7 @@ def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     if seeded is None:
         return False
     model = seeded[0].rpartition("_")[2]
-    fingerprint = spec_fingerprint(f"{model}-{task}")
+    fingerprint = spec_fingerprint(load_spec(f"{model}-{task}"))
     other_run = seeded[1] not in (args.seeds or []) or model not in args.models
     return (other_run and old.get(f"steps_scale_{task}") == args.scale
             and old.get(f"spec_{task}_{model}", fingerprint) == fingerprint)

@@ -14,8 +14,8 @@ Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--parallel`` trains the two sid
 ``--seeds 0 1`` trains both models once per seed (``train.seed``). Every figure is kept per seed
 (``<key>_seed<S>``); the plain key is the mean over the seeds recorded (``seeds`` of them), and the targets
 are checked on those means. ``--merge`` keeps the per-seed figures of other seeds from the existing
-slotvae.json when they were measured with the same settings; a file written before figures were kept per
-seed holds one run of the spec's own seed.
+slotvae.json when they were measured with the same spec and settings (``SETTINGS``); a file written before
+figures were kept per seed holds one run of the spec's own seed.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model, per_seed, seed_means, side_by_side  # noqa: E402  (bench/machine.py, beside this file)
+from machine import cpu_model, per_seed, seed_means, side_by_side, spec_fingerprint  # noqa: E402  (bench/machine.py)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -54,7 +54,8 @@ def train_one(tag: str, overrides: list[str], work: Path) -> dict[str, float]:
     return out
 
 
-SETTINGS = ("alpha_reg", "steps", "batch", "jacobian_images")  # per-seed figures only merge when these match
+# per-seed figures only merge when these match ("spec": bench/machine.py's spec_fingerprint)
+SETTINGS = ("alpha_reg", "steps", "batch", "jacobian_images", "spec")
 
 
 def run(overrides: list[str], work: Path, parallel: bool = False,
@@ -72,7 +73,8 @@ def run(overrides: list[str], work: Path, parallel: bool = False,
     parts = side_by_side(train_one, jobs) if parallel else [train_one(*job) for job in jobs]
     results = {f"{k}_seed{seed}": v for (seed, _), part in zip(runs, parts) for k, v in part.items()}
     t = specs["reg"].train
-    results.update(alpha_reg=t.alpha, steps=t.steps, batch=t.batch, jacobian_images=t.jacobian_images)
+    results.update(alpha_reg=t.alpha, steps=t.steps, batch=t.batch, jacobian_images=t.jacobian_images,
+                   spec=spec_fingerprint(specs["reg"]))
     return results, {"spec": specs["reg"], "pngs": work / f"seed{seeds[0]}"}
 
 

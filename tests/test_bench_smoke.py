@@ -73,16 +73,15 @@ def test_rims_seed_means_and_merge(monkeypatch):
 def test_rims_merge_needs_the_same_spec(monkeypatch):
     """Per-seed figures recorded with another version of a spec are not averaged with this run's."""
     rims = bench_module("rims", monkeypatch)
-    now = {m: rims.spec_fingerprint(f"{m}-digits") for m in ("rims", "lstm")}
+    now = {m: rims.spec_fingerprint(rims.load_spec(f"{m}-digits")) for m in ("rims", "lstm")}
     r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_lstm_seed0": 15.0, "steps_scale_digits": 1.0,
          "spec_digits_rims": now["rims"] + 1, "spec_digits_lstm": now["lstm"]}
     args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
     assert {k for k in r if rims.kept(k, r, args) and "_seed" in k} == {"digits_acc_24_lstm_seed0"}
     # the fingerprint ignores what a bench run sets (seed, steps), not the model's settings
-    load = rims.load_spec
-    for sets, same in ((["train.seed=3", "train.steps=7", "train.eval_every=7"], True), (["router.k=3"], False)):
-        monkeypatch.setattr(rims, "load_spec", lambda name, sets=sets: load(name, sets))
-        assert (rims.spec_fingerprint("rims-digits") == now["rims"]) == same
+    run_sets = ["train.seed=3", "train.steps=7", "train.eval_every=7"]
+    assert rims.spec_fingerprint(rims.load_spec("rims-digits", run_sets)) == now["rims"]
+    assert rims.spec_fingerprint(rims.load_spec("rims-digits", ["router.k=3"])) != now["rims"]
 
 
 def test_slotvae_quick_side_by_side(tmp_path):
@@ -110,7 +109,7 @@ def test_slotvae_merge_keeps_other_seeds_and_reads_old_files(monkeypatch):
     """--merge: other seeds' figures are kept when the settings match; a file without per-seed figures is one run
     of the spec's seed; the plain figures are the means."""
     slotvae = bench_module("slotvae", monkeypatch)
-    settings = {"alpha_reg": 5.0, "steps": 10.0, "batch": 4.0, "jacobian_images": 2.0}
+    settings = {"alpha_reg": 5.0, "steps": 10.0, "batch": 4.0, "jacobian_images": 2.0, "spec": 7.0}
     run = {"jari_reg": 0.9, "jari_noreg": 0.7, "train_seconds_reg": 3.0, "train_seconds_noreg": 1.0}
     new = {**settings, **{f"{k}_seed1": v - 0.2 for k, v in run.items()}}
     old = {**settings, **run, "train_seconds": 4.0}  # written before per-seed figures, by seed 0
@@ -119,8 +118,9 @@ def test_slotvae_merge_keeps_other_seeds_and_reads_old_files(monkeypatch):
     assert abs(r["train_seconds"] - (2.9 + 0.9)) < 1e-12
     again = slotvae.merged(r, {**settings, **{f"{k}_seed1": v for k, v in run.items()}}, spec_seed=0)
     assert again["seeds"] == 2 and again["jari_reg_seed1"] == 0.9 and abs(again["jari_reg"] - 0.9) < 1e-12
-    other = slotvae.merged(r, {**new, "steps": 20.0}, spec_seed=0)  # other settings: nothing is kept
-    assert other["seeds"] == 1 and "jari_reg_seed0" not in other
+    for changed in ({"steps": 20.0}, {"spec": 8.0}):  # other settings or another spec: nothing is kept
+        other = slotvae.merged(r, {**new, **changed}, spec_seed=0)
+        assert other["seeds"] == 1 and "jari_reg_seed0" not in other
 
 
 def test_slotvae_reference_covers_slot_attention(monkeypatch):
