@@ -24,6 +24,7 @@ Writes bench/results/rims.json and bench/RESULTS-rims.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -130,7 +131,7 @@ def main() -> None:
         results = {k: v for k, v in results.items() if kept(k, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
-        results.update({f"spec_{t}_{m}": spec_fingerprint(load_spec(f"{m}-{t}")) for m in ("rims", "lstm")})
+        results.update({f"spec_{t}_{m}": fingerprint(t, m) for m in ("rims", "lstm")})
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
     print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,6 +165,12 @@ def task_of(key: str) -> str | None:
     return next((t for t, prefixes in PREFIXES.items() if key.startswith(prefixes)), None)
 
 
+@functools.cache
+def fingerprint(task: str, model: str) -> float:
+    """The catalogue spec ``<model>-<task>``'s fingerprint (loaded once per run)."""
+    return spec_fingerprint(load_spec(f"{model}-{task}"))
+
+
 def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     """Whether --merge keeps a figure of the existing rims.json: every figure of a task not run now; of a
     task run now, the per-seed figures of other seeds, or of the model not trained now, measured at the same
@@ -176,10 +183,10 @@ def kept(key: str, old: dict[str, float], args: argparse.Namespace) -> bool:
     if seeded is None:
         return False
     model = seeded[0].rpartition("_")[2]
-    fingerprint = spec_fingerprint(load_spec(f"{model}-{task}"))
+    now = fingerprint(task, model)
     other_run = seeded[1] not in (args.seeds or []) or model not in args.models
     return (other_run and old.get(f"steps_scale_{task}") == args.scale
-            and old.get(f"spec_{task}_{model}", fingerprint) == fingerprint)
+            and old.get(f"spec_{task}_{model}", now) == now)
 
 
 def seed_means(results: dict[str, float], task: str) -> dict[str, float]:
