@@ -52,6 +52,7 @@ QUICK = {
 }
 
 
+MODELS = ("rims", "lstm")  # the bench's two models: catalogue specs <model>-<task>
 PREFIXES = {"copying": ("copy_error_", "copying_"), "digits": ("digits_",), "balls": ("balls_",)}
 
 
@@ -111,7 +112,7 @@ def main() -> None:
     parser.add_argument("--merge", action="store_true",
                         help="keep the figures of tasks, seeds and models not run now (at the same --scale), "
                              "from the existing rims.json")
-    parser.add_argument("--models", nargs="+", default=["rims", "lstm"], choices=["rims", "lstm"],
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS,
                         help="models to train (with --merge, the other model's figures are kept)")
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="train every model once per seed (train.seed); default: the spec's own seed")
@@ -131,7 +132,7 @@ def main() -> None:
         results = {k: v for k, v in results.items() if kept(k, results, args)}
     for t in args.tasks:
         results[f"steps_scale_{t}"] = args.scale
-        results.update({f"spec_{t}_{m}": fingerprint(t, m) for m in ("rims", "lstm")})
+        results.update({f"spec_{t}_{m}": fingerprint(t, m) for m in MODELS})
     results["grouped_vs_loop_speedup"] = grouped_vs_loop(repeat=5 if args.quick else 50)
     print(f"grouped cell vs per-cell loop: {results['grouped_vs_loop_speedup']:.2f}x", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -277,8 +278,8 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
         lines.append(f"- {label}: {mark}")
     lines.append(f"- grouped cell at least 2x a per-cell loop at K=6: "
                  f"{'met' if r['grouped_vs_loop_speedup'] >= 2 else '**missed**'}")
-    if all(f"digits_acc_{size}_{m}" in r for size in (14, 16, 19, 24) for m in ("rims", "lstm")):
-        drop = {m: r[f"digits_acc_14_{m}"] - r[f"digits_acc_24_{m}"] for m in ("rims", "lstm")}
+    if all(f"digits_acc_{size}_{m}" in r for size in (14, 16, 19, 24) for m in MODELS):
+        drop = {m: r[f"digits_acc_14_{m}"] - r[f"digits_acc_24_{m}"] for m in MODELS}
         ahead = [s for s in (16, 19, 24) if r[f"digits_acc_{s}_rims"] > r[f"digits_acc_{s}_lstm"]]
         lines += ["", f"On digits the RIMs reach {r['digits_acc_14_rims']:.1f}% at the training size against the "
                   f"LSTM's {r['digits_acc_14_lstm']:.1f}%; from 14x14 to 24x24 they lose {drop['rims']:.1f} points, "

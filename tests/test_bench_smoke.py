@@ -73,7 +73,7 @@ def test_rims_seed_means_and_merge(monkeypatch):
 def test_rims_merge_needs_the_same_spec(monkeypatch):
     """Per-seed figures recorded with another version of a spec are not averaged with this run's."""
     rims = bench_module("rims", monkeypatch)
-    now = {m: rims.spec_fingerprint(rims.load_spec(f"{m}-digits")) for m in ("rims", "lstm")}
+    now = {m: rims.fingerprint("digits", m) for m in rims.MODELS}
     r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_lstm_seed0": 15.0, "steps_scale_digits": 1.0,
          "spec_digits_rims": now["rims"] + 1, "spec_digits_lstm": now["lstm"]}
     args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
