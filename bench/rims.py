@@ -118,8 +118,11 @@ def main() -> None:
                         help="train every model once per seed (train.seed); default: the spec's own seed")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.report_only:
-        write_markdown(json.loads((args.out / "rims.json").read_text()), ROOT / "bench" / "RESULTS-rims.md")
+    if args.report_only:  # the figures were measured earlier: keep the machine line they were measured on
+        report = ROOT / "bench" / "RESULTS-rims.md"
+        old = report.read_text().splitlines() if report.is_file() else []
+        machine = next((line for line in old if line.startswith("Machine: ")), None)
+        write_markdown(json.loads((args.out / "rims.json").read_text()), report, machine)
         return
     results: dict[str, float] = {}
     if args.merge and (args.out / "rims.json").is_file():
@@ -229,9 +232,10 @@ def digits_models() -> str:
             f"{rims.router.k} active per step; LSTM of {lstm.model.hidden} units.")
 
 
-def write_markdown(r: dict[str, float], path: Path) -> None:
-    """The RESULTS section for RIMs."""
-    cpu = cpu_model()
+def write_markdown(r: dict[str, float], path: Path, machine: str | None = None) -> None:
+    """The RESULTS section for RIMs; ``machine``: the report's machine line (default: this machine, today)."""
+    machine = machine or (f"Machine: {cpu_model()} ({os.cpu_count()} cores, shared and loaded while this ran), "
+                          f"torch {torch.__version__}, 1 thread, {time.strftime('%Y-%m-%d')}.")
     rows = [
         ("digits accuracy 14x14 (train res.)", "digits_acc_14"), ("digits accuracy 16x16", "digits_acc_16"),
         ("digits accuracy 19x19", "digits_acc_19"), ("digits accuracy 24x24", "digits_acc_24"),
@@ -248,8 +252,7 @@ def write_markdown(r: dict[str, float], path: Path) -> None:
                     for k, v in sorted(r.items()) if k.startswith("steps_scale_"))
         + ". Each figure is the mean over the seeds trained for its task: "
         + ", ".join(f"{t} {r.get(f'seeds_{t}', 1):g}" for t in PREFIXES if f"steps_scale_{t}" in r) + ".", "",
-        f"Machine: {cpu} ({os.cpu_count()} cores, shared and loaded while this ran), torch {torch.__version__}, "
-        f"1 thread, {time.strftime('%Y-%m-%d')}.", "",
+        machine, "",
         digits_models(), "",
         "| metric | RIMs | LSTM |", "|---|---|---|",
     ]

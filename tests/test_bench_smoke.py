@@ -84,6 +84,18 @@ def test_rims_merge_needs_the_same_spec(monkeypatch):
     assert rims.spec_fingerprint(rims.load_spec("rims-digits", ["router.k=3"])) != now["rims"]
 
 
+def test_recorded_figures_were_measured_with_the_catalogue_specs(monkeypatch):
+    """The fingerprints saved with the recorded RIMs and slot VAE figures are those of today's catalogue specs:
+    a change to a spec (or to the schema's settings) that has not been re-measured shows up here."""
+    rims = bench_module("rims", monkeypatch)
+    recorded = json.loads((ROOT / "bench" / "results" / "rims.json").read_text())
+    for task in rims.PREFIXES:
+        for model in rims.MODELS:
+            assert recorded[f"spec_{task}_{model}"] == rims.fingerprint(task, model), (task, model)
+    slotvae = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
+    assert slotvae["spec"] == rims.spec_fingerprint(rims.load_spec("slotvae-sprites"))
+
+
 def test_slotvae_quick_side_by_side(tmp_path):
     """bench/slotvae.py at tiny sizes, its two models trained in two processes (--parallel)."""
     tiny = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",

@@ -6,6 +6,7 @@ import torch
 
 from zoo.envs import make_env
 from zoo.envs.balls import simulate
+from zoo.envs.digits import render
 from zoo.schema.data import BouncingBallsData, CopyingData, SequentialDigitsData
 
 
@@ -19,6 +20,27 @@ def test_digits_splits_per_resolution_share_labels():
     assert 0.2 < x.float().mean() < 0.45  # strokes cover a fraction of the image at every resolution
     again = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(16, 24)), seed=0)
     assert torch.equal(again.splits["train"]["x"], env.splits["train"]["x"])
+
+
+def test_digits_augmentation_adds_changed_copies_and_leaves_tests_alone():
+    plain = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,)), seed=0)
+    env = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3), seed=0)
+    x, y = env.splits["train"]["x"], env.splits["train"]["target"]
+    assert x.shape == (4 * 80, 196) and torch.equal(y, plain.splits["train"]["target"].repeat(4))
+    assert torch.equal(x[:80], plain.splits["train"]["x"])  # the original images come first, unchanged
+    changed = (x[80:] != x[:80].repeat(3, 1)).any(1).float().mean()
+    assert changed > 0.9  # nearly every copy differs from its original
+    assert 0.2 < x[80:].float().mean() < 0.45  # and is still a digit-sized stroke pattern
+    for name in ("test_14", "test_24"):
+        assert torch.equal(env.splits[name]["x"], plain.splits[name]["x"])
+    again = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3), seed=0)
+    assert torch.equal(again.splits["train"]["x"], x)  # the changes are drawn from the seed
+
+
+def test_digits_identity_affine_renders_exactly_as_without():
+    images = torch.rand(6, 8, 8)
+    identity = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]).expand(6, 2, 3)
+    assert torch.equal(render(images, 19, 0.5, identity), render(images, 19, 0.5))
 
 
 def test_copying_structure():

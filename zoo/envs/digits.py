@@ -3,6 +3,11 @@
 ``splits``: ``train`` at ``train_size`` and ``test_<s>`` for the held-out images at the training
 size and at every ``test_sizes`` entry. Each split holds ``x`` (N, s*s) int64 pixel tokens (0/1) and
 ``target`` (N,) the digit. Nothing is downloaded: the 1,797 images ship with scikit-learn.
+
+With ``data.augment = n`` the training split also holds n copies of each training image, each
+under its own random affine change of the resized intensities before thresholding (rotation within
+``ROTATION`` degrees, scale within ``SCALE``, shift within ``SHIFT`` of the image side), drawn from
+the seed. The held-out images are never changed, so every test split is as without augmentation.
 """
 
 from __future__ import annotations
@@ -12,10 +17,32 @@ import torch
 import torch.nn.functional as F
 
 
-def render(images: torch.Tensor, size: int, threshold: float) -> torch.Tensor:
-    """(N, 8, 8) intensities in [0, 1] -> (N, size*size) binary tokens (bilinear resize, then threshold)."""
+ROTATION = 12.0  # degrees, either way
+SCALE = (0.9, 1.1)
+SHIFT = 0.08  # fraction of the image side, either way
+
+
+def render(images: torch.Tensor, size: int, threshold: float, theta: torch.Tensor | None = None) -> torch.Tensor:
+    """(N, 8, 8) intensities in [0, 1] -> (N, size*size) binary tokens (bilinear resize, then threshold).
+
+    ``theta`` (N, 2, 3): affine maps (output -> input coordinates in [-1, 1]) applied to the resized
+    intensities before thresholding; outside the image is background.
+    """
     big = F.interpolate(images.unsqueeze(1), size=(size, size), mode="bilinear", align_corners=False)
+    if theta is not None:
+        grid = F.affine_grid(theta, list(big.shape), align_corners=False)
+        big = F.grid_sample(big, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     return (big.squeeze(1) > threshold).long().flatten(1)
+
+
+def random_affines(count: int, rng: np.random.Generator) -> torch.Tensor:
+    """``count`` random small affine maps (count, 2, 3): rotation, isotropic scale and shift."""
+    angle = np.deg2rad(rng.uniform(-ROTATION, ROTATION, count))
+    scale = rng.uniform(*SCALE, count)
+    shift = rng.uniform(-2 * SHIFT, 2 * SHIFT, (count, 2))  # [-1, 1] coordinates span 2
+    cos, sin = np.cos(angle) / scale, np.sin(angle) / scale  # output -> input: the inverse map
+    theta = np.stack([np.stack([cos, -sin, shift[:, 0]], -1), np.stack([sin, cos, shift[:, 1]], -1)], 1)
+    return torch.tensor(theta, dtype=torch.float32)
 
 
 class SequentialDigits:
@@ -32,7 +59,13 @@ class SequentialDigits:
             order = order[: data.limit]
         n_test = max(1, int(round(len(order) * data.test_fraction)))
         test, train = order[:n_test], order[n_test:]
-        self.splits = {"train": {"x": render(images[train], data.train_size, data.threshold), "target": labels[train]}}
+        x, target = render(images[train], data.train_size, data.threshold), labels[train]
+        if data.augment:
+            copies = images[train].repeat(data.augment, 1, 1)
+            theta = random_affines(len(copies), np.random.default_rng([seed, 1]))
+            x = torch.cat([x, render(copies, data.train_size, data.threshold, theta)])
+            target = torch.cat([target, labels[train].repeat(data.augment)])
+        self.splits = {"train": {"x": x, "target": target}}
         for size in dict.fromkeys((data.train_size, *data.test_sizes)):
             self.splits[f"test_{size}"] = {"x": render(images[test], size, data.threshold), "target": labels[test]}
 

@@ -133,6 +133,12 @@ class SequentialDigitsData(Spec):
     limit: Annotated[int, Field(ge=20, le=1797)] | None = Field(
         default=None, description="Use only this many images (for quick runs)."
     )
+    augment: Annotated[int, Field(ge=0, le=64)] = Field(
+        default=0,
+        description="Extra copies of each training image, each under a random small affine change "
+        "(rotation, scale, shift) of its resized intensities before thresholding: the bundled set has only "
+        "1,797 digits. Test images are never changed.",
+    )
 
 
 class CopyingData(Spec):
