@@ -21,7 +21,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from machine import environment  # noqa: E402  (bench/machine.py, beside this file)
+from machine import environment, recorded_line  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec, validate  # noqa: E402
@@ -180,12 +180,14 @@ TARGETS = [  # key, comparison, threshold, what the issue asks
 ]
 
 
-def report(out: dict, env: dict, command: str, curves: list[str]) -> str:
-    """The markdown section: how to re-run, where, the measured numbers against the targets."""
-    lines = ["## COMET: compete and compose", "", f"Re-run: `{command}`", "",
-             f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread), torch {env['torch']}, "
-             f"Python {env['python']}, {env['date']}. Wall-clock times were measured on a loaded, shared "
-             "machine.", "", "| target | measured | goal | met |", "|---|---|---|---|"]
+def report(out: dict, env: dict, command: str, curves: list[str], measured: str | None = None) -> str:
+    """The markdown section: how to re-run, where, the measured numbers against the targets.
+
+    ``measured``: the line saying where the figures were measured (default: ``env``, this run's machine)."""
+    measured = measured or (
+        f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread), torch {env['torch']}, "
+        f"Python {env['python']}, {env['date']}. Wall-clock times were measured on a loaded, shared machine.")
+    lines = ["## COMET: compete and compose", "", f"Re-run: `{command}`", "", measured, "", "| target | measured | goal | met |", "|---|---|---|---|"]
     for key, op, goal, what in TARGETS:
         value = out[key]
         met = value >= goal if op == ">=" else value <= goal
@@ -279,7 +281,9 @@ def main() -> None:
         if args.adapt_only:
             plot_adaptation(results, {"one bank": adaptation(root, Path("banks/comet-particles"), out)})
             write_json(results / "comet.json", out)
-        write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, ["one bank"]))
+        md = HERE / "RESULTS-comet.md"  # --report-only keeps the machine the figures were measured on
+        write_text(md, report(out, environment(), COMMAND, ["one bank"],
+                              None if args.adapt_only else recorded_line(md, "Measured on ")))
         return
     shutil.rmtree(root, ignore_errors=True)
     out: dict[str, float] = {}

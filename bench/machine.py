@@ -32,6 +32,13 @@ def environment() -> dict[str, str]:
             "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d")}
 
 
+def recorded_line(report: Path, prefix: str) -> str | None:
+    """The line of an existing report that starts with ``prefix`` (where its figures were measured), or None:
+    a report re-rendered from saved figures keeps the machine and date they were measured on."""
+    lines = report.read_text().splitlines() if report.is_file() else []
+    return next((line for line in lines if line.startswith(prefix)), None)
+
+
 def side_by_side(fn, jobs: list[tuple]) -> list:
     """``fn(*job)`` for every job, each in its own spawned process with one torch thread; the results in job
     order. Wall-clock times measured inside ``fn`` then include sharing the machine."""

@@ -38,8 +38,8 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import (cpu_model, per_seed, seed_means as mean_over_seeds, side_by_side,  # noqa: E402
-                     spec_fingerprint)  # (bench/machine.py)
+from machine import (cpu_model, per_seed, recorded_line, seed_means as mean_over_seeds,  # noqa: E402
+                     side_by_side, spec_fingerprint)  # (bench/machine.py)
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
@@ -120,9 +120,7 @@ def main() -> None:
     torch.set_num_threads(1)
     if args.report_only:  # the figures were measured earlier: keep the machine line they were measured on
         report = ROOT / "bench" / "RESULTS-rims.md"
-        old = report.read_text().splitlines() if report.is_file() else []
-        machine = next((line for line in old if line.startswith("Machine: ")), None)
-        write_markdown(json.loads((args.out / "rims.json").read_text()), report, machine)
+        write_markdown(json.loads((args.out / "rims.json").read_text()), report, recorded_line(report, "Machine: "))
         return
     results: dict[str, float] = {}
     if args.merge and (args.out / "rims.json").is_file():

@@ -92,8 +92,18 @@ def test_recorded_figures_were_measured_with_the_catalogue_specs(monkeypatch):
     for task in rims.PREFIXES:
         for model in rims.MODELS:
             assert recorded[f"spec_{task}_{model}"] == rims.fingerprint(task, model), (task, model)
-    slotvae = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
-    assert slotvae["spec"] == rims.spec_fingerprint(rims.load_spec("slotvae-sprites"))
+    slotvae = bench_module("slotvae", monkeypatch)
+    recorded = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
+    assert recorded["spec"] == slotvae.spec_fingerprint(slotvae.load_spec(slotvae.SPECS["reg"]))
+
+
+def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
+    """--report-only re-renders saved figures: the machine line comes from the existing report, if any."""
+    machine = bench_module("machine", monkeypatch)
+    report = tmp_path / "RESULTS.md"
+    assert machine.recorded_line(report, "Machine: ") is None
+    report.write_text("## RIMs\n\nMachine: some CPU, 2026-11-22.\n\n| metric |\n")
+    assert machine.recorded_line(report, "Machine: ") == "Machine: some CPU, 2026-11-22."
 
 
 def test_slotvae_quick_side_by_side(tmp_path):

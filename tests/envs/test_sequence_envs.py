@@ -24,7 +24,8 @@ def test_digits_splits_per_resolution_share_labels():
 
 def test_digits_augmentation_adds_changed_copies_and_leaves_tests_alone():
     plain = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,)), seed=0)
-    env = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3), seed=0)
+    augmented = SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3)
+    env = make_env(augmented, seed=0)
     x, y = env.splits["train"]["x"], env.splits["train"]["target"]
     assert x.shape == (4 * 80, 196) and torch.equal(y, plain.splits["train"]["target"].repeat(4))
     assert torch.equal(x[:80], plain.splits["train"]["x"])  # the original images come first, unchanged
@@ -33,8 +34,7 @@ def test_digits_augmentation_adds_changed_copies_and_leaves_tests_alone():
     assert 0.2 < x[80:].float().mean() < 0.45  # and is still a digit-sized stroke pattern
     for name in ("test_14", "test_24"):
         assert torch.equal(env.splits[name]["x"], plain.splits[name]["x"])
-    again = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3), seed=0)
-    assert torch.equal(again.splits["train"]["x"], x)  # the changes are drawn from the seed
+    assert torch.equal(make_env(augmented, seed=0).splits["train"]["x"], x)  # the changes are drawn from the seed
 
 
 def test_digits_identity_affine_renders_exactly_as_without():
