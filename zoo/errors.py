@@ -22,6 +22,10 @@ class BankError(ZooError):
     """A mechanism bank or weight file that cannot be used (wrong names, shapes, dtypes, format)."""
 
 
+class DataError(ZooError):
+    """A data file that cannot be used: missing array, wrong shape or dtype, non-finite values, too big."""
+
+
 class TrainingError(Exception):
     """Training stopped for a reason that is not bad input (e.g. a NaN loss); CLI exit code 1."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from zoo.envs import balls, copying, digits, hyperteacher, particles, sports, sprites, traffic
+from zoo.envs.files import MAKERS as FILE_MAKERS
 from zoo.envs.regression import make_regression
 
 ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
@@ -21,6 +22,7 @@ ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
     "hyperteacher": hyperteacher.make,
     "sprites": sprites.make,
     "regression": make_regression,
+    **FILE_MAKERS,
 }
 
 

@@ -68,9 +68,11 @@ class SlotWorld:
 
     def delta_scale(self) -> torch.Tensor:
         """(D,) root-mean-square one-step change of each feature over the training split's transitions
-        that have a ground-truth type (so rare events such as a bounce do not set the scale); 1 if static."""
+        that have a ground-truth type (so rare events such as a bounce do not set the scale; every transition
+        when none has a type); 1 if static."""
         train = self.splits["train"]
-        change = (train.states[:, 1:] - train.states[:, :-1])[train.types >= 0]  # (K, D)
+        typed = train.types >= 0  # a world without ground-truth types uses every transition
+        change = (train.states[:, 1:] - train.states[:, :-1])[typed if typed.any() else ~typed]  # (K, D)
         rms = change.pow(2).mean(dim=0).sqrt()
         return torch.where(rms > 1e-8, rms, torch.ones_like(rms))
 

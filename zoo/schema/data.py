@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from zoo.schema.base import Count, Dim, Hidden, NonNegFloat, PositiveFloat, Probability, Spec
+from zoo.schema.datafiles import ImagesFile, SequencesFile, TasksFile, TrajectoriesFile
 
 Samples = Annotated[int, Field(ge=1, le=10_000_000)]
 Length = Annotated[int, Field(ge=2, le=100_000, description="Steps per trajectory.")]
@@ -255,6 +256,7 @@ DataSpec = Annotated[
     Union[
         ParticlesData, TrafficData, SportsData, SequentialDigitsData, CopyingData, BouncingBallsData,
         HyperteacherData, SpritesData, RegressionData,
+        TrajectoriesFile, ImagesFile, SequencesFile, TasksFile,
     ],
     Field(discriminator="kind"),
 ]

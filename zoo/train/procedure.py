@@ -40,6 +40,9 @@ class Procedure:
                 f"the model has {sorted(getattr(model, 'output_types', {}))}",
                 ("train", "procedure"),
             )
+        check_model = getattr(env, "check_model", None)  # data read from files: does the model fit them?
+        if check_model is not None:
+            check_model(spec, model)
 
     def modules(self) -> dict[str, nn.Module]:
         """Every module whose state is trained and checkpointed (default: just the model)."""

@@ -128,29 +128,38 @@ class PairProcedure(Procedure):
 
     @torch.no_grad()
     def evaluate(self):
+        """Winner MSE and mechanism use always; NMI, purity and context accuracy where the world has
+        ground-truth types and partners; one-step and rollout errors when the model has a selector."""
         traj = self.world.splits["test"]
         w = self.winners_on("test")
         kept = w.mechanism.shape[1]
         types, partners = traj.types[:, :kept], traj.partners[:, :kept]
         k = len(self.world.type_names)
         self.table = contingency(w.mechanism, types, self.mechanisms, k)
-        interacting = (types >= 0) & (partners >= 0)
         used = usage(w.mechanism, self.mechanisms)
-        metrics = {
-            "nmi": nmi(self.table),
-            "purity": purity(self.table),
-            "context_accuracy": (w.context == partners)[interacting].float().mean().item(),
-            "mechanisms_used": float((used >= USED).sum()),
-            "winner_mse": w.oracle.mean().item(),
-        }
+        metrics = {**_truth_scores(self.table, w.context, types, partners),
+                   "mechanisms_used": float((used >= USED).sum()), "winner_mse": w.oracle.mean().item()}
         if self.routed:
             self.selected_table = contingency(w.selected, traj.types, self.mechanisms, k)
-            metrics.update({
-                "one_step_mse": w.chosen.mean().item(),
-                "selected_nmi": nmi(self.selected_table),
-                "selector_accuracy": (w.selected[:, :kept] == w.mechanism).float().mean().item(),
-                "selector_context_accuracy": (w.selected_context == traj.partners)[
-                    (traj.types >= 0) & (traj.partners >= 0)].float().mean().item(),
-                "rollout_mse": slots.rollout_error(self.predict, self.world, "test", self.cfg.rollout, self.device),
-            })
+            selected = _truth_scores(self.selected_table, w.selected_context, traj.types, traj.partners)
+            metrics["one_step_mse"] = w.chosen.mean().item()
+            if "nmi" in selected:
+                metrics["selected_nmi"] = selected["nmi"]
+            metrics["selector_accuracy"] = (w.selected[:, :kept] == w.mechanism).float().mean().item()
+            if "context_accuracy" in selected:
+                metrics["selector_context_accuracy"] = selected["context_accuracy"]
+            metrics["rollout_mse"] = slots.rollout_error(self.predict, self.world, "test", self.cfg.rollout, self.device)
         return metrics
+
+
+def _truth_scores(table: torch.Tensor, context: torch.Tensor, types: torch.Tensor,
+                  partners: torch.Tensor) -> dict[str, float]:
+    """NMI and purity of ``table`` when any transition has a ground-truth type; the accuracy of
+    ``context`` on the interacting transitions when any has a partner."""
+    out = {}
+    if (types >= 0).any():
+        out.update(nmi=nmi(table), purity=purity(table))
+    interacting = (types >= 0) & (partners >= 0)
+    if interacting.any():
+        out["context_accuracy"] = (context == partners)[interacting].float().mean().item()
+    return out

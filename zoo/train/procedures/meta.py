@@ -70,7 +70,7 @@ class MetaProcedure(Procedure):
         steps = cfg.inner.steps if cfg.eval_steps is None else cfg.eval_steps
         gen = torch.Generator().manual_seed(cfg.seed + 7919)  # the same tasks at every evaluation
         metrics, adapted = {}, {}
-        for split in EVAL_SPLITS:
+        for split in (s for s in EVAL_SPLITS if s in self.env.tasks):  # a task file may have no OOD tasks
             losses, accs, fasts, embeddings = [], [], [], []
             for start in range(0, cfg.eval_tasks, EVAL_CHUNK):
                 n = min(EVAL_CHUNK, cfg.eval_tasks - start)

@@ -21,8 +21,10 @@ def flatten(fast: dict[str, torch.Tensor]) -> torch.Tensor:
 def analysis(proc, adapted: Adapted) -> dict[str, float]:
     """``decoding_r2`` (ridge from all adapted parameters to the true embedding, fit on the test
     tasks, scored on the OOD tasks) and, for a linear hypernetwork model, ``template_alignment``."""
-    (fast_id, emb_id), (fast_ood, emb_ood) = adapted["test"], adapted["ood"]
-    out = {"decoding_r2": decoding_r2(flatten(fast_id), emb_id.flatten(1), flatten(fast_ood), emb_ood.flatten(1))}
+    (fast_id, emb_id), out = adapted["test"], {}
+    if "ood" in adapted and getattr(proc.env, "has_latents", True):  # a task file may lack OOD tasks or latents
+        fast_ood, emb_ood = adapted["ood"]
+        out["decoding_r2"] = decoding_r2(flatten(fast_id), emb_id.flatten(1), flatten(fast_ood), emb_ood.flatten(1))
     align = _alignment(proc, fast_id, emb_id)
     if align is not None:
         out["template_alignment"] = align

@@ -1,7 +1,8 @@
 """``vae``: train a slot VAE with the interaction regulariser; measure JIS, J-ARI, ARI and reconstruction.
 
 The environment provides ``splits = {"train": {"images", "masks", ...}, "test": {...}}`` with uint8
-images (N, C, H, W) and ground-truth masks (N, H, W) (0 = background). The model reads one image
+(or float in [0, 1]) images (N, C, H, W) and ground-truth masks (N, H, W) (0 = background); without
+masks only the reconstruction, KL and interaction terms are reported. The model reads one image
 input and returns ``recon`` (B, C, H, W), ``attention`` (B, H*W, K), ``mu`` and ``logvar`` (B, K, D)
 (and ``z``, the latent its decoder reads).
 
@@ -55,7 +56,8 @@ class VAEProcedure(Procedure):
         self.figure: dict[str, torch.Tensor] = {}
 
     def _images(self, split: str, index: torch.Tensor | slice) -> torch.Tensor:
-        return self.env.splits[split]["images"][index].to(self.device, torch.float32) / 255.0
+        x = self.env.splits[split]["images"][index]
+        return x.to(self.device, torch.float32) / 255.0 if x.dtype == torch.uint8 else x.to(self.device, torch.float32)
 
     def batch(self, step, generator):
         n = self.env.splits["train"]["images"].shape[0]
@@ -92,6 +94,8 @@ class VAEProcedure(Procedure):
             attention.append(out["attention"].cpu())
             latents.append(out.get("z", out["mu"]))
         result = {k: v / n for k, v in sums.items()}
+        if "masks" not in test:  # images without ground-truth objects: no segmentation scores
+            return result
         masks = test["masks"][:n].long().flatten(1)
         result["attention_ari"] = metrics.attention_ari(torch.cat(attention), masks)
         result.update(self._jacobian_metrics(torch.cat(latents)[: cfg.jacobian_images], masks))
@@ -110,7 +114,7 @@ class VAEProcedure(Procedure):
 
     def artifacts(self, run_dir: Path, metrics_: dict[str, float]) -> dict[str, Any]:
         """``plots/slotvae.png``: images, reconstructions, masks and per-slot Jacobian maps."""
-        if not self.figure or self.spec.train.plot_images == 0:
+        if not self.figure or self.spec.train.plot_images == 0 or "masks" not in self.env.splits["test"]:
             return {}
         from zoo.train.procedures.vae_figure import write_figure
 
