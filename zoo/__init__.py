@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 _LAZY = {  # torch-backed entry points, imported on first use so that ``import zoo`` stays light
     "compile_spec": ("zoo.compiler", "compile_spec"),
     "load_bank": ("zoo.hub", "load_bank"),
+    "load_run": ("zoo.runs", "load_run"),
     "save_bank": ("zoo.hub", "save_bank"),
 }
 
@@ -30,6 +31,7 @@ __all__ = [
     "__version__",
     "compile_spec",
     "load_bank",
+    "load_run",
     "load_spec",
     "loads_spec",
     "save_bank",

@@ -364,5 +364,11 @@ def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: 
     click.echo(f"wrote {len(written)} bank(s)")
 
 
+from zoo.cli_data import data, predict  # noqa: E402 - the commands are registered on main, defined above
+
+main.add_command(data)
+main.add_command(predict)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
