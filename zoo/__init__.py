@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 _LAZY = {  # torch-backed entry points, imported on first use so that ``import zoo`` stays light
     "compile_spec": ("zoo.compiler", "compile_spec"),
     "load_bank": ("zoo.hub", "load_bank"),
-    "load_run": ("zoo.runs", "load_run"),
+    "load_run": ("zoo.trained", "load_run"),
     "save_bank": ("zoo.hub", "save_bank"),
 }
 

@@ -61,8 +61,8 @@ def check(file: str, kind: str) -> None:
 @friendly
 def predict(run_ref: str, data_ref: str, out: str, device: str, rollout: int, progress: bool | None) -> None:
     """Predict with a trained RUN (run directory or bank) on every sample of a data file."""
-    from zoo.runs import load_run
-    from zoo.runs.predict import predict_file
+    from zoo.trained import load_run
+    from zoo.trained.predict import predict_file
 
     if not out.endswith(".npz"):
         raise DataError(f"{out}: the output must be an .npz file")

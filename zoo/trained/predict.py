@@ -1,0 +1,128 @@
+"""``zoo predict``: run a trained model over a whole data file, in chunks, into an ``.npz`` of predictions.
+
+The input file is read a chunk of samples at a time (never whole) and every output array is appended
+to on disk, so memory stays bounded by the chunk size whatever the file's size. What is written, by
+family (S samples):
+
+* COMET / interaction network, on a trajectories file: ``prediction`` (S, T, N, D) one step ahead of
+  every state but the last; for COMET also ``mechanism`` and ``context`` (S, T, N); with ``rollout``
+  R > 0, ``rollout`` (S, R, N, D) from each trajectory's first state.
+* slot VAE, on an images file: ``slots`` (S, K, Dz), ``segmentation`` (S, H, W), ``recon`` (S, H, W, C).
+* RIMs / LSTM, on a sequences file: ``output`` and, for RIMs, ``active`` (S, T, K).
+* hypernetwork / ANIL / MAML, on a tasks file: ``y_query`` (tasks, Q, out), predictions for each
+  task's query shots after adapting on its first ``support`` shots.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+import torch
+
+from zoo.data import NpzArchive, resolve
+from zoo.errors import DataError, ZooError
+from zoo.trained.base import Run
+from zoo.trained.dynamics import DynamicsRun
+from zoo.trained.images import ImageRun
+from zoo.trained.sequences import SequenceRun
+from zoo.trained.stream import NpzStreamWriter
+from zoo.trained.tasks import TaskRun
+
+CHUNK_BYTES = 32 * 2**20  # input bytes per chunk
+
+
+def _dynamics(run: DynamicsRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
+    states = arrays["states"]  # (k, T+1, N, D)
+    k, t1 = states.shape[:2]
+    out = run.predict(torch.from_numpy(states[:, :-1].reshape(k * (t1 - 1), *states.shape[2:])))
+    res = {key: v.cpu().numpy().reshape(k, t1 - 1, *v.shape[1:]) for key, v in out.items()}
+    if rollout:
+        res["rollout"] = run.rollout(torch.from_numpy(states[:, 0]), rollout).cpu().numpy()
+    return res
+
+
+def _images(run: ImageRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
+    images = arrays["images"]
+    x, _ = run.as_images(images)
+    out = run.model(**{run.input_name: x})
+    h, w, _ = run.image_shape
+    return {"slots": out["mu"].cpu().numpy(), "segmentation": out["attention"].argmax(-1).view(-1, h, w).cpu().numpy(),
+            "recon": out["recon"].clamp(0, 1).permute(0, 2, 3, 1).cpu().numpy()}
+
+
+def _sequences(run: SequenceRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
+    return {k: v.cpu().numpy() for k, v in run.predict(arrays["inputs"]).items()}
+
+
+def _tasks(run: TaskRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
+    from zoo.train.adapt import expand
+
+    x, y = arrays["x"], arrays["y"]
+    support = getattr(run.spec.data, "support", None) or getattr(run.spec.data, "support_shots", None) or x.shape[1] // 2
+    xs, _ = run.tensor(x.reshape(-1, x.shape[-1]), tuple(run.input_type.shape), "x")
+    xs = xs.view(*x.shape)
+    width = run.model.output_types[run.spec.train.output].shape[-1]
+    ys = torch.as_tensor(y)
+    ys = torch.nn.functional.one_hot(ys.long(), width).float() if not ys.is_floating_point() else ys.float()
+    inner, cfg = run.inner(), run.spec.train
+    fast0, slow = inner.split()
+    steps = cfg.eval_steps if cfg.eval_steps is not None else cfg.inner.steps
+    with torch.no_grad():
+        fast = inner.adapt(expand(fast0, len(x)), slow, xs[:, :support], ys[:, :support].to(xs.device), steps, True)
+        pred = inner.predict_tasks({k: v.detach() for k, v in fast.items()}, slow, xs[:, support:])
+    return {"y_query": pred.cpu().numpy()}
+
+
+PLANS: list[tuple[type[Run], tuple[str, ...], Callable]] = [
+    (DynamicsRun, ("states",), _dynamics), (ImageRun, ("images",), _images),
+    (SequenceRun, ("inputs",), _sequences), (TaskRun, ("x", "y"), _tasks),
+]
+
+
+def _chunks(npz: NpzArchive, keys: tuple[str, ...], chunk_bytes: int) -> tuple[int, Iterator[dict[str, np.ndarray]]]:
+    members = [npz.member(k) for k in keys]
+    rows = members[0].shape[0] if members[0].shape else 0
+    for k, m in zip(keys, members):
+        if not m.shape or m.shape[0] != rows:
+            raise DataError(f"{npz.path}: array {k!r} has shape {m.shape}; expected {rows} rows like {keys[0]!r}")
+    per_row = max(1, sum(m.nbytes for m in members) // max(rows, 1))
+    step = max(1, chunk_bytes // per_row)
+    streams = [npz.rows(k, step) for k in keys]
+
+    def gen() -> Iterator[dict[str, np.ndarray]]:
+        for parts in zip(*streams):
+            for k, a in zip(keys, parts):
+                if a.dtype.kind == "f" and not np.isfinite(a).all():
+                    raise DataError(f"{npz.path}: array {k!r} holds NaN or infinite values")
+            yield dict(zip(keys, parts))
+
+    return rows, gen()
+
+
+def predict_file(run: Run, data: str, out: str | Path, rollout: int = 0, chunk_bytes: int = CHUNK_BYTES,
+                 progress: bool | None = None) -> Path:
+    """Predict on every sample of data file ``data`` (local or ``hf://datasets/...``) and write ``out``."""
+    from tqdm.auto import tqdm
+
+    keys, fn = next((k, f) for cls, k, f in PLANS if isinstance(run, cls))
+    with NpzArchive(resolve(data)) as npz:
+        rows, chunks = _chunks(npz, keys, chunk_bytes)
+        writer = NpzStreamWriter(Path(out), rows)
+        try:
+            with tqdm(total=rows, desc=f"predict {run.spec.name}", disable=None if progress is None else not progress,
+                      unit="sample") as bar:
+                for arrays in chunks:
+                    try:
+                        with torch.no_grad():
+                            outputs = fn(run, arrays, rollout)
+                    except ZooError as e:
+                        raise DataError(f"{data}: {e}") from None
+                    for key, value in outputs.items():
+                        writer.append(key, value)
+                    bar.update(len(arrays[keys[0]]))
+        except BaseException:
+            writer.close()
+            raise
+    return writer.finish()
