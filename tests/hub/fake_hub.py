@@ -1,8 +1,8 @@
 """A small Hub-compatible HTTP server for tests (standard library only, 127.0.0.1, in memory).
 
-It answers the routes huggingface_hub's own functions call to create a repo, commit files (regular
-uploads, contents inline as base64), create branches and tags, list refs and trees, report repo info
-and resolve files by branch, tag or commit, with the Hub's error codes (``X-Error-Code``:
+It answers the routes huggingface_hub's own functions call, for model and dataset repos, to create a
+repo, commit files (regular uploads, contents inline as base64), create branches and tags, list refs
+and trees, report repo info and resolve files by branch, tag or commit, with the Hub's error codes (``X-Error-Code``:
 RepoNotFound, RevisionNotFound, EntryNotFound). Writes need ``Authorization: Bearer <token>``.
 Every request is recorded in ``requests``; a route it does not know answers 404 and is recorded in
 ``unknown``, so a test can assert the client asked for nothing else.
@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 
 REPO = r"(?P<repo>[^/]+/[^/]+)"
+KIND = r"(?P<kind>models|datasets)"
 REV = r"(?P<rev>[^/]+)"
 
 
@@ -190,6 +191,8 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 m = re.fullmatch(pattern, parts.path)
                 if m and method in methods:
                     args = {k: unquote(v) if v is not None else None for k, v in m.groupdict().items()}
+                    if args.pop("kind", "models") == "datasets" and "repo" in args:
+                        args["repo"] = f"datasets/{args['repo']}"  # dataset repos: their own namespace
                     try:
                         with hub.lock:
                             getattr(self, name)(method, **args)
@@ -238,9 +241,10 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def create_repo(self, method: str) -> None:
             self._need_auth()
             p = self._payload()
-            if p.get("type", "model") != "model":
-                raise HubError(400, None, "this server holds model repos only")
+            if p.get("type", "model") not in ("model", "dataset"):
+                raise HubError(400, None, "this server holds model and dataset repos only")
             repo_id = f"{p['organization']}/{p['name']}" if p.get("organization") else f"tester/{p['name']}"
+            repo_id = f"datasets/{repo_id}" if p.get("type") == "dataset" else repo_id
             if repo_id in hub.repos:
                 self._json({"error": "You already created this model repo", "url": f"{hub.url}/{repo_id}"}, status=409)
                 return
@@ -350,13 +354,14 @@ ROUTES = [
     (r"/api/repos/create", {"POST"}, "create_repo"),
     (r"/api/validate-yaml", {"POST"}, "validate_yaml"),
     (r"/api/agent-harnesses", {"GET"}, "agent_harnesses"),
-    (rf"/api/models/{REPO}", {"GET"}, "repo_info"),
-    (rf"/api/models/{REPO}/revision/{REV}", {"GET"}, "repo_info"),
-    (rf"/api/models/{REPO}/tree/{REV}(?:/(?P<path>.+))?", {"GET"}, "tree"),
-    (rf"/api/models/{REPO}/refs", {"GET"}, "refs"),
-    (rf"/api/models/{REPO}/preupload/{REV}", {"POST"}, "preupload"),
-    (rf"/api/models/{REPO}/commit/{REV}", {"POST"}, "commit"),
-    (rf"/api/models/{REPO}/tag/{REV}", {"POST", "DELETE"}, "tag"),
-    (rf"/api/models/{REPO}/branch/{REV}", {"POST"}, "branch"),
+    (rf"/api/{KIND}/{REPO}", {"GET"}, "repo_info"),
+    (rf"/api/{KIND}/{REPO}/revision/{REV}", {"GET"}, "repo_info"),
+    (rf"/api/{KIND}/{REPO}/tree/{REV}(?:/(?P<path>.+))?", {"GET"}, "tree"),
+    (rf"/api/{KIND}/{REPO}/refs", {"GET"}, "refs"),
+    (rf"/api/{KIND}/{REPO}/preupload/{REV}", {"POST"}, "preupload"),
+    (rf"/api/{KIND}/{REPO}/commit/{REV}", {"POST"}, "commit"),
+    (rf"/api/{KIND}/{REPO}/tag/{REV}", {"POST", "DELETE"}, "tag"),
+    (rf"/api/{KIND}/{REPO}/branch/{REV}", {"POST"}, "branch"),
     (rf"/{REPO}/resolve/{REV}/(?P<path>.+)", {"HEAD", "GET"}, "resolve"),
+    (rf"/(?P<kind>datasets)/{REPO}/resolve/{REV}/(?P<path>.+)", {"HEAD", "GET"}, "resolve"),
 ]
