@@ -10,7 +10,8 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIGURE = {"comet_particles": "mechanisms.png", "hypernet_linear_connected": "eval.png",
-          "rims_digits": "active_cells.png", "slotvae_sprites": "slotvae.png", "compose_bank": "mechanisms.png"}
+          "rims_digits": "active_cells.png", "slotvae_sprites": "slotvae.png", "compose_bank": "mechanisms.png",
+          "own_world": "rollout.png"}
 
 
 def load(stem: str):
