@@ -364,10 +364,9 @@ def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: 
     click.echo(f"wrote {len(written)} bank(s)")
 
 
-from zoo.cli_data import data, predict  # noqa: E402 - the commands are registered on main, defined above
+from zoo.cli_data import register  # noqa: E402 - zoo data, zoo predict
 
-main.add_command(data)
-main.add_command(predict)
+register(main, friendly, SPEC, SET, _load)
 
 
 if __name__ == "__main__":  # pragma: no cover
