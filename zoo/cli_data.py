@@ -13,10 +13,10 @@ FILE_KINDS = ("trajectories", "images", "sequences", "tasks")
 
 def register(main: click.Group, friendly, SPEC, SET, _load) -> None:  # noqa: N803 - the CLI's own decorators
     """Add ``zoo data`` and ``zoo predict`` to ``main``, wrapped in the CLI's error handling and options."""
+
     @click.group()
     def data() -> None:
         """Data files: see a generated world in its file format, check a file you bring."""
-
 
     @data.command(name="export")
     @SPEC
@@ -34,7 +34,6 @@ def register(main: click.Group, friendly, SPEC, SET, _load) -> None:  # noqa: N8
         click.echo(f"wrote {out}")
         click.echo(f"data: {json.dumps(section)}")
 
-
     @data.command(name="check")
     @click.argument("file", metavar="FILE.npz")
     @click.option("--kind", required=True, type=click.Choice(FILE_KINDS), help="The data kind the file is for.")
@@ -49,7 +48,6 @@ def register(main: click.Group, friendly, SPEC, SET, _load) -> None:  # noqa: N8
         if not report.ok:
             raise DataError("\n".join(report.problems))
         click.echo(f"ok: {file} is usable as data: {{kind: {kind}, path: {file}}}")
-
 
     @click.command()
     @click.argument("run_ref", metavar="RUN")
