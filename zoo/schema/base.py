@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from zoo.schema.reserved import check_not_reserved
 
 # Bounds keep absurd specs (count: 10**12) from reaching an allocator.
 MAX_COUNT = 4096
@@ -21,6 +23,7 @@ class Spec(BaseModel):
 Name = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", min_length=1, max_length=64),
+    AfterValidator(check_not_reserved),  # not a Python keyword nor an attribute of the compiled module
     Field(description="An identifier: letters, digits and underscores, not starting with a digit."),
 ]
 SpecName = Annotated[
