@@ -50,7 +50,7 @@ def test_json_syntax_error_is_located():
         ("name: a\nname: b\n", "duplicate key 'name'"),
         ("name: [unclosed\n", "YAML syntax error"),
         ("1: x\n", "keys must be strings"),
-        ("name: !!python/object:os.system x\n", "cannot read this value"),
+        ("name: !!python/object:os.system x\n", "the tag !!python/object:os.system is not allowed"),
         ("a: " + "[" * 200 + "]" * 200 + "\n", "nested deeper"),
         ("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
          "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
@@ -59,6 +59,34 @@ def test_json_syntax_error_is_located():
 )
 def test_hostile_documents_give_spec_errors(text, message):
     assert any(message in l for l in _issues(text))
+
+
+TAGGED = {
+    "python tag on a list": ("hidden: !!python/object/apply:os.system [5]", "1:9", "hidden", "!!python/object/apply:os.system"),
+    "python tag on a mapping": ("train: !!python/object/new:dict {a: 1}", "1:8", "train", "!!python/object/new:dict"),
+    "python tag on a scalar": ("description: !!python/str x", "1:14", "description", "!!python/str"),
+    "python tag on a key": ("!!python/str description: x", "1:1", "", "!!python/str"),
+    "custom tag on a list": ("hidden: !mine [5]", "1:9", "hidden", "!mine"),
+    "custom tag on a scalar": ("description: !mine x", "1:14", "description", "!mine"),
+    "set": ("hidden: !!set {a: null}", "1:9", "hidden", "!!set"),
+    "ordered map": ("hidden: !!omap [a: 1]", "1:9", "hidden", "!!omap"),
+    "nested deep": ("train: {a: [1, {b: !!python/name:os.system x}]}", "1:20", "train.a[1].b", "!!python/name:os.system"),
+}
+
+
+@pytest.mark.parametrize("name", TAGGED)
+def test_tags_beyond_plain_data_are_refused_on_every_kind_of_node(name):
+    line, where, path, tag = TAGGED[name]
+    (issue,) = _issues(line + "\n", "s.yaml")
+    prefix = f"s.yaml:{where}: " + (f"{path}: " if path else "")
+    assert issue == f"{prefix}the tag {tag} is not allowed: a spec holds plain data (mappings, lists, strings, " \
+                    "numbers, booleans, null)"
+
+
+@pytest.mark.parametrize("line", ["description: !!str x", "description: ! x", "train: !!map {}", "hidden: !!seq []",
+                                  "description: !!binary aGVsbG8=", "zoo: !!int 2"])
+def test_standard_tags_on_plain_data_are_read(line):
+    assert not any("is not allowed" in issue for issue in _issues(line + "\n", "s.yaml"))
 
 
 def test_non_utf8_bytes_are_located(tmp_path):

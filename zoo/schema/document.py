@@ -1,7 +1,8 @@
 """Parse YAML or JSON text into plain data plus a :class:`SourceMap` of every value's position.
 
-Duplicate keys, non-string keys, Python tags, absurd nesting and alias bombs are refused with a
-located :class:`~zoo.errors.SpecError` instead of a parser traceback.
+Duplicate keys, non-string keys, tags other than YAML's plain data types (``!!python/...``,
+``!custom``, ``!!set``, on scalars, lists and mappings alike), absurd nesting and alias bombs are
+refused with a located :class:`~zoo.errors.SpecError` instead of a parser traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from zoo.schema.source import SourceMap
 MAX_DEPTH = 64
 MAX_VALUES = 50_000  # a large graph spec has about 10,000
 MAX_INT_BITS = 3000  # about 900 decimal digits: far beyond any bound, still printable
+_STANDARD = "tag:yaml.org,2002:"
+# The tags a spec may carry, written or implied: plain data only (no Python objects, no custom types).
+SCALAR_TAGS = frozenset(_STANDARD + t for t in ("null", "bool", "int", "float", "str", "binary", "timestamp"))
+COLLECTION_TAGS = {yaml.MappingNode: _STANDARD + "map", yaml.SequenceNode: _STANDARD + "seq"}
 
 
 class _DepthError(yaml.YAMLError):
@@ -66,8 +71,17 @@ class _Walker:
         file, line, col = self.pos(node)
         return SpecError([Issue(path, message, file, line, col)])
 
+    def check_tag(self, node: yaml.Node, path: tuple[PathPart, ...]) -> None:
+        allowed = COLLECTION_TAGS.get(type(node))
+        if node.tag == allowed or (allowed is None and node.tag in SCALAR_TAGS):
+            return
+        tag = "!!" + node.tag[len(_STANDARD):] if node.tag.startswith(_STANDARD) else node.tag
+        raise self.fail(node, path, f"the tag {tag[:100]} is not allowed: a spec holds plain data (mappings, "
+                                    "lists, strings, numbers, booleans, null)")
+
     def walk(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
         self.count += 1
+        self.check_tag(node, path)
         if self.count > MAX_VALUES:
             raise self.fail(node, path, f"document has more than {MAX_VALUES} values (alias bomb?)")
         if len(path) > MAX_DEPTH:
@@ -95,6 +109,7 @@ class _Walker:
     def scalar(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, path, "keys must be plain scalars")
+        self.check_tag(node, path)
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as e:
