@@ -52,11 +52,21 @@ def test_version_1_migrates():
     assert migrate({"zoo": 1, "name": "x", "family": "comet", "train": {"optimiser": "sgd"}})["train"] == {"optimizer": "sgd"}
 
 
-@pytest.mark.parametrize("version,message", [(99, "newer than this library"), (0, "unknown schema version"),
-                                             ("two", "must be an integer")])
+@pytest.mark.parametrize("version,message", [
+    ("99", "zoo: schema version 99 is newer than this library understands (up to 2)"),
+    ("0", "zoo: schema version 0 does not exist; this library reads versions 1 to 2"),
+    ("-1", "zoo: schema version -1 does not exist; this library reads versions 1 to 2"),
+    ("true", "zoo: the schema version must be an integer (1 to 2), got true (a boolean)"),
+    ("false", "zoo: the schema version must be an integer (1 to 2), got false (a boolean)"),
+    ("2.0", "zoo: the schema version must be an integer (1 to 2), got 2.0 (a number with a fraction)"),
+    ("'2'", "zoo: the schema version must be an integer (1 to 2), got '2' (a string)"),
+    ("null", "zoo: the schema version must be an integer (1 to 2), got null"),
+    ("[2]", "zoo: the schema version must be an integer (1 to 2), got a list"),
+])
 def test_bad_versions_are_refused(comet_yaml, version, message):
-    with pytest.raises(SpecError, match=message):
-        loads_spec(comet_yaml.replace("zoo: 2", f"zoo: {version}"))
+    with pytest.raises(SpecError) as e:
+        loads_spec(comet_yaml.replace("zoo: 2", f"zoo: {version}"), "s.yaml")
+    assert str(e.value) == f"s.yaml:1:1: {message}" or str(e.value).startswith(f"s.yaml:1:1: {message};")
 
 
 def test_cross_field_checks_keep_their_location(comet_yaml):

@@ -31,6 +31,33 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
+def version_problem(version: Any, newest: int, oldest: int, what: str = "schema version") -> str | None:
+    """Why ``version`` is not a version from ``oldest`` to ``newest`` (None when it is one).
+
+    ``true`` is not 1 and ``2.0`` is not 2: only an integer counts.
+    """
+    span = str(newest) if oldest == newest else f"{oldest} to {newest}"
+    if isinstance(version, bool) or not isinstance(version, int):
+        return f"the {what} must be an integer ({span}), got {_shown(version)}"
+    if version > newest:
+        return f"{what} {version} is newer than this library understands (up to {newest}); upgrade mechzoo to read it"
+    if version < oldest:
+        return f"{what} {version} does not exist; this library reads versions {span}"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A document value as a user wrote it, with what it is (``true (a boolean)``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    kind = {float: "a number with a fraction", str: "a string"}.get(type(value), type(value).__name__)
+    return f"{repr(value)[:50]} ({kind})"
+
+
 def migrate(data: Any) -> Any:
     """Bring a raw spec document to :data:`CURRENT_VERSION` (a missing version means current).
 
@@ -40,20 +67,9 @@ def migrate(data: Any) -> Any:
     if not isinstance(data, dict) or "zoo" not in data:
         return data
     version = data["zoo"]
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise SpecError(f"the schema version must be an integer, got {version!r}", ("zoo",))
-    if version > CURRENT_VERSION:
-        raise SpecError(
-            f"schema version {version} is newer than this library understands "
-            f"(up to {CURRENT_VERSION}); upgrade mechzoo to read it",
-            ("zoo",),
-        )
-    if version < min(MIGRATIONS, default=CURRENT_VERSION):
-        raise SpecError(
-            f"unknown schema version {version}; known versions are "
-            f"{sorted(set(MIGRATIONS) | {CURRENT_VERSION})}",
-            ("zoo",),
-        )
+    problem = version_problem(version, CURRENT_VERSION, min(MIGRATIONS, default=CURRENT_VERSION))
+    if problem:
+        raise SpecError(problem, ("zoo",))
     while version < CURRENT_VERSION:
         data = MIGRATIONS[version](data)
         version += 1
