@@ -18,9 +18,9 @@ from zoo.errors import TrainingError, ZooError
 
 
 def _fail(message: str, code: int) -> None:
-    from zoo.errors import printable
+    from zoo.errors import bounded, printable
 
-    message = printable(message)
+    message = printable(bounded(message))
     click.echo(f"error: {message}" if "\n" not in message else f"error:\n{message}", err=True)
     sys.exit(code)
 

@@ -33,11 +33,31 @@ class TrainingError(Exception):
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-def printable(text: str) -> str:
-    """``text`` with every unprintable character but newlines escaped (no terminal control codes)."""
+MAX_LISTED = 20  # problems listed in one message; the rest are counted
+MAX_MESSAGE = 20_000  # characters of one message, whatever it quotes
+
+
+def printable(text: str, newlines: bool = True) -> str:
+    """``text`` with every unprintable character escaped (no terminal control codes), so that a string
+    from a file or the Hub can be shown safely; newlines are kept unless ``newlines`` is False."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() or (newlines and c == "\n") else repr(c)[1:-1] for c in text)
+
+
+def listing(problems: Sequence[str], limit: int = MAX_LISTED, indent: str = "\n  ") -> str:
+    """The first ``limit`` problems, one per line after ``indent``, then "... and N more"."""
+    shown = [indent + p for p in problems[:limit]]
+    if len(problems) > limit:
+        shown.append(f"{indent}... and {len(problems) - limit} more")
+    return "".join(shown)
+
+
+def bounded(message: str, limit: int = MAX_MESSAGE) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return message[:limit] + f"... ({len(message) - limit} more characters)"
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -75,7 +95,7 @@ class Issue:
                 where += f":{self.line}:{self.column or 1}"
             where += ": "
         where += f"{format_path(self.path)}: " if self.path else ""
-        return printable(f"{where}{self.message}")
+        return printable(bounded(f"{where}{self.message}", MAX_MESSAGE // MAX_LISTED))
 
 
 class SpecError(ZooError):
@@ -85,7 +105,9 @@ class SpecError(ZooError):
         if isinstance(issues, str):
             issues = [Issue(tuple(path), issues)]
         self.issues: list[Issue] = list(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
+        lines = [str(i) for i in self.issues[:MAX_LISTED]]
+        more = len(self.issues) - len(lines)
+        super().__init__("\n".join(lines + ([f"... and {more} more problems"] if more > 0 else [])))
 
     def relocated(self, prefix: Sequence[PathPart]) -> "SpecError":
         """The same issues with ``prefix`` put before each path (for nested specs)."""
