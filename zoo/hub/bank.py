@@ -21,18 +21,17 @@ from typing import Any
 import torch
 from pydantic import TypeAdapter, ValidationError
 
-from zoo.errors import BankError, SpecError
+from zoo.errors import BankError, SpecError, listing
+from zoo.hub.meta import FORMAT, FORMAT_VERSION, check_meta
 from zoo.schema.base import MAX_DIM
 from zoo.io import write_bytes, write_json, write_text
 
-FORMAT = "zoo-bank"
-FORMAT_VERSION = 1
 CONFIG, WEIGHTS, CARD = "spec.json", "model.safetensors", "README.md"
 MAX_CONFIG_BYTES = 1024 * 1024
 STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Bank:
     """A loaded bank: its spec, the port widths it expects, its tensors and its ``spec.json``.
 
@@ -51,6 +50,15 @@ class Bank:
     def name(self) -> str:
         """The bank's name (the mechanisms entry it was trained as)."""
         return str(self.meta.get("name", self.spec.name))
+
+    def __repr__(self) -> str:
+        """One line: name, family and kind, mechanism count, parameters, tensors and where it came from."""
+        from zoo.errors import printable
+
+        family = (self.meta.get("provenance") or {}).get("family") or "?"
+        parameters = sum(t.numel() for t in self.tensors.values())
+        return printable(f"Bank({self.name!r}: {family} {self.spec.kind} x {self.spec.count}, {parameters:,} parameters "
+                         f"in {len(self.tensors)} tensors, from {self.origin or str(self.path)!r})", newlines=False)
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -160,29 +168,13 @@ def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics:
 
 
 def read_config(directory: Path) -> dict[str, Any]:
-    """``spec.json`` of a bank directory, checked for format and version."""
-    path = directory / CONFIG
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise BankError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes")
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BankError(f"{directory}: not a bank (no {CONFIG})") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BankError(f"{path}: unreadable ({e})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise BankError(f"{path}: not a zoo bank (format {meta.get('format') if isinstance(meta, dict) else None!r})")
-    version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise BankError(f"{path}: bank format version {version!r} is newer than this library ({FORMAT_VERSION}); upgrade mechzoo")
-    from zoo.schema.migrate import CURRENT_VERSION
+    """``spec.json`` of a bank directory, checked for format, versions and the type of every field read."""
+    from zoo import safejson
 
-    if not isinstance(meta.get("schema_version"), int) or meta["schema_version"] > CURRENT_VERSION:
-        raise BankError(f"{path}: written with spec schema version {meta.get('schema_version')!r}, newer than {CURRENT_VERSION}")
-    for key in ("bank", "ports", "tensors"):
-        if not isinstance(meta.get(key), dict):
-            raise BankError(f"{path}: missing or malformed {key!r}")
-    return meta
+    path = directory / CONFIG
+    if not path.is_file():
+        raise BankError(f"{directory}: not a bank (no {CONFIG})")
+    return check_meta(safejson.read(path, BankError, MAX_CONFIG_BYTES), path)
 
 
 def bank_spec(meta: dict[str, Any], where: Path, **update: Any):
@@ -241,7 +233,7 @@ def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Te
         elif got.device.type != "meta" and not finite(got):
             problems.append(f"{name!r} contains NaN or infinite values")
     if problems:
-        raise BankError(f"{where}: weights do not match the bank spec:\n  " + "\n  ".join(problems))
+        raise BankError(f"{where}: weights do not match the bank spec:{listing(problems)}")
 
 
 def load_dir(directory: Path, origin: str | None = None) -> Bank:
@@ -341,7 +333,7 @@ def load_into(module: torch.nn.Module, bank, widths: dict[str, int], spec) -> No
     if loaded.ports != widths:
         diffs.append(f"port widths: the model feeds {widths}, the bank was trained on {loaded.ports}")
     if diffs:
-        raise BankError(f"{where} does not fit:\n  " + "\n  ".join(diffs))
+        raise BankError(f"{where} does not fit:{listing(diffs)}")
     check_tensors(loaded.tensors, module.state_dict(), where)
     module.load_state_dict(loaded.tensors, strict=True)
 

@@ -1,13 +1,24 @@
-"""What a bank is, for people (``zoo info``) and programs (``zoo info --json``)."""
+"""What a bank is, for people (``zoo info``) and programs (``zoo info --json``).
+
+Tensors are listed by name, numbers in names compared as numbers (``weights.2`` before ``weights.10``),
+in both forms. Every line shown comes through :func:`~zoo.errors.printable`: a bank's strings come from
+a file or the Hub and must not reach the terminal as control codes.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-from zoo.errors import BankError
+from zoo.errors import BankError, printable
 from zoo.hub.bank import CARD, CONFIG, WEIGHTS, Bank
+
+
+def tensor_order(name: str) -> list[Any]:
+    """Sort key of a tensor name: its text, with runs of digits compared as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", name)]
 
 
 def summary(bank: Bank) -> dict[str, Any]:
@@ -23,8 +34,8 @@ def summary(bank: Bank) -> dict[str, Any]:
         "schema_version": bank.meta.get("schema_version"),
         "bank": bank.spec.model_dump(mode="json", exclude={"source", "frozen"}),
         "ports": bank.ports,
-        "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype).removeprefix("torch.")}
-                    for k, v in bank.tensors.items()},
+        "tensors": {k: {"shape": list(bank.tensors[k].shape), "dtype": str(bank.tensors[k].dtype).removeprefix("torch.")}
+                    for k in sorted(bank.tensors, key=tensor_order)},
         "parameters": int(sum(v.numel() for v in bank.tensors.values())),
         "metrics": bank.metrics,
         "provenance": prov,
@@ -50,7 +61,7 @@ def describe(bank: Bank) -> str:
     lines += [f"    {k:32s} {str(tuple(v['shape'])):18s} {v['dtype']}" for k, v in s["tensors"].items()]
     lines.append("  metrics:" if s["metrics"] else "  metrics: (none recorded)")
     lines += [f"    {k:32s} {v:.6g}" for k, v in s["metrics"].items()]
-    return "\n".join(lines)
+    return "\n".join(printable(line, newlines=False) for line in lines)
 
 
 def copy_bank(bank: Bank, directory: str | Path) -> Path:
