@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from zoo.cli import main
@@ -54,3 +55,38 @@ def test_report_of_a_missing_or_wrong_directory_exits_2(tmp_path):
     (tmp_path / "empty").mkdir()
     r = CliRunner().invoke(main, ["report", str(tmp_path / "empty")])
     assert r.exit_code == 2 and "not a run directory; expected spec.yaml" in r.output
+
+
+MALFORMED = {
+    "metrics.json a list": ("metrics.json", b"[1, 2]", "metrics.json: expected a mapping of metric names to values, got list"),
+    "metrics.json a number": ("metrics.json", b"3", "metrics.json: expected a mapping of metric names to values, got int"),
+    "metrics.json a huge integer": ("metrics.json", b'{"a": ' + b"9" * 100_000 + b"}",
+                                    "metrics.json: an integer with 100000 digits (at most 100 are read)"),
+    "metrics.json deeply nested": ("metrics.json", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                                   "metrics.json: nested deeper than 64 levels"),
+    "metrics.json not UTF-8": ("metrics.json", b'{"\xe9": 1}', "metrics.json: not UTF-8 text (byte 0xe9 at offset 2)"),
+    "metrics.json bad syntax": ("metrics.json", b'{"a": }', "metrics.json: not valid JSON: Expecting value at line 1, column 7"),
+    "train.csv not UTF-8": ("train.csv", b"step,loss\n1,\xe9\n", "train.csv: not a readable CSV log"),
+    "train.csv huge field": ("train.csv", b"step,loss\n1," + b"x" * 200_000 + b"\n", "train.csv: not a readable CSV log"),
+    "spec.yaml not UTF-8": ("spec.yaml", b"name: \xe9\n", "spec.yaml: not UTF-8 text (byte offset 6)"),
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_malformed_file_exits_2_before_anything_is_written(tmp_path, name):
+    run = _fake_run(tmp_path / "run")
+    file, raw, message = MALFORMED[name]
+    (run / file).write_bytes(raw)
+    r = CliRunner().invoke(main, ["report", str(run)], catch_exceptions=False)
+    assert r.exit_code == 2 and r.output.startswith("error: ") and message in r.output, r.output
+    assert not (run / "report").exists()
+
+
+def test_metric_names_and_values_cannot_break_the_table_or_the_terminal(tmp_path):
+    run = _fake_run(tmp_path / "run")
+    (run / "metrics.json").write_text(json.dumps({"\x1b]0;x\x07a|b": {"n": [1, "\x1b[2J"]}, "b": "t|x\ny", "c": 2}))
+    r = CliRunner().invoke(main, ["report", str(run)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    text = (run / "report" / "report.md").read_text()
+    assert "| \\x1b]0;x\\x07a\\|b | {\"n\": [1, \"\\u001b[2J\"]} |" in text
+    assert "| b | t\\|x\\ny |" in text and "| c | 2 |" in text and "\x1b" not in text

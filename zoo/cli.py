@@ -171,15 +171,10 @@ def init(family: str, out: str | None, force: bool) -> None:
 @friendly
 def list_() -> None:
     """List the catalogue specs shipped with zoo."""
-    from zoo.schema import catalogue, load_spec
+    from zoo.cli_list import catalogue_lines
 
-    for entry in catalogue():
-        try:
-            s = load_spec(entry.path)
-            line = f"{entry.name:32s} {s.model.kind:20s} {s.description.splitlines()[0] if s.description else ''}"
-        except ZooError:
-            line = f"{entry.name:32s} (invalid spec)"
-        click.echo(line.rstrip())
+    for line in catalogue_lines():
+        click.echo(line)
 
 
 @main.command()
@@ -220,9 +215,10 @@ def report(run_dir: str, out: str | None) -> None:
     RUN is a run directory written by `zoo train` or `zoo compose`. The report is RUN/report/report.md
     with its PNGs beside it (the folder is self-contained).
     """
+    from zoo.errors import printable
     from zoo.report import write_report
 
-    click.echo(f"wrote {write_report(run_dir, out)}")
+    click.echo(printable(f"wrote {write_report(run_dir, out)}"))
 
 
 # -- mechanism banks and the Hub ---------------------------------------------------------------------

@@ -17,8 +17,10 @@ import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
-from zoo.errors import ZooError
+from zoo import safejson
+from zoo.errors import ZooError, printable
 from zoo.io import atomic_path, write_text
 
 # What the procedures' figures under plots/ show (unknown files are shown with their file name).
@@ -38,8 +40,11 @@ def read_csv(path: Path) -> dict[str, list[float]]:
     """The numeric columns of a CSV log (empty cells and non-numbers become NaN)."""
     if not path.exists():
         return {}
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except (csv.Error, UnicodeDecodeError) as e:  # a NUL byte, a huge field, bytes that are not UTF-8
+        raise ZooError(f"{path}: not a readable CSV log ({str(e)[:200]})") from None
     if not rows:
         return {}
     return {k: [_number(r.get(k)) for r in rows] for k in rows[0] if k is not None}
@@ -82,10 +87,40 @@ def plot_curves(columns: dict[str, list[float]], path: Path, title: str) -> bool
     return True
 
 
-def _metrics_table(metrics: dict[str, float]) -> str:
+def _cell(value: Any) -> str:
+    """A value as one Markdown table cell: numbers to 6 digits, anything else as short, escaped JSON."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.6g}"
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = text if len(text) <= 200 else text[:200] + "..."
+    return printable(text, newlines=False).replace("|", "\\|")
+
+
+def _metrics_table(metrics: dict[str, Any]) -> str:
     lines = ["| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {v:.6g} |" if isinstance(v, (int, float)) else f"| {k} | {v} |" for k, v in metrics.items()]
+    lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in metrics.items()]
     return "\n".join(lines)
+
+
+def read_metrics(run_dir: Path) -> dict[str, Any]:
+    """``metrics.json`` of a run (empty when there is none), refused clearly when it is not a mapping."""
+    path = run_dir / "metrics.json"
+    if not path.exists():
+        return {}
+    metrics = safejson.read(path)
+    if not isinstance(metrics, dict):
+        raise ZooError(f"{path}: expected a mapping of metric names to values, got {type(metrics).__name__}")
+    return metrics
+
+
+def _read_spec_text(run_dir: Path) -> str:
+    path = run_dir / "spec.yaml"
+    if not path.exists():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ZooError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
 
 
 def _check_run(run_dir: Path) -> None:
@@ -100,24 +135,22 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of ``run_dir`` into ``out`` (default ``run_dir/report``); returns report.md's path.
 
     Raises:
-        ZooError: ``run_dir`` is not a run directory.
+        ZooError: ``run_dir`` is not a run directory, or one of its files is malformed (checked before
+            anything is written).
     """
     run_dir = Path(run_dir)
     _check_run(run_dir)
+    spec_text, metrics = _read_spec_text(run_dir), read_metrics(run_dir)
+    logs = {log: read_csv(run_dir / f"{log}.csv") for log in ("train", "eval")}
     out = Path(out) if out else run_dir / "report"
     out.mkdir(parents=True, exist_ok=True)
-    spec_text = (run_dir / "spec.yaml").read_text() if (run_dir / "spec.yaml").exists() else ""
-    try:
-        metrics = json.loads((run_dir / "metrics.json").read_text()) if (run_dir / "metrics.json").exists() else {}
-    except json.JSONDecodeError as e:
-        raise ZooError(f"{run_dir / 'metrics.json'}: not valid JSON ({e})") from None
     name = next((line.split(":", 1)[1].strip() for line in spec_text.splitlines() if line.startswith("name:")),
                 run_dir.name)
     parts = [f"# Run report: {name}", "", f"Run directory: `{run_dir.name}`", ""]
     parts += ["## Final metrics", "", _metrics_table(metrics) if metrics else "(no metrics.json: the run did not finish)", ""]
     parts += ["## Curves", ""]
     for log, title in (("train", "training log (train.csv)"), ("eval", "evaluation (eval.csv)")):
-        if plot_curves(read_csv(run_dir / f"{log}.csv"), out / f"{log}_curves.png", f"{name}: {title}"):
+        if plot_curves(logs[log], out / f"{log}_curves.png", f"{name}: {title}"):
             parts += [f"![{log} curves]({log}_curves.png)", ""]
         else:
             parts += [f"({log}.csv: nothing logged)", ""]
