@@ -1,4 +1,5 @@
-"""Generated malformed spec files: every one is a located SpecError, and the CLI exits 2 without a traceback.
+"""Generated malformed spec files: every one is a located SpecError, and the CLI exits 2 without a traceback;
+generated valid specs compile and train a couple of steps, or are refused with a clean error.
 
 The cases (``zoo.testing.specfuzz``) mutate valid documents that use every part and node kind (wrong
 types, unknown and renamed keys, huge numbers, deep junk, future versions, cycles, dangling edges and
@@ -23,6 +24,7 @@ from zoo.schema import load_spec, validate
 from zoo.testing.specbases import BASES
 from zoo.testing.specchecks import Case, cli_problems, problems
 from zoo.testing.specfuzz import cases
+from zoo.testing.specvalid import train_problems, valid_specs
 
 def fuzz(cases: int) -> settings:
     # derandomize: the same examples on every run, so a red build always reproduces
@@ -51,6 +53,13 @@ def test_generated_spec_files_give_located_spec_errors(workdir, case):
 @given(case=cases())
 def test_generated_spec_files_through_the_cli(workdir, case):
     assert cli_problems(case, workdir) == []
+
+
+@fuzz(6)
+@given(doc=valid_specs)
+def test_generated_valid_specs_compile_and_train(doc):
+    assert validate(doc).name.startswith("fuzz-valid-")  # the generator writes valid specs only
+    assert train_problems(doc) == []
 
 
 GRAPH = """\

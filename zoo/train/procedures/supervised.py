@@ -28,6 +28,13 @@ class SupervisedProcedure(Procedure):
         self.needs = (spec.train.output,)
         super().__init__(spec, model, env, device)
         self.inputs = list(model.input_types)
+        provided = env.splits["train"]
+        missing = [k for k in self.inputs if k not in provided or k == "target"]
+        if missing:
+            from zoo.errors import SpecError
+
+            raise SpecError(f"model inputs {missing} are not in the {spec.data.kind!r} data, which provides "
+                            f"{sorted(set(provided) - {'target'})}; name the inputs after them", ("model",))
         self.key_metric = "acc" if spec.train.loss == "cross_entropy" else "loss"
 
     def batch(self, step, generator):
