@@ -160,3 +160,13 @@ def test_slotvae_reference_covers_slot_attention(monkeypatch):
     assert set(got) == set(want)
     for key in got:
         torch.testing.assert_close(got[key], want[key], rtol=1e-4, atol=1e-5)
+
+
+def test_reliability_spec_cases_are_distinct_and_a_sample_passes(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.reliability_spec_cases import spec_cases
+
+    checks = spec_cases()
+    assert len({c.name for c in checks}) == len(checks) >= 200
+    sample = [c for c in checks if not c.name.startswith(("generated", "zoo info: 200,000"))][::6]
+    assert [c.name for c in sample if not c.run()] == []
