@@ -37,6 +37,14 @@ def test_check_a_bad_file_exits_2_naming_the_problem(tmp_path):
     assert "Traceback" not in r.output
 
 
+def test_check_escapes_control_codes_in_the_files_array_names(tmp_path):
+    bad = tmp_path / "names.npz"
+    np.savez(bad, **{"\x1b]0;pwned\x07states": np.zeros((3, 4, 2), np.float32)})
+    r = run("data", "check", bad, "--kind", "trajectories")
+    assert r.exit_code == 2 and "\\x1b]0;pwned\\x07states" in r.output
+    assert not any(c in r.output for c in "\x1b\x07")
+
+
 def test_train_on_a_bad_file_exits_2_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.npz"
     np.savez(bad, states=np.full((3, 4, 5, 8), np.nan, np.float32))

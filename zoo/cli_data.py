@@ -6,7 +6,7 @@ import json
 
 import click
 
-from zoo.errors import DataError
+from zoo.errors import DataError, printable
 
 FILE_KINDS = ("trajectories", "images", "sequences", "tasks")
 
@@ -43,8 +43,8 @@ def register(main: click.Group, friendly, SPEC, SET, _load) -> None:  # noqa: N8
         from zoo.envs.files.summary import check_file
 
         report = check_file(file, kind)
-        for line in report.lines:
-            click.echo(line)
+        for line in report.lines:  # array and feature names come from the file: no control codes
+            click.echo(printable(line, newlines=False))
         if not report.ok:
             raise DataError("\n".join(report.problems))
         click.echo(f"ok: {file} is usable as data: {{kind: {kind}, path: {file}}}")
