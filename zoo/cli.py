@@ -85,11 +85,14 @@ def main() -> None:
 @SET
 @friendly
 def validate(spec: str, overrides: tuple[str, ...]) -> None:
-    """Check a spec: schema, references, graph wiring and shapes. Lists every problem at once."""
+    """Check a spec: schema, references, data, graph wiring and shapes, what training needs. Lists every
+    problem at once."""
     from zoo.compiler import checked_graph
+    from zoo.train.requirements import check_model
 
     s = _load(spec, overrides)
     g = _located(s, lambda: checked_graph(s))
+    check_model(s, g)
     click.echo(f"ok: {s.name} ({s.model.kind}, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
 

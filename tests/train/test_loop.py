@@ -25,7 +25,7 @@ model:
     - {name: net, kind: mlp, hidden: [32], out: 1, activation: tanh}
   edges: [x -> net]
   outputs: {y: net}
-data: {kind: particles}
+data: {kind: regression}  # replaced by Splits in these tests
 train: {procedure: supervised, steps: 150, batch: 32, lr: 0.01, seed: 3, log_every: 5, eval_every: 50}
 """
 

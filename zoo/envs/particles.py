@@ -22,9 +22,10 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, draw_categories, generators, nearest, simulate, take
+from zoo.schema.data import PARTICLE_TYPES, ParticlesData
 
-TYPES = ("spring", "attraction", "repulsion", "none")
-FEATURES = ("x", "y", "vx", "vy") + tuple(f"is_{t}" for t in TYPES)
+TYPES = PARTICLE_TYPES
+FEATURES = ParticlesData.FEATURES  # the spec language declares them, so a spec is checked without the data
 SPRING, SOFT = 4.0, 0.25
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, draw_categories, generators, nearest, simulate, take
+from zoo.schema.data import PLAYER_ROLES, SportsData
 
-ROLES = ("pursue", "mark", "hold")
-FEATURES = ("x", "y", "vx", "vy", "team") + tuple(f"is_{r}" for r in ROLES)
+ROLES = PLAYER_ROLES
+FEATURES = SportsData.FEATURES  # the spec language declares them, so a spec is checked without the data
 PURSUIT, SOFT, MARK, MARK_DAMP, HOLD, HOLD_DAMP, SHIFT = 2.0, 0.01, 3.0, 2.0, 4.0, 3.0, 0.25
 FRICTION, BOWL, REACH = 0.5, 0.5, 0.2
 

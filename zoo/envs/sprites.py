@@ -117,8 +117,6 @@ class SpritesEnv:
 
 def make(data, seed: int) -> SpritesEnv:
     """Generate the train and test splits from ``seed`` (independent streams)."""
-    if data.min_objects > data.max_objects:
-        raise ValueError(f"min_objects={data.min_objects} exceeds max_objects={data.max_objects}")
     splits = {
         "train": generate(np.random.default_rng([seed, 0]), data.images, data),
         "test": generate(np.random.default_rng([seed, 1]), data.test_images, data),

@@ -25,9 +25,10 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, generators, simulate, take
+from zoo.schema.data import TrafficData
 
 TYPES = ("free", "following", "braking")
-FEATURES = ("x", "lane", "v", "desired_speed")
+FEATURES = TrafficData.FEATURES  # the spec language declares them, so a spec is checked without the data
 A_MAX, K_SPEED, K_BRAKE, BRAKE_GAP = 0.6, 0.5, 0.5, 0.5
 
 

@@ -6,7 +6,7 @@ ground truth. A family adds its environments here and to ``DataSpec``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
 from pydantic import Field, model_validator
 
@@ -18,10 +18,23 @@ Length = Annotated[int, Field(ge=2, le=100_000, description="Steps per trajector
 
 ParticleInteraction = Literal["spring", "attraction", "repulsion", "none"]
 PlayerRole = Literal["pursue", "mark", "hold"]
+PARTICLE_TYPES: tuple[str, ...] = get_args(ParticleInteraction)
+PLAYER_ROLES: tuple[str, ...] = get_args(PlayerRole)
+
+DataInterface = Literal["trajectories", "images", "tasks", "examples"]
+"""What an environment gives a procedure: object-slot trajectories, images, few-shot tasks, or
+examples (named inputs with a target)."""
 
 
-class _TrajectoryData(Spec):
-    """Fields shared by the object-slot trajectory environments (COMET's worlds)."""
+class TrajectoryData(Spec):
+    """Fields shared by the object-slot trajectory environments (COMET's worlds).
+
+    A world's slots are fixed by its parameters: :meth:`slot_count` slots of ``len(FEATURES)`` features.
+    """
+
+    provides: ClassVar[DataInterface] = "trajectories"
+    FEATURES: ClassVar[tuple[str, ...]] = ()
+    OBJECTS: ClassVar[str] = ""  # how the number of objects follows from the fields, for messages
 
     length: Length = 30
     trajectories: Samples = Field(default=256, description="Training trajectories.")
@@ -29,8 +42,12 @@ class _TrajectoryData(Spec):
     dt: PositiveFloat = 0.05
     noise: NonNegFloat = Field(default=0.0, description="Std of Gaussian noise added to observed states.")
 
+    def slot_count(self) -> int:
+        """The number of objects (slots) in every state of this world."""
+        raise NotImplementedError
 
-class ParticlesData(_TrajectoryData):
+
+class ParticlesData(TrajectoryData):
     """2-D particles, starting in a box and moving freely. A particle's species (a visible one-hot attribute) is its
     interaction type; an interacting particle is driven by its nearest neighbour, so each particle has
     at most one partner per step.
@@ -39,8 +56,11 @@ class ParticlesData(_TrajectoryData):
     that order so banks transfer between particle worlds with different type mixes.
     """
 
+    FEATURES: ClassVar[tuple[str, ...]] = ("x", "y", "vx", "vy") + tuple(f"is_{t}" for t in PARTICLE_TYPES)
+    OBJECTS: ClassVar[str] = "data.objects"
+
     kind: Literal["particles"]
-    objects: Count = 5
+    objects: Count = Field(default=5, description="Number of particles (slots).")
     types: tuple[ParticleInteraction, ...] = Field(
         default=("spring", "attraction", "repulsion", "none"), min_length=1
     )
@@ -53,17 +73,23 @@ class ParticlesData(_TrajectoryData):
     )
     speed: NonNegFloat = Field(default=0.5, description="Std of the initial velocities.")
 
+    def slot_count(self) -> int:  # noqa: D102 - see TrajectoryData
+        return self.objects
 
-class TrafficData(_TrajectoryData):
+
+class TrafficData(TrajectoryData):
     """Cars on parallel lanes of a straight road; each car's leader (the next car ahead in its lane)
     is its context. Regimes: free road (no leader in view), following, braking (leader closer than 0.5).
 
     Slot features: x, lane, v, desired speed (lane and desired speed are constant attributes).
     """
 
+    FEATURES: ClassVar[tuple[str, ...]] = ("x", "lane", "v", "desired_speed")
+    OBJECTS: ClassVar[str] = "data.lanes x data.cars_per_lane"
+
     kind: Literal["traffic"]
-    lanes: Count = 1
-    cars_per_lane: Count = 5
+    lanes: Count = Field(default=1, description="Number of parallel lanes.")
+    cars_per_lane: Count = Field(default=5, description="Cars on each lane (slots: lanes x cars_per_lane).")
     dt: PositiveFloat = 0.2
     spread: float = Field(
         default=0.6, ge=0.2, le=1e3,
@@ -75,6 +101,9 @@ class TrafficData(_TrajectoryData):
         default=1.5, ge=0.5, le=1e3, description="A leader farther than this is ignored (free road)."
     )
 
+    def slot_count(self) -> int:  # noqa: D102 - see TrajectoryData
+        return self.lanes * self.cars_per_lane
+
     @model_validator(mode="after")
     def _speeds(self) -> "TrafficData":
         if self.min_speed > self.max_speed:
@@ -82,7 +111,7 @@ class TrafficData(_TrajectoryData):
         return self
 
 
-class SportsData(_TrajectoryData):
+class SportsData(TrajectoryData):
     """Two teams and a ball on a pitch. Each player has a visible role: pursue the ball, mark the
     nearest opponent, or hold the middle of the pitch (shifted towards the ball). The ball rolls
     with friction and is pushed along by the nearest player when close (it has no interaction type).
@@ -91,8 +120,11 @@ class SportsData(_TrajectoryData):
     (pursue, mark, hold) (all zero for the ball).
     """
 
+    FEATURES: ClassVar[tuple[str, ...]] = ("x", "y", "vx", "vy", "team") + tuple(f"is_{r}" for r in PLAYER_ROLES)
+    OBJECTS: ClassVar[str] = "2 x data.players + the ball"
+
     kind: Literal["sports"]
-    players: Count = Field(default=2, description="Players per team.")
+    players: Count = Field(default=2, description="Players per team (slots: 2 x players + the ball).")
     roles: tuple[PlayerRole, ...] = Field(default=("pursue", "mark", "hold"), min_length=1)
     mix: tuple[NonNegFloat, ...] | None = Field(
         default=None, description="Relative frequency of each entry of 'roles' (uniform if omitted)."
@@ -103,9 +135,14 @@ class SportsData(_TrajectoryData):
         default=2.0, description="How strongly a close player pushes the ball along."
     )
 
+    def slot_count(self) -> int:  # noqa: D102 - see TrajectoryData
+        return 2 * self.players + 1
+
 
 class RegressionData(Spec):
     """Fit a random teacher network: inputs ``x`` in [-1, 1], targets from a seeded tanh MLP (+ noise)."""
+
+    provides: ClassVar[DataInterface] = "examples"
 
     kind: Literal["regression"]
     inputs: Annotated[int, Field(ge=1, le=256)] = 4
@@ -125,6 +162,8 @@ class SequentialDigitsData(Spec):
     Trained at ``train_size`` x ``train_size``; every size in ``test_sizes`` is a test split
     (``test_<size>``) built from the held-out images.
     """
+
+    provides: ClassVar[DataInterface] = "examples"
 
     kind: Literal["sequential_digits"]
     train_size: Side = 14
@@ -149,6 +188,8 @@ class CopyingData(Spec):
     in ``test_delays`` is a test split ``test_<delay>``.
     """
 
+    provides: ClassVar[DataInterface] = "examples"
+
     kind: Literal["copying"]
     symbols: Annotated[int, Field(ge=2, le=64)] = 8
     length: Annotated[int, Field(ge=1, le=100)] = 10
@@ -164,6 +205,8 @@ class BouncingBallsData(Spec):
     Trained with ``balls`` balls (a count is drawn per sequence); each count in ``test_balls`` is a
     test split ``test_<n>``.
     """
+
+    provides: ClassVar[DataInterface] = "examples"
 
     kind: Literal["bouncing_balls"]
     balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(default=(3, 4), min_length=1)
@@ -191,6 +234,8 @@ class HyperteacherData(Spec):
     ``support`` decides which expert combinations are seen in training; the rest are the
     out-of-distribution (OOD) tasks.
     """
+
+    provides: ClassVar[DataInterface] = "tasks"
 
     kind: Literal["hyperteacher"]
     input: Dim = 16
@@ -235,6 +280,8 @@ class SpritesData(Spec):
     occlude earlier ones), each with a random shape, position, scale (half its side, as a fraction of
     the image side) and hue (full saturation and value).
     """
+
+    provides: ClassVar[DataInterface] = "images"
 
     kind: Literal["sprites"]
     size: Annotated[int, Field(ge=8, le=256, description="Image height and width in pixels.")] = 32

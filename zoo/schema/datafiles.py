@@ -7,7 +7,7 @@ dataset repository, ``hf://datasets/org/name[@revision]/path/file.npz``. Arrays 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -45,6 +45,8 @@ class TrajectoriesFile(_FileData):
     for absent objects is not supported (every trajectory must hold the same N objects).
     """
 
+    provides: ClassVar[str] = "trajectories"  # what a procedure reads (zoo.schema.data.DataInterface)
+
     kind: Literal["trajectories"]
     test_path: DataPath | None = Field(default=None, description="A separate file of test trajectories.")
 
@@ -55,6 +57,8 @@ class ImagesFile(_FileData):
     Arrays: ``images`` uint8 (S, H, W, C) or float in [0, 1] (required); ``masks`` int (S, H, W),
     object ids with 0 for background (enables ARI, J-ARI and JIS); ``split`` str (S,) 'train'/'test'.
     """
+
+    provides: ClassVar[str] = "images"  # what a procedure reads (zoo.schema.data.DataInterface)
 
     kind: Literal["images"]
     test_path: DataPath | None = Field(default=None, description="A separate file of test images.")
@@ -67,6 +71,8 @@ class SequencesFile(_FileData):
     (classify each sequence) or ``targets`` (S, T, ...) float or int (predict every step; int -100 is
     not scored); ``split`` str (S,) 'train', 'test' or 'test_<name>'.
     """
+
+    provides: ClassVar[str] = "examples"  # what a procedure reads (zoo.schema.data.DataInterface)
 
     kind: Literal["sequences"]
     test_paths: dict[SplitName, DataPath] = Field(
@@ -89,6 +95,8 @@ class TasksFile(_FileData):
     (tasks, shots) (required); ``latents`` float (tasks, K), the true task embedding (enables module
     decoding R^2); ``split`` str (tasks,) 'train', 'test' or 'ood'.
     """
+
+    provides: ClassVar[str] = "tasks"  # what a procedure reads (zoo.schema.data.DataInterface)
 
     kind: Literal["tasks"]
     support: Count | None = Field(

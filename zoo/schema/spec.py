@@ -9,6 +9,7 @@ from pydantic import Field, PrivateAttr, model_validator
 from zoo.errors import Issue, SpecError
 from zoo.schema.base import SpecName, Spec
 from zoo.schema.data import DataSpec
+from zoo.schema.data_fit import data_fit_issues
 from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
 from zoo.schema.hyperteacher_checks import hyperteacher_issues
 from zoo.schema.migrate import CURRENT_VERSION, migrate
@@ -207,7 +208,8 @@ def _image_data(spec: ModelSpec) -> list[Issue]:
     return issues
 
 
-CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds, hyperteacher_issues, _image_data]
+CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds, hyperteacher_issues, _image_data,
+          data_fit_issues]
 
 
 def cross_field_issues(spec: ModelSpec) -> list[Issue]:

@@ -6,12 +6,12 @@ Every procedure shares the optimiser, schedule, length, batch, seed and bookkeep
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import Field, StringConstraints
 
 from zoo.schema.base import Count, Name, NonNegFloat, PositiveFloat, Spec, Steps
-from zoo.schema.data import DataSpec
+from zoo.schema.data import DataInterface, DataSpec
 
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Batch = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -37,6 +37,8 @@ class TrainBase(Spec):
 class SupervisedTrain(TrainBase):
     """Fit the model's ``output`` to the data's targets."""
 
+    reads: ClassVar[DataInterface] = "examples"
+
     procedure: Literal["supervised"]
     loss: Literal["mse", "cross_entropy"] = "mse"
     output: Name = Field(default="y", description="Which model output is compared with the target.")
@@ -48,6 +50,8 @@ Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
 
 class _SlotDynamicsTrain(TrainBase):
     """Fields of the procedures that learn one-step dynamics on object-slot trajectories."""
+
+    reads: ClassVar[DataInterface] = "trajectories"
 
     rollout: Annotated[int, Field(ge=1, le=10_000)] = Field(
         default=10, description="Steps of the open-loop rollout scored at evaluation."
@@ -127,6 +131,8 @@ class MetaTrain(TrainBase):
     data) or MSE (regression data).
     """
 
+    reads: ClassVar[DataInterface] = "tasks"
+
     procedure: Literal["meta"]
     adapt: tuple[ParamPrefix, ...] = Field(
         min_length=1, max_length=64, description="Parameters adapted per task: names or name prefixes."
@@ -146,6 +152,8 @@ class VAETrain(TrainBase):
     ``alpha_t`` ramps linearly from 0 at step ``alpha_start`` to ``alpha`` at ``alpha_start + alpha_ramp``,
     and ``beta_t`` from 0 at step 0 to ``beta`` at ``beta_ramp``.
     """
+
+    reads: ClassVar[DataInterface] = "images"
 
     procedure: Literal["vae"]
     sigma: NonNegFloat = Field(default=1.0, description="Weight of the summed squared reconstruction error.")

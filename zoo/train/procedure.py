@@ -8,10 +8,12 @@ owns everything specific to a family. Subclass :class:`Procedure` and add it to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 import torch
 from torch import nn
+
+from zoo.errors import Issue
 
 
 class Procedure:
@@ -23,7 +25,7 @@ class Procedure:
         env: the environment built from ``spec.data``.
         device: where tensors go.
         key_metric: the metric shown beside the loss in the progress bar.
-        needs: model outputs this procedure reads (checked before training).
+        needs: model outputs this procedure reads (checked before training, see :meth:`model_issues`).
     """
 
     key_metric: str = "loss"
@@ -31,18 +33,32 @@ class Procedure:
 
     def __init__(self, spec, model: nn.Module, env: Any, device: torch.device):
         self.spec, self.model, self.env, self.device = spec, model, env, device
-        missing = [o for o in self.needs if o not in getattr(model, "output_types", {})]
-        if missing:
+        names = [n for n, _ in model.named_parameters()]
+        issues = self.model_issues(spec, getattr(model, "input_types", {}), getattr(model, "output_types", {}), names)
+        if issues:
             from zoo.errors import SpecError
 
-            raise SpecError(
-                f"procedure {spec.train.procedure!r} needs model outputs {missing}; "
-                f"the model has {sorted(getattr(model, 'output_types', {}))}",
-                ("train", "procedure"),
-            )
+            raise SpecError(issues)
         check_model = getattr(env, "check_model", None)  # data read from files: does the model fit them?
         if check_model is not None:
             check_model(spec, model)
+
+    @classmethod
+    def required_outputs(cls, spec) -> tuple[str, ...]:
+        """The model outputs this procedure reads (default: :attr:`needs`)."""
+        return cls.needs
+
+    @classmethod
+    def model_issues(cls, spec, inputs: Mapping[str, Any], outputs: Mapping[str, Any],
+                     parameters: Sequence[str] | None) -> list[Issue]:
+        """Every problem of a model for this procedure, from its input and output types and parameter
+        names (None: unknown). ``zoo validate`` asks the same of the typed graph, before anything is built.
+        """
+        missing = [o for o in cls.required_outputs(spec) if o not in outputs]
+        if not missing:
+            return []
+        return [Issue(("train", "procedure"), f"procedure {spec.train.procedure!r} needs model outputs {missing}; "
+                                              f"the model has {sorted(outputs)}")]
 
     def modules(self) -> dict[str, nn.Module]:
         """Every module whose state is trained and checkpointed (default: just the model)."""

@@ -9,11 +9,14 @@ change along any trajectory are the static ones. Varying object counts (a ``mask
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from zoo.data import FileArrays, open_arrays
 from zoo.envs.files.common import split_indices, to_tensor
 from zoo.envs.trajectories import SlotWorld, Trajectories
+from zoo.errors import SpecError
 
 STATES = "(S, T+1, N, D)"
 STEPS = "(S, T, N)"
@@ -55,6 +58,22 @@ def static_features(files: FileArrays, states: np.ndarray) -> tuple[int, ...]:
     return tuple(sorted(set(int(i) for i in a)))
 
 
+@dataclass(frozen=True)
+class FileWorld(SlotWorld):
+    """A :class:`SlotWorld` read from a file; its objects and features are known only once it is read
+    (a generated world's are checked from the spec, see :mod:`zoo.schema.data_fit`)."""
+
+    label: str = ""
+
+    def check_model(self, spec, model) -> None:
+        """The spec's slots must be the file's objects and features."""
+        n, d = self.splits["train"].states.shape[2:]
+        if spec.slots is None or (spec.slots.count, spec.slots.dim) != (n, d):
+            got = None if spec.slots is None else f"{{count: {spec.slots.count}, dim: {spec.slots.dim}}}"
+            raise SpecError(f"{self.label}: the file holds {n} objects of {d} features ({', '.join(self.features)}); "
+                            f"set slots: {{count: {n}, dim: {d}}} (got {got})", ("slots",))
+
+
 def _trajectories(arrays: dict[str, np.ndarray], index: np.ndarray | slice) -> Trajectories:
     return Trajectories(to_tensor(arrays["states"][index]), to_tensor(arrays["types"][index]),
                         to_tensor(arrays["partners"][index]))
@@ -76,4 +95,4 @@ def make(data, seed: int) -> SlotWorld:
         if len(test_types) > len(type_names):
             type_names = test_types
         splits = {"train": _trajectories(arrays, slice(None)), "test": _trajectories(test_arrays, slice(None))}
-    return SlotWorld(splits, type_names, features, static)
+    return FileWorld(splits, type_names, features, static, data.path)

@@ -9,7 +9,6 @@ pair without seeing the future, and its prediction is scored one step ahead and 
 
 from __future__ import annotations
 
-from zoo.errors import SpecError
 from zoo.train.procedures.mechanisms import PairProcedure, bank_names
 
 
@@ -21,8 +20,6 @@ class ComposeProcedure(PairProcedure):
 
     def __init__(self, spec, model, env, device):
         super().__init__(spec, model, env, device)
-        if spec.router is None or spec.router.kind != "classifier":
-            raise SpecError("compose trains a classifier router: set router: {kind: classifier}", ("router",))
         for name in bank_names(spec):
             model.get_submodule(name).requires_grad_(False)
 

@@ -40,7 +40,6 @@ class PairProcedure(Procedure):
 
     def __init__(self, spec, model, env, device):
         super().__init__(spec, model, env, device)
-        slots.check_world(spec, env)
         self.world = env
         self.cfg = spec.train
         self.input = next(iter(model.input_types))

@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from torch.func import vmap
 
-from zoo.errors import Issue, SpecError
+from zoo.errors import Issue
 from zoo.train.adapt import InnerLoop, accuracy, expand, kl_loss, mse_loss, select
 from zoo.train.procedure import Procedure
 from zoo.train.procedures import meta_report
@@ -29,20 +29,27 @@ EVAL_CHUNK = 64  # tasks adapted at once during evaluation
 class MetaProcedure(Procedure):
     """Inner loop on support shots, outer loss on query shots."""
 
+    @classmethod
+    def required_outputs(cls, spec) -> tuple[str, ...]:  # noqa: D102 - the output compared with the targets
+        return (spec.train.output,)
+
+    @classmethod
+    def model_issues(cls, spec, inputs, outputs, parameters) -> list[Issue]:
+        """The base checks, one input and output of the data's widths, and ``adapt`` entries that match."""
+        issues = super().model_issues(spec, inputs, outputs, parameters)
+        if parameters is not None:
+            unused = select(list(parameters), spec.train.adapt)[1]
+            issues += [Issue(("train", "adapt", i), f"{spec.train.adapt[i]!r} matches no parameter; the model has "
+                                                    f"{', '.join(parameters)}") for i in unused]
+        return issues + _width_issues(spec, inputs, outputs)
+
     def __init__(self, spec, model, env, device):
-        self.needs = (spec.train.output,)
         super().__init__(spec, model, env, device)
         cfg = spec.train
         self.classification = bool(getattr(env, "classification", True))
         self.key_metric = "acc" if self.classification else "loss"
         self.loss_fn = kl_loss if self.classification else mse_loss
-        names = [n for n, _ in model.named_parameters()]
-        chosen, unused = select(names, cfg.adapt)
-        issues = [Issue(("train", "adapt", i), f"{cfg.adapt[i]!r} matches no parameter; the model has {', '.join(names)}")
-                  for i in unused]
-        issues += _width_issues(spec, model)
-        if issues:
-            raise SpecError(issues)
+        chosen = select([n for n, _ in model.named_parameters()], cfg.adapt)[0]
         self.inner = InnerLoop(model, chosen, next(iter(model.input_types)), cfg.output, self.loss_fn,
                                cfg.inner.optimizer, cfg.inner.lr, cfg.inner.weight_decay)
 
@@ -92,15 +99,17 @@ class MetaProcedure(Procedure):
         return {}
 
 
-def _width_issues(spec, model) -> list[Issue]:
+def _width_issues(spec, inputs, outputs) -> list[Issue]:
     """The model must read the data's inputs and predict its outputs."""
     data = spec.data
     want_in, want_out = getattr(data, "input", None), getattr(data, "output", None)
     issues = []
-    if len(model.input_types) != 1:
-        return [Issue(("model",), f"meta-learning needs a model with one input, got {sorted(model.input_types)}")]
-    t_in = next(iter(model.input_types.values()))
-    t_out = model.output_types[spec.train.output]
+    if len(inputs) != 1:
+        return [Issue(("model",), f"meta-learning needs a model with one input, got {sorted(inputs)}")]
+    if spec.train.output not in outputs:
+        return []  # reported by the base check
+    t_in = next(iter(inputs.values()))
+    t_out = outputs[spec.train.output]
     if want_in is not None and t_in.shape[-1:] != (want_in,):
         issues.append(Issue(("model",), f"the model's input is {t_in} but the data's inputs have width {want_in}"))
     if want_out is not None and t_out.shape[-1:] != (want_out,):

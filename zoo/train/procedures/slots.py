@@ -14,22 +14,8 @@ from typing import Callable, Iterator
 import torch
 
 from zoo.envs.trajectories import SlotWorld, Trajectories
-from zoo.errors import SpecError
 
 CHUNK = 4096  # states per forward pass during evaluation
-
-
-def check_world(spec, world) -> None:
-    """The spec's slots must match the world's objects and features."""
-    if not isinstance(world, SlotWorld):
-        raise SpecError(f"procedure {spec.train.procedure!r} needs an object-slot world "
-                        f"(particles, traffic, sports), got data.kind={spec.data.kind!r}", ("data", "kind"))
-    states = world.splits["train"].states
-    n, d = states.shape[2], states.shape[3]
-    if spec.slots is None or (spec.slots.count, spec.slots.dim) != (n, d):
-        got = None if spec.slots is None else f"{{count: {spec.slots.count}, dim: {spec.slots.dim}}}"
-        raise SpecError(f"the {spec.data.kind} world has {n} objects of {d} features "
-                        f"({', '.join(world.features)}); set slots: {{count: {n}, dim: {d}}} (got {got})", ("slots",))
 
 
 def feature_weight(world: SlotWorld) -> torch.Tensor:
@@ -59,8 +45,6 @@ def subset(traj: Trajectories, fraction: float) -> Trajectories:
 def windows(traj: Trajectories, batch: int, horizon: int, gen: torch.Generator) -> torch.Tensor:
     """``batch`` random windows of ``horizon + 1`` consecutive states: (B, H+1, N, D)."""
     s, t = len(traj), traj.length
-    if horizon > t:
-        raise SpecError(f"the horizon {horizon} is longer than the trajectories ({t} steps)", ("train", "horizon"))
     which = torch.randint(0, s, (batch,), generator=gen)
     start = torch.randint(0, t - horizon + 1, (batch,), generator=gen)
     steps = start[:, None] + torch.arange(horizon + 1)  # (B, H+1)

@@ -24,8 +24,11 @@ EVAL_CHUNK = 256
 class SupervisedProcedure(Procedure):
     """Minimise the loss between ``model(**inputs)[train.output]`` and ``target``."""
 
+    @classmethod
+    def required_outputs(cls, spec) -> tuple[str, ...]:  # noqa: D102 - the output compared with the target
+        return (spec.train.output,)
+
     def __init__(self, spec, model, env, device):
-        self.needs = (spec.train.output,)
         super().__init__(spec, model, env, device)
         self.inputs = list(model.input_types)
         provided = env.splits["train"]

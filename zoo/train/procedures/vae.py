@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from zoo.errors import Issue
 from zoo.metrics import slotvae as metrics
 from zoo.train.procedure import Procedure
 
@@ -42,14 +43,19 @@ class VAEProcedure(Procedure):
     needs = ("recon", "attention", "mu", "logvar")
     key_metric = "rec"
 
+    @classmethod
+    def model_issues(cls, spec, inputs, outputs, parameters) -> list[Issue]:
+        """The base checks and a single (image) input."""
+        issues = super().model_issues(spec, inputs, outputs, parameters)
+        if len(inputs) != 1:
+            issues.append(Issue(("train", "procedure"), f"the vae procedure feeds one image input; the model has "
+                                                        f"{sorted(inputs)}"))
+        return issues
+
     def __init__(self, spec, model, env, device):
         super().__init__(spec, model, env, device)
-        from zoo.errors import SpecError
         from zoo.nn.slot_vae import SlotDecoder
 
-        if len(model.input_types) != 1:
-            raise SpecError(f"the vae procedure feeds one image input; the model has {sorted(model.input_types)}",
-                            ("train", "procedure"))
         self.input = next(iter(model.input_types))
         decoders = [m for m in model.modules() if isinstance(m, SlotDecoder)]
         self.decoder = decoders[0] if len(decoders) == 1 else None
