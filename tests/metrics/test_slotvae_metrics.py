@@ -92,3 +92,24 @@ def test_interaction_by_hand():
     assert M.interaction(a).item() == pytest.approx((0.25 + 1 / 3) / 3)
     heads_summed = torch.tensor([[[1.0, 1.0], [2.0, 0.0]]])  # rows sum to 2 heads
     assert M.interaction(heads_summed).item() == pytest.approx(0.5)
+
+
+def test_jacobian_raises_no_deprecation_warning():
+    """PyTorch warns when the first forward-mode derivative of a process loads its TorchScript
+    decompositions, so a fresh interpreter computes the metric: in this one they may be loaded already."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, torch\n"
+        "from zoo.metrics import slotvae as M\n"
+        "w = torch.tensor([[2.0, 0.0], [1.0, 3.0]])\n"
+        "decode = lambda z, index: torch.tanh(torch.einsum('qk,bk->bq', w[index], z[..., 0])).unsqueeze(-1)\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    M.slot_jacobian(decode, torch.randn(2, 2, 1), pixels=2)\n"
+        "print([str(c.message) for c in caught if issubclass(c.category, DeprecationWarning)])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -14,6 +14,7 @@ decoder must be able to decode a subset of pixels on its own) so memory stays bo
 
 from __future__ import annotations
 
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -23,6 +24,13 @@ from torch.func import jacfwd, vmap
 
 PixelDecoder = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 """``(z (B, K, D), flat pixel index (Q,)) -> colours (B, Q, C)``."""
+
+# The first forward-mode derivative of a process makes PyTorch load its own TorchScript decompositions
+# for forward AD (torch._decomp.decompositions_for_jvp), which warns 18 times that torch.jit.script is
+# deprecated. The warning is about PyTorch's internals, not about this code, and forward mode is the
+# cheap way to this Jacobian (K*D input directions instead of one backward pass per output), so it is
+# silenced where the Jacobian is computed, and only that message.
+JIT_DEPRECATION = r"`torch\.jit\.script` is deprecated"
 
 
 def slot_jacobian(decode: PixelDecoder, z: torch.Tensor, pixels: int, chunk: int = 256,
@@ -41,7 +49,8 @@ def slot_jacobian(decode: PixelDecoder, z: torch.Tensor, pixels: int, chunk: int
         return jac.abs().sum(dim=(1, 3))  # (Q, K)
 
     rows = []
-    with torch.no_grad():  # forward-mode only; no autograd graph through the decoder's parameters
+    with torch.no_grad(), warnings.catch_warnings():  # forward mode only: no graph through the decoder's weights
+        warnings.filterwarnings("ignore", message=JIT_DEPRECATION, category=DeprecationWarning)
         for start in range(0, z.shape[0], images):
             zb = z[start : start + images]
             cols = [
