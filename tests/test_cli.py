@@ -50,13 +50,15 @@ def test_schema_prints_json_schema(tmp_path):
     assert run("schema", "--out", out).exit_code == 0 and json.loads(out.read_text()) == schema
 
 
-def test_graph_text_dot_png(spec_file, tmp_path):
+def test_graph_text_dot_png_svg(spec_file, tmp_path):
     r = run("graph", spec_file)
     assert r.exit_code == 0 and "bank [mechanism_bank]" in r.output and "(B, 4, 3, 4, 4)" in r.output
-    for suffix in (".dot", ".png", ".txt"):
+    for suffix in (".dot", ".png", ".svg", ".txt"):
         out = tmp_path / f"g{suffix}"
         assert run("graph", spec_file, "--out", out).exit_code == 0 and out.stat().st_size > 100
-    assert run("graph", spec_file, "--out", tmp_path / "g.svg").exit_code == 2
+    assert (tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+    r = run("graph", spec_file, "--out", tmp_path / "g.gif")
+    assert r.exit_code == 2 and "use .png, .svg, .dot or .txt" in r.output
 
 
 def test_compile_print_code(spec_file):

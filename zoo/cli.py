@@ -114,7 +114,7 @@ def schema(out: str | None) -> None:
 @main.command()
 @SPEC
 @SET
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the graph as .png, .dot or .txt.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the graph as .png, .svg, .dot or .txt.")
 @friendly
 def graph(spec: str, overrides: tuple[str, ...], out: str | None) -> None:
     """Show the dataflow graph a spec compiles to: nodes, ports and inferred shapes."""
