@@ -32,3 +32,26 @@ def test_committed_schema_file_is_current():
 
     committed = Path(__file__).resolve().parents[2] / "zoo.schema.json"
     assert json.loads(committed.read_text()) == json_schema(), "run: zoo schema --out zoo.schema.json"
+
+
+def undescribed(node, where: str = "") -> list[str]:
+    """Every property anywhere in a JSON Schema that has no description, as 'Model.field'."""
+    found = []
+    if isinstance(node, dict):
+        title = node.get("title", where)
+        for name, prop in node.get("properties", {}).items():
+            if not (isinstance(prop, dict) and prop.get("description")):
+                found.append(f"{title}.{name}")
+        for key, value in node.items():
+            found += undescribed(value, key if where == "$defs" else title)
+    elif isinstance(node, list):
+        for value in node:
+            found += undescribed(value, where)
+    return found
+
+
+def test_every_property_is_described():
+    schema = json_schema()
+    assert sum(len(d.get("properties", {})) for d in schema["$defs"].values()) > 300  # the walk sees them
+    assert undescribed({"properties": {"x": {}}}) == [".x"]
+    assert undescribed(schema) == []

@@ -39,7 +39,7 @@ class TrajectoryData(Spec):
     length: Length = 30
     trajectories: Samples = Field(default=256, description="Training trajectories.")
     test_trajectories: Samples = Field(default=64, description="Held-out trajectories for evaluation.")
-    dt: PositiveFloat = 0.05
+    dt: PositiveFloat = Field(default=0.05, description="Integration time step.")
     noise: NonNegFloat = Field(default=0.0, description="Std of Gaussian noise added to observed states.")
 
     def slot_count(self) -> int:
@@ -59,10 +59,11 @@ class ParticlesData(TrajectoryData):
     FEATURES: ClassVar[tuple[str, ...]] = ("x", "y", "vx", "vy") + tuple(f"is_{t}" for t in PARTICLE_TYPES)
     OBJECTS: ClassVar[str] = "data.objects"
 
-    kind: Literal["particles"]
+    kind: Literal["particles"] = Field(description="2-D particles interacting by species (COMET).")
     objects: Count = Field(default=5, description="Number of particles (slots).")
     types: tuple[ParticleInteraction, ...] = Field(
-        default=("spring", "attraction", "repulsion", "none"), min_length=1
+        default=("spring", "attraction", "repulsion", "none"), min_length=1,
+        description="The species (interaction types) present in this world.",
     )
     mix: tuple[NonNegFloat, ...] | None = Field(
         default=None, description="Relative frequency of each entry of 'types' (uniform if omitted)."
@@ -87,10 +88,10 @@ class TrafficData(TrajectoryData):
     FEATURES: ClassVar[tuple[str, ...]] = ("x", "lane", "v", "desired_speed")
     OBJECTS: ClassVar[str] = "data.lanes x data.cars_per_lane"
 
-    kind: Literal["traffic"]
+    kind: Literal["traffic"] = Field(description="Cars following their leaders on lanes (COMET).")
     lanes: Count = Field(default=1, description="Number of parallel lanes.")
     cars_per_lane: Count = Field(default=5, description="Cars on each lane (slots: lanes x cars_per_lane).")
-    dt: PositiveFloat = 0.2
+    dt: PositiveFloat = Field(default=0.2, description="Integration time step.")
     spread: float = Field(
         default=0.6, ge=0.2, le=1e3,
         description="Largest starting gap between cars of a lane (gaps are uniform from 0.15).",
@@ -123,13 +124,14 @@ class SportsData(TrajectoryData):
     FEATURES: ClassVar[tuple[str, ...]] = ("x", "y", "vx", "vy", "team") + tuple(f"is_{r}" for r in PLAYER_ROLES)
     OBJECTS: ClassVar[str] = "2 x data.players + the ball"
 
-    kind: Literal["sports"]
+    kind: Literal["sports"] = Field(description="Two teams of players with roles, and a ball (COMET).")
     players: Count = Field(default=2, description="Players per team (slots: 2 x players + the ball).")
-    roles: tuple[PlayerRole, ...] = Field(default=("pursue", "mark", "hold"), min_length=1)
+    roles: tuple[PlayerRole, ...] = Field(default=("pursue", "mark", "hold"), min_length=1,
+                                          description="The roles players are drawn from.")
     mix: tuple[NonNegFloat, ...] | None = Field(
         default=None, description="Relative frequency of each entry of 'roles' (uniform if omitted)."
     )
-    dt: PositiveFloat = 0.1
+    dt: PositiveFloat = Field(default=0.1, description="Integration time step.")
     box: PositiveFloat = Field(default=1.0, description="Half-width of the square the players start in.")
     kick: NonNegFloat = Field(
         default=2.0, description="How strongly a close player pushes the ball along."
@@ -144,13 +146,13 @@ class RegressionData(Spec):
 
     provides: ClassVar[DataInterface] = "examples"
 
-    kind: Literal["regression"]
-    inputs: Annotated[int, Field(ge=1, le=256)] = 4
-    outputs: Annotated[int, Field(ge=1, le=256)] = 1
-    hidden: Annotated[int, Field(ge=1, le=1024)] = 16
-    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 1024
-    test_samples: Annotated[int, Field(ge=1, le=1_000_000)] = 256
-    noise: NonNegFloat = 0.0
+    kind: Literal["regression"] = Field(description="Regression on a random teacher network (input x, target).")
+    inputs: Annotated[int, Field(ge=1, le=256)] = Field(default=4, description="Width of x.")
+    outputs: Annotated[int, Field(ge=1, le=256)] = Field(default=1, description="Width of the target.")
+    hidden: Annotated[int, Field(ge=1, le=1024)] = Field(default=16, description="Hidden width of the teacher.")
+    samples: Annotated[int, Field(ge=1, le=1_000_000)] = Field(default=1024, description="Training examples.")
+    test_samples: Annotated[int, Field(ge=1, le=1_000_000)] = Field(default=256, description="Test examples.")
+    noise: NonNegFloat = Field(default=0.0, description="Std of Gaussian noise added to the targets.")
 
 
 Side = Annotated[int, Field(ge=2, le=64)]
@@ -165,11 +167,14 @@ class SequentialDigitsData(Spec):
 
     provides: ClassVar[DataInterface] = "examples"
 
-    kind: Literal["sequential_digits"]
-    train_size: Side = 14
-    test_sizes: tuple[Side, ...] = Field(default=(16, 19, 24), max_length=8)
-    threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
-    test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.2
+    kind: Literal["sequential_digits"] = Field(description="Digits read pixel by pixel (input x, target class).")
+    train_size: Side = Field(default=14, description="Side in pixels of the training images.")
+    test_sizes: tuple[Side, ...] = Field(default=(16, 19, 24), max_length=8,
+                                         description="Sides of the test images, one test split each.")
+    threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.5, description="Resized intensities "
+                                                                                        "above it are ink (1).")
+    test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.2, description="Fraction of the "
+                                                                                            "images held out.")
     limit: Annotated[int, Field(ge=20, le=1797)] | None = Field(
         default=None, description="Use only this many images (for quick runs)."
     )
@@ -190,13 +195,15 @@ class CopyingData(Spec):
 
     provides: ClassVar[DataInterface] = "examples"
 
-    kind: Literal["copying"]
-    symbols: Annotated[int, Field(ge=2, le=64)] = 8
-    length: Annotated[int, Field(ge=1, le=100)] = 10
-    delay: Annotated[int, Field(ge=1, le=5000)] = 50
-    test_delays: tuple[Annotated[int, Field(ge=1, le=5000)], ...] = Field(default=(200,), max_length=8)
-    train_sequences: Samples = 4096
-    test_sequences: Samples = 256
+    kind: Literal["copying"] = Field(description="Remember symbols over a delay (input x tokens, target tokens).")
+    symbols: Annotated[int, Field(ge=2, le=64)] = Field(default=8, description="Distinct symbols to copy.")
+    length: Annotated[int, Field(ge=1, le=100)] = Field(default=10, description="Symbols per sequence.")
+    delay: Annotated[int, Field(ge=1, le=5000)] = Field(default=50, description="Blanks between the symbols and "
+                                                                                "the go marker, in training.")
+    test_delays: tuple[Annotated[int, Field(ge=1, le=5000)], ...] = Field(
+        default=(200,), max_length=8, description="Delays of the test splits.")
+    train_sequences: Samples = Field(default=4096, description="Training sequences.")
+    test_sequences: Samples = Field(default=256, description="Sequences per test split.")
 
 
 class BouncingBallsData(Spec):
@@ -208,16 +215,19 @@ class BouncingBallsData(Spec):
 
     provides: ClassVar[DataInterface] = "examples"
 
-    kind: Literal["bouncing_balls"]
-    balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(default=(3, 4), min_length=1)
-    test_balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(default=(6,), max_length=8)
-    size: Annotated[int, Field(ge=8, le=64)] = 16
-    radius: PositiveFloat = 1.2
-    speed: PositiveFloat = 0.6
-    length: Annotated[int, Field(ge=3, le=500)] = 20
-    train_sequences: Samples = 1024
-    test_sequences: Samples = 128
-    rollout: Annotated[int, Field(ge=1, le=200)] = 10
+    kind: Literal["bouncing_balls"] = Field(description="Next-frame prediction of bouncing balls (x, target frames).")
+    balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(
+        default=(3, 4), min_length=1, description="Ball counts of the training sequences (one drawn per sequence).")
+    test_balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(
+        default=(6,), max_length=8, description="Ball counts of extra test splits.")
+    size: Annotated[int, Field(ge=8, le=64)] = Field(default=16, description="Frame side in pixels.")
+    radius: PositiveFloat = Field(default=1.2, description="Ball radius in pixels.")
+    speed: PositiveFloat = Field(default=0.6, description="Ball speed in pixels per frame.")
+    length: Annotated[int, Field(ge=3, le=500)] = Field(default=20, description="Frames per sequence.")
+    train_sequences: Samples = Field(default=1024, description="Training sequences.")
+    test_sequences: Samples = Field(default=128, description="Sequences per test split.")
+    rollout: Annotated[int, Field(ge=1, le=200)] = Field(default=10, description="Frames predicted from the "
+                                                                                 "model's own output at evaluation.")
 
 
 TaskSupport = Literal["random", "non_compositional", "connected", "disconnected"]
@@ -237,10 +247,10 @@ class HyperteacherData(Spec):
 
     provides: ClassVar[DataInterface] = "tasks"
 
-    kind: Literal["hyperteacher"]
-    input: Dim = 16
-    hidden: Hidden = Field(default=(32,), min_length=1)
-    output: Dim = 8
+    kind: Literal["hyperteacher"] = Field(description="Few-shot tasks from a modular teacher (hypernetworks).")
+    input: Dim = Field(default=16, description="Width of the inputs x.")
+    hidden: Hidden = Field(default=(32,), min_length=1, description="Hidden widths of the teacher's target MLP.")
+    output: Dim = Field(default=8, description="Width of the outputs (classes).")
     experts: Count = Field(default=8, description="Number of expert templates E per generated layer.")
     hot: Count = Field(default=2, description="A task combines 1 to 'hot' experts in each generated layer.")
     generated: tuple[LayerIndex, ...] = Field(
@@ -249,7 +259,8 @@ class HyperteacherData(Spec):
         max_length=4,
         description="Indices of the layers the embedding generates (0 maps the input); the others are fixed.",
     )
-    mode: Literal["classification", "regression"] = "classification"
+    mode: Literal["classification", "regression"] = Field(default="classification", description="Soft labels "
+                                                          "(KL loss) or z-scored outputs (MSE).")
     temperature: PositiveFloat = Field(default=0.1, description="Soft-target temperature (classification).")
     support: TaskSupport = Field(
         default="random",
@@ -283,20 +294,23 @@ class SpritesData(Spec):
 
     provides: ClassVar[DataInterface] = "images"
 
-    kind: Literal["sprites"]
+    kind: Literal["sprites"] = Field(description="Images of coloured shapes with object masks (slot VAE).")
     size: Annotated[int, Field(ge=8, le=256, description="Image height and width in pixels.")] = 32
-    min_objects: Count = 2
-    max_objects: Count = 4
-    shapes: tuple[SpriteShape, ...] = Field(default=("square", "triangle", "circle"), min_length=1)
-    min_scale: Annotated[float, Field(gt=0.0, le=0.5)] = 0.1
-    max_scale: Annotated[float, Field(gt=0.0, le=0.5)] = 0.16
+    min_objects: Count = Field(default=2, description="Fewest shapes in an image.")
+    max_objects: Count = Field(default=4, description="Most shapes in an image.")
+    shapes: tuple[SpriteShape, ...] = Field(default=("square", "triangle", "circle"), min_length=1,
+                                            description="The shapes drawn from.")
+    min_scale: Annotated[float, Field(gt=0.0, le=0.5)] = Field(default=0.1, description="Smallest half side, "
+                                                                                       "as a fraction of the image.")
+    max_scale: Annotated[float, Field(gt=0.0, le=0.5)] = Field(default=0.16, description="Largest half side, "
+                                                                                        "as a fraction of the image.")
     max_overlap: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         default=0.2,
         description="Centres are at least (1 - max_overlap) x the sum of the two scales apart "
         "(1: anything goes; re-drawn up to 50 times).",
     )
-    images: Samples = 8192
-    test_images: Samples = 512
+    images: Samples = Field(default=8192, description="Training images.")
+    test_images: Samples = Field(default=512, description="Test images.")
 
 
 DataSpec = Annotated[

@@ -47,7 +47,7 @@ class TrajectoriesFile(_FileData):
 
     provides: ClassVar[str] = "trajectories"  # what a procedure reads (zoo.schema.data.DataInterface)
 
-    kind: Literal["trajectories"]
+    kind: Literal["trajectories"] = Field(description="Object-slot trajectories from an .npz file (COMET).")
     test_path: DataPath | None = Field(default=None, description="A separate file of test trajectories.")
 
 
@@ -60,7 +60,7 @@ class ImagesFile(_FileData):
 
     provides: ClassVar[str] = "images"  # what a procedure reads (zoo.schema.data.DataInterface)
 
-    kind: Literal["images"]
+    kind: Literal["images"] = Field(description="Images from an .npz file (slot VAE).")
     test_path: DataPath | None = Field(default=None, description="A separate file of test images.")
 
 
@@ -74,7 +74,7 @@ class SequencesFile(_FileData):
 
     provides: ClassVar[str] = "examples"  # what a procedure reads (zoo.schema.data.DataInterface)
 
-    kind: Literal["sequences"]
+    kind: Literal["sequences"] = Field(description="Sequences from an .npz file (RIMs, LSTM).")
     test_paths: dict[SplitName, DataPath] = Field(
         default_factory=dict, max_length=8,
         description="Extra test files by split name (e.g. longer sequences), each in the same format.",
@@ -98,7 +98,7 @@ class TasksFile(_FileData):
 
     provides: ClassVar[str] = "tasks"  # what a procedure reads (zoo.schema.data.DataInterface)
 
-    kind: Literal["tasks"]
+    kind: Literal["tasks"] = Field(description="Few-shot tasks from an .npz file (hypernetworks, ANIL, MAML).")
     support: Count | None = Field(
         default=None, description="Shots of each task the inner loop adapts on; the rest are query shots "
         "(default: half of them).",

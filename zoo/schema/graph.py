@@ -18,41 +18,43 @@ PORT_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?
 
 
 class _Node(Spec):
-    name: Name
+    name: Name = Field(description="The node's name: edges and outputs refer to it, and its parameters' names "
+                                   "start with it.")
 
 
 class InputNode(_Node):
     """A model input. ``shape`` excludes the batch dimension; null marks a free length (e.g. time)."""
 
-    kind: Literal["input"]
-    shape: tuple[Dim | None, ...] = Field(max_length=8)
-    dtype: Literal["float32", "int64"] = "float32"
+    kind: Literal["input"] = Field(description="A model input (output port: out), fed by name to forward().")
+    shape: tuple[Dim | None, ...] = Field(max_length=8, description="Shape without the batch axis; null for a "
+                                          "free length, e.g. [null, 8] for sequences of 8 features.")
+    dtype: Literal["float32", "int64"] = Field(default="float32", description="float32 values or int64 tokens.")
 
 
 class ParameterNode(_Node):
     """A learned tensor with no inputs (e.g. an embedding initialisation)."""
 
-    kind: Literal["parameter"]
-    shape: tuple[Dim, ...] = Field(min_length=1, max_length=4)
-    init: Literal["zeros", "ones", "normal"] = "normal"
-    scale: float = Field(default=1.0, ge=0.0, le=1e3)
+    kind: Literal["parameter"] = Field(description="A learned tensor (output port: out), shared by the batch.")
+    shape: tuple[Dim, ...] = Field(min_length=1, max_length=4, description="The tensor's shape (no batch axis).")
+    init: Literal["zeros", "ones", "normal"] = Field(default="normal", description="Initial values.")
+    scale: float = Field(default=1.0, ge=0.0, le=1e3, description="Multiplies the initial values.")
 
 
 class LinearNode(_Node):
     """An affine map over the last dimension."""
 
-    kind: Literal["linear"]
-    out: Dim
-    bias: bool = True
+    kind: Literal["linear"] = Field(description="An affine map (ports: x -> out).")
+    out: Dim = Field(description="Output width.")
+    bias: bool = Field(default=True, description="Add a learned bias.")
 
 
 class MLPNode(_Node):
     """An MLP over the last dimension."""
 
-    kind: Literal["mlp"]
+    kind: Literal["mlp"] = Field(description="An MLP (ports: x -> out).")
     hidden: Hidden = (64,)
-    out: Dim
-    activation: Activation = "relu"
+    out: Dim = Field(description="Output width.")
+    activation: Activation = Field(default="relu", description="Activation between layers.")
     activate_output: bool = Field(
         default=False, description="Apply the activation after the last layer too (a feature extractor)."
     )
@@ -64,30 +66,34 @@ class ContextNode(_Node):
     ``graph`` defaults to the spec's top-level ``interactions``.
     """
 
-    kind: Literal["context"]
-    graph: InteractionSpec | None = None
+    kind: Literal["context"] = Field(description="Candidate contexts of every slot (ports: x -> ctx, index, mask).")
+    graph: InteractionSpec | None = Field(default=None, description="The interaction graph (default: the "
+                                                                    "top-level interactions).")
 
 
 class MechanismBankNode(_Node):
     """Runs every mechanism of a bank (declared under ``mechanisms``) on its inputs."""
 
-    kind: Literal["mechanism_bank"]
-    bank: Name
+    kind: Literal["mechanism_bank"] = Field(description="Every mechanism of a bank (ports: state, context, "
+                                            "external, task, as the bank's inputs say -> out).")
+    bank: Name = Field(description="The mechanisms entry to run.")
 
 
 class ResidualNode(_Node):
     """``base + delta``, broadcasting base over the extra (mechanism, context) axes of delta."""
 
-    kind: Literal["residual"]
+    kind: Literal["residual"] = Field(description="base + delta (ports: base, delta -> out).")
 
 
 class FeaturesNode(_Node):
     """Picks features of the last axis by ``index``; with ``place`` set, puts them back instead: the
     output has ``place`` features, the input's at ``index`` and zeros elsewhere."""
 
-    kind: Literal["features"]
-    index: tuple[Annotated[int, Field(ge=0, le=65535)], ...] = Field(min_length=1, max_length=4096)
-    place: Dim | None = None
+    kind: Literal["features"] = Field(description="Picks or places features (ports: x -> out).")
+    index: tuple[Annotated[int, Field(ge=0, le=65535)], ...] = Field(
+        min_length=1, max_length=4096, description="Feature indices of the last axis, in output order.")
+    place: Dim | None = Field(default=None, description="Put the features back at 'index' in a vector this "
+                                                        "wide (zeros elsewhere) instead of picking them.")
 
     @field_validator("index")
     @classmethod
@@ -100,56 +106,59 @@ class FeaturesNode(_Node):
 class ConcatNode(_Node):
     """Concatenates its inputs ``x0``, ``x1``, ... along ``axis`` (counted from the end when negative)."""
 
-    kind: Literal["concat"]
-    inputs: Annotated[int, Field(ge=2, le=64)]
-    axis: Annotated[int, Field(ge=-8, le=7)] = -1
+    kind: Literal["concat"] = Field(description="Joins tensors (ports: x0, x1, ... -> out).")
+    inputs: Annotated[int, Field(ge=2, le=64)] = Field(description="Number of input ports x0 .. x{inputs-1}.")
+    axis: Annotated[int, Field(ge=-8, le=7)] = Field(default=-1, description="Axis to join along, without the "
+                                                                             "batch axis (negative: from the end).")
 
 
 class RouterNode(_Node):
     """Scores or selects (mechanism, context) candidates with the spec's top-level ``router``."""
 
-    kind: Literal["router"]
+    kind: Literal["router"] = Field(description="Scores candidates (ports: x, ctx, mask, candidates -> logits, "
+                                    "prediction).")
 
 
 class HypernetworkNode(_Node):
     """Generates a target MLP's weights from a task embedding and runs it on ``x``."""
 
-    kind: Literal["hypernetwork"]
-    hypernetwork: Name
+    kind: Literal["hypernetwork"] = Field(description="A generated MLP (ports: x, z -> out).")
+    hypernetwork: Name = Field(description="The hypernetworks entry to run.")
 
 
 class InteractionNetworkNode(_Node):
     """A monolithic interaction network: relational MLP over context pairs, summed, then an update MLP."""
 
-    kind: Literal["interaction_network"]
+    kind: Literal["interaction_network"] = Field(description="An interaction network (ports: x, ctx, mask -> out).")
     hidden: Hidden = (64, 64)
-    activation: Activation = "relu"
+    activation: Activation = Field(default="relu", description="Activation of the relational and update MLPs.")
 
 
 class EmbeddingNode(_Node):
     """Integer tokens -> learned vectors."""
 
-    kind: Literal["embedding"]
-    vocab: Annotated[int, Field(ge=2, le=100_000)]
-    dim: Dim
+    kind: Literal["embedding"] = Field(description="Token embedding (ports: x -> out).")
+    vocab: Annotated[int, Field(ge=2, le=100_000)] = Field(description="Number of distinct tokens.")
+    dim: Dim = Field(description="Width of each token's vector.")
 
 
 class RimsNode(_Node):
     """RIMs over a sequence (B, T, in): cells from a gru/lstm ``mechanisms`` entry, input attention
     from the top-level ``top_k`` router. Outputs ``seq`` (T, K*H), ``last`` (K*H,), ``active`` (T, K)."""
 
-    kind: Literal["rims"]
-    cells: Name
-    comm_heads: Annotated[int, Field(ge=1, le=64)] = 4
-    comm_key_dim: Dim = 32
-    comm_value_dim: Dim = 32
+    kind: Literal["rims"] = Field(description="Recurrent Independent Mechanisms (ports: x -> seq, last, active).")
+    cells: Name = Field(description="The gru or lstm mechanisms entry holding the cells.")
+    comm_heads: Annotated[int, Field(ge=1, le=64)] = Field(default=4, description="Heads of the communication "
+                                                                                  "attention among cells.")
+    comm_key_dim: Dim = Field(default=32, description="Key and query width of the communication attention.")
+    comm_value_dim: Dim = Field(default=32, description="Value width of the communication attention.")
 
 
 class LstmNode(_Node):
     """A single-layer LSTM over a sequence. Outputs ``seq`` (T, H) and ``last`` (H,)."""
 
-    kind: Literal["lstm"]
-    hidden: Dim
+    kind: Literal["lstm"] = Field(description="An LSTM (ports: x -> seq, last).")
+    hidden: Dim = Field(description="Hidden state width H.")
 
 
 class SlotEncoderNode(_Node):
@@ -161,15 +170,21 @@ class SlotEncoderNode(_Node):
     slot_attention``).
     """
 
-    kind: Literal["slot_encoder"]
-    cnn: tuple[Dim, ...] = Field(default=(32, 32, 64), min_length=1, max_length=8)
-    strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(default=(1, 2, 1), min_length=1, max_length=8)
-    kernel: Literal[1, 3, 5, 7, 9] = 3
-    d_model: Dim = 64
-    grouping: Literal["transformer", "slot_attention"] = "transformer"
-    layers: Annotated[int, Field(ge=1, le=32)] = 2
-    iterations: Annotated[int, Field(ge=1, le=16)] = 3
-    heads: Annotated[int, Field(ge=1, le=64)] = 4
+    kind: Literal["slot_encoder"] = Field(description="Image to slot posteriors (ports: image -> mu, logvar).")
+    cnn: tuple[Dim, ...] = Field(default=(32, 32, 64), min_length=1, max_length=8,
+                                 description="Channel widths, one per conv layer.")
+    strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(
+        default=(1, 2, 1), min_length=1, max_length=8, description="Stride of each conv layer.")
+    kernel: Literal[1, 3, 5, 7, 9] = Field(default=3, description="Kernel size of every conv layer.")
+    d_model: Dim = Field(default=64, description="Width of the tokens and slot queries.")
+    grouping: Literal["transformer", "slot_attention"] = Field(
+        default="transformer", description="Learned slot queries in a Transformer, or slot attention.")
+    layers: Annotated[int, Field(ge=1, le=32)] = Field(default=2, description="Transformer layers (grouping: "
+                                                                             "transformer).")
+    iterations: Annotated[int, Field(ge=1, le=16)] = Field(default=3, description="Slot-attention rounds "
+                                                                                  "(grouping: slot_attention).")
+    heads: Annotated[int, Field(ge=1, le=64)] = Field(default=4, description="Attention heads (d_model must "
+                                                                             "divide by it).")
     logvar_init: Annotated[float, Field(ge=-20.0, le=5.0)] = Field(
         default=-4.0, description="Initial log-variance of the posterior (a narrow start lets the decoder read "
         "the slots early instead of the posterior collapsing to the prior).")
@@ -186,7 +201,7 @@ class SlotEncoderNode(_Node):
 class ReparameterizeNode(_Node):
     """``z = mu + exp(logvar / 2) * eps`` (eps ~ N(0, I)) in training; ``z = mu`` in eval mode."""
 
-    kind: Literal["reparameterize"]
+    kind: Literal["reparameterize"] = Field(description="Samples the slots (ports: mu, logvar -> z).")
 
 
 class SlotDecoderNode(_Node):
@@ -197,15 +212,17 @@ class SlotDecoderNode(_Node):
     cross-attention weights averaged over layers and summed over heads (each row sums to ``heads``).
     """
 
-    kind: Literal["slot_decoder"]
-    size: Annotated[int, Field(ge=4, le=1024)] = 32
-    channels: Annotated[int, Field(ge=1, le=16)] = 3
-    d_model: Dim = 64
-    query_dim: Dim = 64
-    hidden: Dim = 64
-    layers: Annotated[int, Field(ge=1, le=32)] = 2
-    heads: Annotated[int, Field(ge=1, le=64)] = 4
-    frequencies: Annotated[int, Field(ge=0, le=16)] = 6
+    kind: Literal["slot_decoder"] = Field(description="Slots to image (ports: z -> recon, attention).")
+    size: Annotated[int, Field(ge=4, le=1024)] = Field(default=32, description="Output image height and width.")
+    channels: Annotated[int, Field(ge=1, le=16)] = Field(default=3, description="Output colour channels.")
+    d_model: Dim = Field(default=64, description="Attention width (the slots are projected to it).")
+    query_dim: Dim = Field(default=64, description="Width of the per-pixel queries.")
+    hidden: Dim = Field(default=64, description="Hidden width of the MLPs.")
+    layers: Annotated[int, Field(ge=1, le=32)] = Field(default=2, description="Cross-attention layers.")
+    heads: Annotated[int, Field(ge=1, le=64)] = Field(default=4, description="Attention heads (d_model must "
+                                                                             "divide by it).")
+    frequencies: Annotated[int, Field(ge=0, le=16)] = Field(default=6, description="Fourier frequencies of the "
+                                                                                   "pixel coordinates.")
 
     @model_validator(mode="after")
     def _heads(self) -> "SlotDecoderNode":
@@ -257,8 +274,8 @@ class EdgeSpec(Spec):
 
     model_config = ConfigDict(json_schema_extra=_edge_json_schema)
 
-    src: str
-    dst: str
+    src: str = Field(description="Where data comes from: 'node' (its only output) or 'node.port'.")
+    dst: str = Field(description="Where it goes: 'node.port', or 'node' for a node with one input port.")
 
     @model_validator(mode="before")
     @classmethod
@@ -285,9 +302,11 @@ class EdgeSpec(Spec):
 class GraphSpec(Spec):
     """An explicit dataflow graph."""
 
-    kind: Literal["graph"]
-    nodes: tuple[NodeSpec, ...] = Field(min_length=1, max_length=512)
-    edges: tuple[EdgeSpec, ...] = Field(default=(), max_length=4096)
+    kind: Literal["graph"] = Field(description="An explicit dataflow graph: nodes, edges, outputs.")
+    nodes: tuple[NodeSpec, ...] = Field(min_length=1, max_length=512, description="The components, each with a "
+                                        "name and a kind.")
+    edges: tuple[EdgeSpec, ...] = Field(default=(), max_length=4096, description="The wiring: 'src -> dst' "
+                                        "strings or {src, dst} mappings; every input port is fed exactly once.")
     outputs: dict[Name, str] = Field(
         min_length=1, description="Model outputs: output name -> 'node' or 'node.port'."
     )

@@ -22,7 +22,7 @@ class CometModel(Spec):
     classifier or soft_mixture) picks the pair.
     """
 
-    kind: Literal["comet"]
+    kind: Literal["comet"] = Field(description="COMET: a mechanism bank over object slots, with a router.")
     bank: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
     banks: tuple[Name, ...] | None = Field(
         default=None,
@@ -62,15 +62,15 @@ class CometModel(Spec):
 class InteractionNetworkModel(Spec):
     """A monolithic interaction network over slots (the fine-tuning baseline of COMET)."""
 
-    kind: Literal["interaction_network"]
+    kind: Literal["interaction_network"] = Field(description="A monolithic interaction network (baseline).")
     hidden: Hidden = (64, 64)
-    activation: Activation = "relu"
+    activation: Activation = Field(default="relu", description="Activation of the relational and update MLPs.")
 
 
 class HypernetworkModel(Spec):
     """A hypernetwork generates a target MLP from a task embedding ``z`` (an input of the model)."""
 
-    kind: Literal["hypernetwork"]
+    kind: Literal["hypernetwork"] = Field(description="A hypernetwork-generated MLP.")
     hypernetwork: Name | None = Field(
         default=None, description="Which hypernetworks entry (default: the first)."
     )
@@ -87,7 +87,7 @@ class SequenceInput(Spec):
 
 
 class _SequenceModel(Spec):
-    input: SequenceInput
+    input: SequenceInput = Field(description="How the sequence enters: tokens (vocab) or feature vectors (features).")
     output: Literal["last", "sequence"] = Field(
         default="last", description="Predict from the last step (classification) or at every step."
     )
@@ -98,18 +98,18 @@ class RimsModel(_SequenceModel):
     """Recurrent Independent Mechanisms: the cells are a gru/lstm ``mechanisms`` entry (count K,
     hidden), the input attention is a ``top_k`` router (k active cells); communication below."""
 
-    kind: Literal["rims"]
+    kind: Literal["rims"] = Field(description="Recurrent Independent Mechanisms over a sequence.")
     cells: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
-    comm_heads: Count = 4
-    comm_key_dim: Dim = 32
-    comm_value_dim: Dim = 32
+    comm_heads: Count = Field(default=4, description="Heads of the attention among cells (communication).")
+    comm_key_dim: Dim = Field(default=32, description="Key and query width of the communication attention.")
+    comm_value_dim: Dim = Field(default=32, description="Value width of the communication attention.")
 
 
 class LstmModel(_SequenceModel):
     """A single-layer LSTM baseline of the given hidden width."""
 
-    kind: Literal["lstm"]
-    hidden: Dim
+    kind: Literal["lstm"] = Field(description="An LSTM over a sequence (the RIMs baseline).")
+    hidden: Dim = Field(description="Hidden state width.")
 
 
 
@@ -117,8 +117,8 @@ class LstmModel(_SequenceModel):
 class ImageSpec(Spec):
     """The images a model reads and writes: ``channels`` x ``size`` x ``size``."""
 
-    size: Annotated[int, Field(ge=4, le=1024)] = 32
-    channels: Annotated[int, Field(ge=1, le=16)] = 3
+    size: Annotated[int, Field(ge=4, le=1024)] = Field(default=32, description="Image height and width in pixels.")
+    channels: Annotated[int, Field(ge=1, le=16)] = Field(default=3, description="Colour channels (3: RGB).")
 
 
 class SlotVAEModel(Spec):
@@ -131,14 +131,15 @@ class SlotVAEModel(Spec):
     weights averaged over layers and summed over heads.
     """
 
-    kind: Literal["slot_vae"]
-    image: ImageSpec = ImageSpec()
+    kind: Literal["slot_vae"] = Field(description="A slot VAE with a cross-attention decoder.")
+    image: ImageSpec = Field(default=ImageSpec(), description="The images read and reconstructed.")
     cnn: tuple[Dim, ...] = Field(default=(32, 32, 64), min_length=1, max_length=8,
                                  description="Encoder CNN channel widths, one per conv layer.")
     strides: tuple[Annotated[int, Field(ge=1, le=4)], ...] = Field(
         default=(1, 2, 1), min_length=1, max_length=8, description="Stride of each conv layer.")
-    kernel: Literal[1, 3, 5, 7, 9] = 3
-    d_model: Dim = 64
+    kernel: Literal[1, 3, 5, 7, 9] = Field(default=3, description="Kernel size of every conv layer.")
+    d_model: Dim = Field(default=64, description="Attention width: the encoder's tokens and slot queries, the "
+                                                 "decoder's slots.")
     grouping: Literal["transformer", "slot_attention"] = Field(
         default="transformer", description="How the encoder forms slots from the image tokens: 'transformer' "
         "(K learned slot queries read the tokens; encoder_layers layers) or 'slot_attention' (slots drawn from "
@@ -147,8 +148,10 @@ class SlotVAEModel(Spec):
         default=2, description="Transformer layers of the encoder (grouping: transformer).")
     iterations: Annotated[int, Field(ge=1, le=16)] = Field(
         default=3, description="Slot-attention iterations (grouping: slot_attention).")
-    decoder_layers: Annotated[int, Field(ge=1, le=32)] = 2
-    heads: Annotated[int, Field(ge=1, le=64)] = 4
+    decoder_layers: Annotated[int, Field(ge=1, le=32)] = Field(default=2, description="Cross-attention layers "
+                                                                                     "of the decoder.")
+    heads: Annotated[int, Field(ge=1, le=64)] = Field(default=4, description="Attention heads in the encoder and "
+                                                                             "decoder (d_model must divide by it).")
     query_dim: Dim = Field(default=64, description="Width of the decoder's per-pixel queries.")
     hidden: Dim = Field(default=64, description="Hidden width of the decoder's MLPs and feed-forward parts.")
     frequencies: Annotated[int, Field(ge=0, le=16)] = Field(

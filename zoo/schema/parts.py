@@ -27,12 +27,12 @@ BankInput = Literal["self", "context", "external", "task"]
 class SlotsSpec(Spec):
     """Object slots: ``count`` slots of ``dim`` features each."""
 
-    count: Count
-    dim: Dim
+    count: Count = Field(description="Number of slots N (objects).")
+    dim: Dim = Field(description="Features per slot D.")
 
 
 class _BankBase(Spec):
-    name: Name
+    name: Name = Field(description="The bank's name: the model and graph nodes refer to it by this name.")
     count: Count = Field(description="Number of independent mechanisms M in the bank.")
     inputs: tuple[BankInput, ...] = Field(
         default=("self",),
@@ -60,38 +60,38 @@ class _BankBase(Spec):
 class MLPBankSpec(_BankBase):
     """M independent MLPs, run as grouped weights."""
 
-    kind: Literal["mlp"]
+    kind: Literal["mlp"] = Field(description="A bank of MLP mechanisms.")
     hidden: Hidden = (64,)
-    activation: Activation = "relu"
+    activation: Activation = Field(default="relu", description="Activation between the hidden layers.")
 
 
 class LinearBankSpec(_BankBase):
     """M independent affine maps."""
 
-    kind: Literal["linear"]
+    kind: Literal["linear"] = Field(description="A bank of affine mechanisms.")
 
 
 class GRUBankSpec(_BankBase):
     """M independent GRU cells; the 'self' input is the cell's hidden state."""
 
-    kind: Literal["gru"]
-    hidden: Dim
+    kind: Literal["gru"] = Field(description="A bank of GRU cells (the cells of RIMs).")
+    hidden: Dim = Field(description="Hidden state width of each cell.")
 
 
 class LSTMBankSpec(_BankBase):
     """M independent LSTM cells; the 'self' input is the state [h, c] (width 2 x hidden)."""
 
-    kind: Literal["lstm"]
-    hidden: Dim
+    kind: Literal["lstm"] = Field(description="A bank of LSTM cells (the cells of RIMs).")
+    hidden: Dim = Field(description="Hidden state width h of each cell (the state [h, c] is 2 x hidden wide).")
 
 
 class PretrainedBankSpec(Spec):
     """A bank whose structure and weights both come from ``source`` (resolved when compiling)."""
 
     name: Name
-    kind: Literal["pretrained"]
+    kind: Literal["pretrained"] = Field(description="A trained bank, loaded whole from its source.")
     source: str = Field(max_length=1000, description="A bank directory or 'hf://org/name@revision'.")
-    frozen: bool = True
+    frozen: bool = Field(default=True, description="Exclude the bank's weights from training.")
 
 
 MechanismBankSpec = Annotated[
@@ -103,19 +103,19 @@ MechanismBankSpec = Annotated[
 class TargetNetSpec(Spec):
     """The target MLP whose weights a hypernetwork generates (layers compute ``x W / sqrt(fan_in)``)."""
 
-    input: Dim
+    input: Dim = Field(description="Width of the target network's input x.")
     hidden: Hidden = (32,)
-    output: Dim
-    activation: Activation = "relu"
+    output: Dim = Field(description="Width of the target network's output.")
+    activation: Activation = Field(default="relu", description="Activation between the target's layers.")
 
 
 LayerIndex = Annotated[int, Field(ge=0, le=64)]
 
 
 class _HypernetworkBase(Spec):
-    name: Name
+    name: Name = Field(description="The hypernetwork's name: the model and graph nodes refer to it by this name.")
     templates: Count = Field(description="Number of templates K (the task embedding's width).")
-    target: TargetNetSpec
+    target: TargetNetSpec = Field(description="The target MLP whose weights are generated.")
     generated: tuple[LayerIndex, ...] | None = Field(
         default=None,
         min_length=1,
@@ -147,15 +147,15 @@ class LinearHypernetworkSpec(_HypernetworkBase):
     """``W_l(z) = sum_k z_k Theta_{l,k}`` for every generated target layer l (no bias); with
     ``per_layer``, ``W_l = sum_k z_{l,k} Theta_{l,k}``. The output passes a per-unit gain and bias."""
 
-    kind: Literal["linear"]
+    kind: Literal["linear"] = Field(description="Weights linear in the embedding: a weighted sum of templates.")
 
 
 class MLPHypernetworkSpec(_HypernetworkBase):
     """A small MLP from the (flattened) task embedding to the weights of every generated layer."""
 
-    kind: Literal["mlp"]
+    kind: Literal["mlp"] = Field(description="Weights from the embedding through a small MLP.")
     hidden: Hidden = (64,)
-    activation: Activation = "relu"
+    activation: Activation = Field(default="relu", description="Activation of the hypernetwork's MLP.")
 
 
 HypernetworkSpec = Annotated[
@@ -171,14 +171,14 @@ class _GraphBase(Spec):
 class CompleteGraphSpec(_GraphBase):
     """Every slot may take every other slot as context."""
 
-    kind: Literal["complete"]
+    kind: Literal["complete"] = Field(description="Every other slot is a candidate context.")
 
 
 class KnnGraphSpec(_GraphBase):
     """Each slot takes its k nearest slots (by the position features) as candidate contexts."""
 
-    kind: Literal["knn"]
-    k: Count
+    kind: Literal["knn"] = Field(description="The k nearest slots are the candidate contexts.")
+    k: Count = Field(description="Candidate contexts per slot, nearest first.")
     position: tuple[Annotated[int, Field(ge=0)], ...] = Field(
         default=(0, 1), min_length=1, description="Indices of the slot features that are positions."
     )
@@ -187,14 +187,15 @@ class KnnGraphSpec(_GraphBase):
 class EdgesGraphSpec(_GraphBase):
     """Explicit directed edges [source, target]: the source slot is a candidate context of the target."""
 
-    kind: Literal["edges"]
-    edges: tuple[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]], ...]
+    kind: Literal["edges"] = Field(description="Candidate contexts listed edge by edge.")
+    edges: tuple[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]], ...] = Field(
+        description="Pairs [source, target] of slot indices: the source is a candidate context of the target.")
 
 
 class NoGraphSpec(_GraphBase):
     """No slot-to-slot context at all (only 'no context', and self loops if asked)."""
 
-    kind: Literal["none"]
+    kind: Literal["none"] = Field(description="No slot is another's context.")
 
 
 InteractionSpec = Annotated[
@@ -205,14 +206,14 @@ InteractionSpec = Annotated[
 class WinnerTakeAllRouterSpec(Spec):
     """Select the (mechanism, context) pair with the lowest error; only the winner gets gradient."""
 
-    kind: Literal["winner_take_all"]
+    kind: Literal["winner_take_all"] = Field(description="The lowest-error pair wins (COMET's competition).")
 
 
 class _PairScorerSpec(Spec):
     """Fields of the routers that score every (mechanism, context) pair with a small network."""
 
     hidden: Hidden = (64,)
-    activation: Activation = "relu"
+    activation: Activation = Field(default="relu", description="Activation of the scorer's hidden layers.")
     relative: bool = Field(
         default=False, description="Also give the scorer each context minus the slot (c_j - z_i), so "
         "that distances and relative speeds are easy to learn."
@@ -232,33 +233,34 @@ class _PairScorerSpec(Spec):
 class ClassifierRouterSpec(_PairScorerSpec):
     """A classifier g(z_i, z_j) scoring every (mechanism, context) pair."""
 
-    kind: Literal["classifier"]
+    kind: Literal["classifier"] = Field(description="A learned classifier picks the pair (COMET's selector).")
 
 
 class TopKAttentionRouterSpec(Spec):
     """Attention over [null, input]: the k mechanisms attending least to the null input are active."""
 
-    kind: Literal["top_k"]
-    k: Count
-    key_dim: Dim = 64
-    value_dim: Dim = 64
-    heads: Count = 1
-    dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    kind: Literal["top_k"] = Field(description="Input attention that activates k mechanisms (RIMs).")
+    k: Count = Field(description="Number of active mechanisms per step.")
+    key_dim: Dim = Field(default=64, description="Width of the attention keys and queries.")
+    value_dim: Dim = Field(default=64, description="Width of the attention values (what an active cell reads).")
+    heads: Count = Field(default=1, description="Attention heads.")
+    dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(default=0.0, description="Dropout on the attention "
+                                                                                        "weights while training.")
 
 
 class SoftMixtureRouterSpec(_PairScorerSpec):
     """A softmax over (mechanism, context) scores mixes every candidate's prediction."""
 
-    kind: Literal["soft_mixture"]
-    temperature: PositiveFloat = 1.0
+    kind: Literal["soft_mixture"] = Field(description="Every pair's prediction, weighted by a softmax of scores.")
+    temperature: PositiveFloat = Field(default=1.0, description="Softmax temperature of the scores.")
 
 
 class TaskEmbeddingRouterSpec(Spec):
     """A learned task embedding (inferred per task) weights the modules."""
 
-    kind: Literal["task_embedding"]
-    dim: Count
-    init_scale: NonNegFloat = 1.0
+    kind: Literal["task_embedding"] = Field(description="A per-task embedding weights the modules.")
+    dim: Count = Field(description="Width of the task embedding.")
+    init_scale: NonNegFloat = Field(default=1.0, description="Standard deviation of the embedding's initial values.")
 
 
 RouterSpec = Annotated[

@@ -32,15 +32,25 @@ class ModelSpec(Spec):
 
     zoo: int = Field(default=CURRENT_VERSION, description="Schema version of this document.")
     name: SpecName
-    description: str = Field(default="", max_length=4000)
-    model: ModelKindSpec
-    slots: SlotsSpec | None = None
-    mechanisms: tuple[MechanismBankSpec, ...] = Field(default=(), max_length=64)
-    hypernetworks: tuple[HypernetworkSpec, ...] = Field(default=(), max_length=64)
-    interactions: InteractionSpec | None = None
-    router: RouterSpec | None = None
-    data: DataSpec | None = None
-    train: TrainSpec | None = None
+    description: str = Field(default="", max_length=4000, description="Free text: what this spec is for "
+                             "(its first line is shown by `zoo list`).")
+    model: ModelKindSpec = Field(description="How the parts are wired: a family template (comet, "
+                                 "interaction_network, hypernetwork, rims, lstm, slot_vae) or an explicit graph.")
+    slots: SlotsSpec | None = Field(default=None, description="Object slots: how many, and how many features each.")
+    mechanisms: tuple[MechanismBankSpec, ...] = Field(
+        default=(), max_length=64, description="Banks of independent mechanisms (MLPs, affine maps, GRU or LSTM "
+        "cells, or a trained bank), used by name from the model.")
+    hypernetworks: tuple[HypernetworkSpec, ...] = Field(
+        default=(), max_length=64, description="Hypernetworks that generate a target MLP's weights from a task "
+        "embedding, used by name from the model.")
+    interactions: InteractionSpec | None = Field(
+        default=None, description="Which slots may be each slot's context: complete, knn, explicit edges or none.")
+    router: RouterSpec | None = Field(
+        default=None, description="How mechanisms (and contexts) are selected or mixed.")
+    data: DataSpec | None = Field(
+        default=None, description="The environment that generates training and test data (needed to train).")
+    train: TrainSpec | None = Field(
+        default=None, description="The training procedure and its settings (needed to train).")
 
     _source: SourceMap | None = PrivateAttr(default=None)
 

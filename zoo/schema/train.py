@@ -20,18 +20,19 @@ Batch = Annotated[int, Field(ge=1, le=1_000_000)]
 class TrainBase(Spec):
     """Fields every procedure has."""
 
-    optimizer: Literal["adam", "adamw", "sgd"] = "adam"
-    lr: PositiveFloat = 1e-3
-    weight_decay: NonNegFloat = 0.0
-    schedule: Literal["constant", "cosine"] = "constant"
+    optimizer: Literal["adam", "adamw", "sgd"] = Field(default="adam", description="The optimiser (sgd with momentum 0.9).")
+    lr: PositiveFloat = Field(default=1e-3, description="Learning rate (peak, with a schedule).")
+    weight_decay: NonNegFloat = Field(default=0.0, description="Weight decay (decoupled for adamw).")
+    schedule: Literal["constant", "cosine"] = Field(
+        default="constant", description="Learning rate after the warm-up: constant, or a cosine decay to 0 at the last step.")
     warmup: Steps = Field(default=0, description="Linear learning-rate warm-up steps.")
-    steps: Steps = 1000
-    batch: Batch = 64
-    seed: Seed = 0
+    steps: Steps = Field(default=1000, description="Optimiser steps.")
+    batch: Batch = Field(default=64, description="Examples per step (split over processes when distributed).")
+    seed: Seed = Field(default=0, description="Seed of the data, the initial weights and the batches.")
     grad_clip: PositiveFloat | None = Field(default=1.0, description="Global gradient-norm clip.")
     eval_every: Steps = Field(default=0, description="Evaluate every N steps (0: only at the end).")
     checkpoint_every: Steps = Field(default=0, description="Checkpoint every N steps (0: only at the end).")
-    log_every: Count = 10
+    log_every: Count = Field(default=10, description="Log the training loss every N steps.")
 
 
 class SupervisedTrain(TrainBase):
@@ -39,8 +40,8 @@ class SupervisedTrain(TrainBase):
 
     reads: ClassVar[DataInterface] = "examples"
 
-    procedure: Literal["supervised"]
-    loss: Literal["mse", "cross_entropy"] = "mse"
+    procedure: Literal["supervised"] = Field(description="Fit an output to targets (RIMs, LSTM, regression).")
+    loss: Literal["mse", "cross_entropy"] = Field(default="mse", description="The loss against the target.")
     output: Name = Field(default="y", description="Which model output is compared with the target.")
 
 
@@ -71,7 +72,7 @@ class CompeteTrain(_SlotDynamicsTrain):
     one, is trained alongside on the winners (by NLL, without gradient into the bank).
     """
 
-    procedure: Literal["compete"]
+    procedure: Literal["compete"] = Field(description="COMET's competition phase (trains a bank).")
     horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
     warm_start: Steps = Field(default=0, description="Steps during which every pair gets gradient.")
     temperature: PositiveFloat = Field(default=1.0, description="Softmin temperature at step 0.")
@@ -85,7 +86,7 @@ class ComposeTrain(_SlotDynamicsTrain):
     trained by NLL on the pairs that win over ``horizon`` steps, and at test time picks a pair from
     the current state alone."""
 
-    procedure: Literal["compose"]
+    procedure: Literal["compose"] = Field(description="COMET's composition phase (trains the selector).")
     horizon: Horizon = Field(default=1, description="Steps H over which the target pair is chosen.")
 
 
@@ -98,7 +99,7 @@ class FinetuneTrain(_SlotDynamicsTrain):
     e.g. a source run reused for several adaptation sizes.
     """
 
-    procedure: Literal["finetune"]
+    procedure: Literal["finetune"] = Field(description="Pre-train and fine-tune a monolithic baseline.")
     sources: tuple[DataSpec, ...] = Field(default=(), max_length=16, description="Source worlds to pre-train on.")
     pretrain_steps: Steps = Field(default=0, description="Steps on the sources before the target's steps.")
     pretrained: str | None = Field(
@@ -117,8 +118,8 @@ class InnerLoopSpec(Spec):
     """The per-task adaptation: ``steps`` optimiser steps on the support shots."""
 
     optimizer: Literal["adamw", "sgd"] = Field(default="adamw", description="adamw (bias-corrected Adam) or plain SGD.")
-    lr: PositiveFloat = 0.3
-    steps: Steps = Field(default=10, le=1000)
+    lr: PositiveFloat = Field(default=0.3, description="Inner learning rate.")
+    steps: Steps = Field(default=10, le=1000, description="Inner steps per task.")
     weight_decay: NonNegFloat = Field(default=0.0, description="Decoupled weight decay (adamw) / L2 (sgd).")
 
 
@@ -133,11 +134,11 @@ class MetaTrain(TrainBase):
 
     reads: ClassVar[DataInterface] = "tasks"
 
-    procedure: Literal["meta"]
+    procedure: Literal["meta"] = Field(description="Meta-learning over tasks (hypernetworks, ANIL, MAML).")
     adapt: tuple[ParamPrefix, ...] = Field(
         min_length=1, max_length=64, description="Parameters adapted per task: names or name prefixes."
     )
-    inner: InnerLoopSpec = InnerLoopSpec()
+    inner: InnerLoopSpec = Field(default=InnerLoopSpec(), description="The per-task adaptation.")
     first_order: bool = Field(default=False, description="Do not differentiate through the inner loop.")
     output: Name = Field(default="y", description="The model output compared with the targets.")
     eval_tasks: Count = Field(default=256, description="Tasks per evaluation split (in-distribution, OOD).")
@@ -155,7 +156,7 @@ class VAETrain(TrainBase):
 
     reads: ClassVar[DataInterface] = "images"
 
-    procedure: Literal["vae"]
+    procedure: Literal["vae"] = Field(description="Train a slot VAE on images.")
     sigma: NonNegFloat = Field(default=1.0, description="Weight of the summed squared reconstruction error.")
     beta: NonNegFloat = Field(default=0.05, description="Weight of the KL divergence to N(0, I).")
     beta_ramp: Steps = Field(default=0, description="Steps over which beta ramps linearly from 0 (KL warm-up).")
