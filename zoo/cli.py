@@ -98,13 +98,15 @@ def validate(spec: str, overrides: tuple[str, ...]) -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--markdown", is_flag=True, help="The spec reference in Markdown instead (docs/spec-reference.md).")
 @friendly
-def schema(out: str | None) -> None:
+def schema(out: str | None, markdown: bool) -> None:
     """Print the JSON Schema of spec documents (for editor completion and validation)."""
     from zoo.io import write_text
     from zoo.schema import json_schema
+    from zoo.schema.reference import reference_markdown
 
-    text = json.dumps(json_schema(), indent=2) + "\n"
+    text = reference_markdown() if markdown else json.dumps(json_schema(), indent=2) + "\n"
     if out:
         write_text(out, text)
     else:
