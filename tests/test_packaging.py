@@ -17,6 +17,6 @@ def test_wheel_contains_the_catalogue(tmp_path):
     specs = sorted(p.name for p in (ROOT / "specs").glob("*.yaml"))
     assert specs and all(f"zoo/specs/{s}" in names for s in specs)
     assert "zoo/zoo.schema.json" in names and "zoo/cli.py" in names
-    assert all(f"zoo/starters/{f}.yaml" in names for f in ("comet", "hypernetwork", "rims", "slot_vae"))  # zoo init
+    assert all(f"zoo/starters/{f}.yaml" in names for f in ("comet", "hypernetwork", "rims", "slot_vae", "graph"))
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "zoo = zoo.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from zoo.cli import main
 from zoo.schema import catalogue, load_spec
-from zoo.starters import FAMILIES, schema_file
+from zoo.starters import STARTERS, schema_file
 
 MODELINE = "# yaml-language-server: $schema="
 
@@ -19,7 +19,7 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", STARTERS)
 def test_starter_validates_and_compiles(family, tmp_path):
     from zoo.compiler import compile_spec
 
@@ -56,7 +56,7 @@ def test_init_prints_to_stdout_and_refuses_to_overwrite(tmp_path):
 def test_init_unknown_family_lists_the_families():
     r = run("init", "transformer")
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert "unknown family 'transformer'; expected one of: comet, hypernetwork, rims, slot_vae" in r.output
+    assert "unknown starter 'transformer'; expected one of: comet, hypernetwork, rims, slot_vae, graph" in r.output
 
 
 def test_every_catalogue_spec_starts_with_the_modeline():
@@ -66,3 +66,14 @@ def test_every_catalogue_spec_starts_with_the_modeline():
         first = entry.path.read_text().splitlines()[0]
         assert first == f"{MODELINE}../zoo.schema.json", f"{entry.path.name}: first line is {first!r}"
         assert (entry.path.parent / "../zoo.schema.json").resolve() == Path(schema_file()).resolve()
+
+
+def test_graph_starter_trains_a_few_steps(tmp_path):
+    from zoo.train import train
+
+    out = tmp_path / "my-graph.yaml"
+    assert run("init", "graph", "--out", out).exit_code == 0
+    tiny = ["data.support_shots=4", "data.query_shots=4", "train.batch=2", "train.eval_tasks=2",
+            "train.inner.steps=1", "train.steps=3", "train.eval_every=0"]
+    result = train(load_spec(out, tiny), run_dir=tmp_path / "run", progress=False)
+    assert 0 <= result.metrics["ood_acc"] <= 1 and (tmp_path / "run" / "model.safetensors").exists()

@@ -158,7 +158,8 @@ def compile_(spec: str, overrides: tuple[str, ...], print_code: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @friendly
 def init(family: str, out: str | None, force: bool) -> None:
-    """Write a commented starter spec for FAMILY: comet, hypernetwork, rims or slot_vae."""
+    """Write a commented starter spec for FAMILY: comet, hypernetwork, rims, slot_vae, or graph (a model
+    written as an explicit dataflow graph)."""
     from zoo.io import write_text
     from zoo.starters import starter
 

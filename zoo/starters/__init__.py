@@ -1,4 +1,4 @@
-"""Commented starter specs, one per family, written by ``zoo init FAMILY``."""
+"""Commented starter specs, one per family and one for a custom graph, written by ``zoo init STARTER``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from zoo.errors import ZooError
 
 HERE = Path(__file__).resolve().parent
 FAMILIES = ("comet", "hypernetwork", "rims", "slot_vae")
+STARTERS = FAMILIES + ("graph",)  # graph: a model written as an explicit dataflow graph
 PLACEHOLDER = "SCHEMA_PATH"
 
 
@@ -20,13 +21,14 @@ def schema_file() -> Path:
 
 
 def starter(family: str, out: str | os.PathLike[str] | None = None) -> str:
-    """The starter spec of ``family``; its modeline points at the schema relative to ``out`` (or the cwd).
+    """The starter spec ``family`` (one of :data:`STARTERS`); its modeline points at the schema relative to
+    ``out`` (or the cwd).
 
     Raises:
-        ZooError: an unknown family (the message lists the known ones).
+        ZooError: an unknown starter (the message lists the known ones).
     """
-    if family not in FAMILIES:
-        raise ZooError(f"unknown family {family!r}; expected one of: {', '.join(FAMILIES)}")
+    if family not in STARTERS:
+        raise ZooError(f"unknown starter {family!r}; expected one of: {', '.join(STARTERS)}")
     base = Path(out).resolve().parent if out else Path.cwd()
     try:
         schema = Path(os.path.relpath(schema_file(), base)).as_posix()
