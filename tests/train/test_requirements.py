@@ -63,3 +63,16 @@ def test_parameter_names_from_the_graph_are_the_compiled_models(name):
     spec = load_spec(name)
     names = parameter_names(meta_blocks(checked_graph(spec), DEFAULT))
     assert sorted(names) == sorted(n for n, _ in compile_spec(spec).named_parameters())
+
+
+def test_a_source_world_read_from_a_file_is_compared_with_the_target_when_read(tmp_path):
+    import numpy as np
+
+    np.savez(tmp_path / "source.npz", states=np.zeros((4, 3, 3, 4), dtype=np.float32))
+    spec = load_spec("interaction-network-particles", [
+        f"train.sources=[{{kind: trajectories, path: {tmp_path / 'source.npz'}}}]", "train.pretrain_steps=1",
+        "train.steps=2", "data.trajectories=4", "data.test_trajectories=2"])
+    with pytest.raises(SpecError) as raised:
+        train(spec, run_dir=tmp_path / "run", progress=False)
+    assert messages(raised.value) == ["train.sources.0: source world 0 has (3, 4) (objects, features); the target "
+                                      "has (5, 8)"]
