@@ -129,9 +129,14 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def json_text(obj: Any) -> str:
+    """``obj`` as the indented JSON (sorted keys, final newline) that :func:`write_json` writes."""
+    return json.dumps(obj, indent=2, sort_keys=True, default=_default) + "\n"
+
+
 def write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Atomically write ``obj`` as indented JSON."""
-    write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=_default) + "\n")
+    write_text(path, json_text(obj))
 
 
 def _default(obj: Any) -> Any:

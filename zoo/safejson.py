@@ -65,8 +65,13 @@ def read(path: str | Path, error: type[ZooError] = ZooError, max_bytes: int = MA
         raise error(f"{path}: cannot read ({e.strerror or e})") from None
     if len(raw) > max_bytes:
         raise error(f"{path}: larger than {max_bytes} bytes")
+    return decode(raw, str(path), error)
+
+
+def decode(raw: bytes, where: str, error: type[ZooError] = ZooError) -> Any:
+    """The JSON value of UTF-8 bytes already read (with their own limit), checked as :func:`loads` does."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise error(f"{path}: not UTF-8 text (byte 0x{raw[e.start:e.start + 1].hex()} at offset {e.start})") from None
-    return loads(text, str(path), error)
+        raise error(f"{where}: not UTF-8 text (byte 0x{raw[e.start:e.start + 1].hex()} at offset {e.start})") from None
+    return loads(text, where, error)

@@ -1,33 +1,25 @@
 """Mechanism banks as artefacts: a directory (or Hub repo) with ``spec.json``, ``model.safetensors``
-and a ``README.md`` model card.
+and a ``README.md`` model card (the format: :mod:`zoo.hub.bankdir`).
 
-``spec.json`` holds the bank's spec (kind, count, sizes, inputs), the widths of the ports it was
-trained with, the name, shape and dtype of every tensor, the schema and library versions, provenance
-(environment, procedure, seed, steps, source revision) and metrics. Loading is strict: every tensor
-name, shape and dtype must match what the spec builds, values must be finite, and nothing is ever
-unpickled.
+Loading is strict: every file must be a regular file whose sha256 matches the one ``spec.json``
+records, every tensor name, shape and dtype must match what the spec builds, values must be finite,
+and nothing is ever unpickled.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-from pydantic import TypeAdapter, ValidationError
 
 from zoo.errors import BankError, SpecError, listing
-from zoo.hub.meta import FORMAT, FORMAT_VERSION, check_meta
+from zoo.hub.bankdir import (CONFIG, WEIGHTS, bank_spec, check_files, check_tensors, declared_tensors, read_config,
+                             read_tensors)
 from zoo.schema.base import MAX_DIM
-from zoo.io import write_bytes, write_json, write_text
 
-CONFIG, WEIGHTS, CARD = "spec.json", "model.safetensors", "README.md"
-MAX_CONFIG_BYTES = 1024 * 1024
 STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
 
 
@@ -98,149 +90,20 @@ class Bank:
                            commit_message=commit_message, token=token)
 
 
-def _git_revision() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
+def load_dir(directory: Path, origin: str | None = None, links_within: Path | None = None,
+             check_all: bool = False) -> Bank:
+    """Load the bank directory ``directory``, strictly checked against its ``spec.json``.
 
-def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: dict | None = None) -> dict:
-    """The ``spec.json`` content describing the bank node ``bank_name`` of a compiled model."""
-    from zoo import __version__
-    from zoo.schema.migrate import CURRENT_VERSION
-
-    spec = model.spec
-    bank = spec.bank(bank_name)
-    module = model.get_submodule(bank_name)
-    in_types, _ = model.node_types[bank_name]
-    saved = bank.model_dump(mode="json")
-    saved.update(source=None, frozen=False)
-    prov = {
-        "spec_name": spec.name,
-        "family": spec.model.kind,
-        "environment": spec.data.model_dump(mode="json") if spec.data else None,
-        "procedure": spec.train.procedure if spec.train else None,
-        "seed": spec.train.seed if spec.train else None,
-        "steps": spec.train.steps if spec.train else None,
-        "source_revision": _git_revision(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "model_spec": spec.model_dump(mode="json"),
-    }
-    prov.update(provenance or {})
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "library": "mechzoo",
-        "library_version": __version__,
-        "schema_version": CURRENT_VERSION,
-        "name": bank_name,
-        "bank": saved,
-        "ports": {p: t.shape[-1] for p, t in in_types.items()},
-        "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype).removeprefix("torch.")}
-                    for k, v in module.state_dict().items()},
-        "metrics": {k: float(v) for k, v in (metrics or {}).items()},
-        "provenance": prov,
-    }
-
-
-def write_weights(path: Path, state: dict[str, torch.Tensor]) -> None:
-    """``model.safetensors``: sealed (:mod:`zoo.weights`) and byte-for-byte reproducible (the sealed
-    header is canonical JSON), so the same bank never makes a new Hub commit."""
-    from zoo.weights import save_weights
-
-    write_bytes(path, save_weights(state, metadata={"format": FORMAT}))
-
-
-def save_bank(model, bank_name: str, directory: str | os.PathLike[str], metrics: dict | None = None,
-              provenance: dict | None = None) -> Path:
-    """Write the bank node ``bank_name`` of a compiled model as a bank directory; returns its path."""
-    from zoo.hub.card import model_card
-
-    directory = Path(directory)
-    config = bank_config(model, bank_name, metrics, provenance)
-    write_weights(directory / WEIGHTS, model.get_submodule(bank_name).state_dict())
-    write_json(directory / CONFIG, config)
-    # the card is written from spec.json as read back, so a loaded bank writes the same card again
-    write_text(directory / CARD, model_card(json.loads((directory / CONFIG).read_text(encoding="utf-8"))))
-    return directory
-
-
-def read_config(directory: Path) -> dict[str, Any]:
-    """``spec.json`` of a bank directory, checked for format, versions and the type of every field read."""
-    from zoo import safejson
-
-    path = directory / CONFIG
-    if not path.is_file():
-        raise BankError(f"{directory}: not a bank (no {CONFIG})")
-    return check_meta(safejson.read(path, BankError, MAX_CONFIG_BYTES), path)
-
-
-def bank_spec(meta: dict[str, Any], where: Path, **update: Any):
-    """The concrete bank spec stored in ``spec.json`` (with ``update`` applied)."""
-    from zoo.schema.parts import MechanismBankSpec
-
-    data = {**meta["bank"], **update}
-    try:
-        spec = TypeAdapter(MechanismBankSpec).validate_python(data)
-    except ValidationError as e:
-        raise BankError(f"{where / CONFIG}: invalid bank spec: {e.errors()[0]['msg']} at {e.errors()[0]['loc']}") from None
-    if spec.kind == "pretrained":
-        raise BankError(f"{where / CONFIG}: a saved bank must have a concrete kind, not 'pretrained'")
-    return spec
-
-
-def read_tensors(directory: Path) -> dict[str, torch.Tensor]:
-    """Every tensor of ``model.safetensors``, read whole and verified (:func:`zoo.weights.read_weights`):
-    a pickle, a truncated file, a lying header, a broken checksum or NaN/inf values are refused."""
-    from zoo.weights import read_weights
-
-    path = directory / WEIGHTS
-    if not path.is_file():
-        raise BankError(f"{directory}: no {WEIGHTS}")
-    return read_weights(path)[0]
-
-
-def _declared(meta: dict[str, Any], where: Path) -> dict[str, torch.Tensor]:
-    """The tensors ``spec.json`` declares, as meta tensors (nothing allocated, whatever it claims)."""
-    out = {}
-    for name, info in meta["tensors"].items():
-        shape = info.get("shape") if isinstance(info, dict) else None
-        dtype = getattr(torch, str(info.get("dtype")), None) if isinstance(info, dict) else None
-        if (not isinstance(shape, list) or len(shape) > 8 or not isinstance(dtype, torch.dtype)
-                or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape)):
-            raise BankError(f"{where / CONFIG}: tensor {name!r} is declared with a malformed shape or dtype ({info!r:.200})")
-        out[name] = torch.empty(shape, dtype=dtype, device="meta")
-    return out
-
-
-def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor], where: str) -> None:
-    """Names, shapes, dtypes and finiteness, with every mismatch listed."""
-    from zoo.weights import finite
-
-    problems = []
-    for name in sorted(set(expected) - set(tensors)):
-        problems.append(f"missing tensor {name!r}")
-    for name in sorted(set(tensors) - set(expected)):
-        problems.append(f"unexpected tensor {name!r}")
-    for name in sorted(set(tensors) & set(expected)):
-        got, want = tensors[name], expected[name]
-        if tuple(got.shape) != tuple(want.shape):
-            problems.append(f"{name!r} has shape {tuple(got.shape)}, expected {tuple(want.shape)}")
-        elif got.dtype != want.dtype:
-            problems.append(f"{name!r} has dtype {got.dtype}, expected {want.dtype}")
-        elif got.device.type != "meta" and not finite(got):
-            problems.append(f"{name!r} contains NaN or infinite values")
-    if problems:
-        raise BankError(f"{where}: weights do not match the bank spec:{listing(problems)}")
-
-
-def load_dir(directory: Path, origin: str | None = None) -> Bank:
-    """Load the bank directory ``directory``, strictly checked against its ``spec.json``."""
+    Args:
+        directory: the bank directory.
+        origin: where it came from (``hf://org/name@<commit>``), for a Hub bank.
+        links_within: the huggingface_hub cache, whose snapshot files are links into it.
+        check_all: also check the card's sha256 (for downloads: a garbled copy is caught).
+    """
     from zoo.compiler.kinds.mechanism_bank import bank_module
 
-    meta = read_config(directory)
+    meta = read_config(directory, links_within)
     spec = bank_spec(meta, directory)
     ports = meta["ports"]
     if not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_DIM for v in ports.values()):
@@ -250,9 +113,10 @@ def load_dir(directory: Path, origin: str | None = None) -> Bank:
             expected = bank_module(spec, ports).state_dict()
     except Exception as e:  # noqa: BLE001 - any failure to build means the config is inconsistent
         raise BankError(f"{directory / CONFIG}: ports {ports} do not fit the bank spec ({e})") from None
-    check_tensors(_declared(meta, directory), expected, str(directory / CONFIG))
-    tensors = read_tensors(directory)
+    check_tensors(declared_tensors(meta, directory), expected, str(directory / CONFIG))
+    tensors, raw = read_tensors(directory, links_within)
     check_tensors(tensors, expected, str(directory / WEIGHTS))
+    check_files(directory, meta, raw, check_all, links_within)
     return Bank(spec, ports, tensors, meta, directory, origin)
 
 
@@ -263,7 +127,7 @@ def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
         from zoo.hub.remote import download
 
         return download(text).bank
-    return load_dir(locate(text, base))
+    return load_dir(_local(text, base))
 
 
 def find_local(ref: str | os.PathLike[str], base: Path | None = None) -> Path | None:
@@ -280,18 +144,25 @@ def find_local(ref: str | os.PathLike[str], base: Path | None = None) -> Path | 
     return catalogue_bank(text)
 
 
-def locate(ref: str | os.PathLike[str], base: Path | None = None) -> Path:
-    """The local directory of a bank reference (downloading ``hf://`` references into the cache)."""
-    text = str(ref)
-    if text.startswith("hf://"):
-        from zoo.hub.remote import download
-
-        return download(text).path
+def _local(text: str, base: Path | None) -> Path:
     found = find_local(text, base)
     if found is None:
         raise BankError(f"bank {text!r}: no such directory or catalogue bank (use a bank directory, "
                         "a catalogue bank name from `zoo banks list`, or hf://org/name@revision)")
     return found
+
+
+def saved_config(ref: str | os.PathLike[str], base: Path | None = None) -> tuple[dict[str, Any], Path]:
+    """The checked ``spec.json`` of a bank reference and the directory it lies in (a Hub bank is
+    downloaded into the cache and verified whole first)."""
+    text = str(ref)
+    if text.startswith("hf://"):
+        from zoo.hub.remote import download
+
+        snap = download(text)
+        return snap.bank.meta, snap.path
+    directory = _local(text, base)
+    return read_config(directory), directory
 
 
 def _spec_dir(spec) -> Path | None:
@@ -311,8 +182,8 @@ def resolve_sources(spec):
             banks.append(b)
             continue
         try:
-            directory = locate(b.source, _spec_dir(spec))
-            banks.append(bank_spec(read_config(directory), directory, name=b.name, source=b.source, frozen=b.frozen))
+            meta, directory = saved_config(b.source, _spec_dir(spec))
+            banks.append(bank_spec(meta, directory, name=b.name, source=b.source, frozen=b.frozen))
         except BankError as e:
             from zoo.errors import Issue
 
@@ -336,4 +207,5 @@ def load_into(module: torch.nn.Module, bank, widths: dict[str, int], spec) -> No
         raise BankError(f"{where} does not fit:{listing(diffs)}")
     check_tensors(loaded.tensors, module.state_dict(), where)
     module.load_state_dict(loaded.tensors, strict=True)
+
 

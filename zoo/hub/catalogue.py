@@ -77,7 +77,7 @@ def _run_banks(spec, run_dir: Path, banks: list[str], metrics: dict[str, float])
         from safetensors.torch import load_model
 
         from zoo.compiler import compile_spec
-        from zoo.hub.bank import save_bank
+        from zoo.hub.bankdir import save_bank
 
         model = compile_spec(spec)
         load_model(model, str(run_dir / "model.safetensors"), strict=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from zoo.errors import BankError, SpecError
-from zoo.hub.bank import read_config
+from zoo.hub.bankdir import read_config
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ a file or the Hub and must not reach the terminal as control codes.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 from zoo.errors import BankError, printable
-from zoo.hub.bank import CARD, CONFIG, WEIGHTS, Bank
+from zoo.hub.bank import Bank
+from zoo.hub.bankdir import CARD, CONFIG, WEIGHTS
+from zoo.io import write_bytes
 
 
 def tensor_order(name: str) -> list[Any]:
@@ -65,7 +66,8 @@ def describe(bank: Bank) -> str:
 
 
 def copy_bank(bank: Bank, directory: str | Path) -> Path:
-    """Copy a loaded bank's files unchanged (following the cache's links) into ``directory``."""
+    """Copy a loaded bank's files unchanged (following the cache's links) into ``directory``; each is
+    written atomically, replacing (never writing through) whatever was there, links included."""
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         if not (directory / CONFIG).is_file():
@@ -73,5 +75,5 @@ def copy_bank(bank: Bank, directory: str | Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name in (CONFIG, WEIGHTS, CARD):
         if (bank.path / name).is_file():
-            shutil.copyfile(bank.path / name, directory / name)
+            write_bytes(directory / name, (bank.path / name).read_bytes())
     return directory

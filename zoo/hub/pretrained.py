@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 
 from zoo.errors import BankError
-from zoo.hub.bank import CARD, CONFIG, WEIGHTS, Bank, find_local, load_dir, write_weights
+from zoo.hub.bank import Bank, find_local, load_dir
+from zoo.hub.bankdir import CONFIG, publishable_files, write_bank
 from zoo.hub.remote import Published, download, is_repo_ref, upload
-from zoo.io import write_json, write_text
 
 
 def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None = None, *,
@@ -55,23 +55,21 @@ def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None
 
 
 def save_pretrained(bank: Bank, directory: str | os.PathLike[str]) -> Path:
-    """Write ``bank`` as a bank directory (the same bytes as the directory it was loaded from)."""
-    from zoo.hub.card import model_card
-
-    directory = Path(directory)
-    write_weights(directory / WEIGHTS, bank.tensors)  # moved to CPU and made contiguous when written
-    write_json(directory / CONFIG, bank.meta)
-    write_text(directory / CARD, model_card(bank.meta))
-    return directory
+    """Write ``bank`` as a bank directory (the same bytes as the directory it was loaded from, its
+    card as generated; tensors are moved to CPU and made contiguous when written)."""
+    return write_bank(Path(directory), bank.meta, bank.tensors)
 
 
 def push(directory: str | os.PathLike[str], repo_id: str, *, branch: str | None = None, tag: str | None = None,
          private: bool | None = None, commit_message: str | None = None, token: str | bool | None = None) -> Published:
-    """Publish a bank directory unchanged (it is loaded and checked first: a broken bank is refused)."""
+    """Publish a bank directory unchanged (it is loaded and checked first: a broken bank, or a file that
+    is a link or not a regular file, is refused; a card edited by hand gets its sha256 recorded in
+    the published ``spec.json``)."""
     directory = Path(directory)
     bank = load_dir(directory)
     message = commit_message or f"Upload mechanism bank {bank.name} ({bank.meta.get('provenance', {}).get('spec_name', '')})"
-    return upload(directory, repo_id, branch=branch, tag=tag, private=private, commit_message=message, token=token)
+    return upload(publishable_files(directory, bank.meta), repo_id, branch=branch, tag=tag, private=private,
+                  commit_message=message, token=token)
 
 
 def push_to_hub(bank: Bank, repo_id: str, *, branch: str | None = None, tag: str | None = None,
@@ -91,7 +89,7 @@ def push_to_hub(bank: Bank, repo_id: str, *, branch: str | None = None, tag: str
         The repo, the commit and its reproducible reference ``hf://org/name@<commit>``.
     """
     with tempfile.TemporaryDirectory(prefix="zoo-push-") as tmp:
-        where = save_pretrained(bank, Path(tmp) / bank.name)
+        where = save_pretrained(bank, Path(tmp) / "bank")  # a fixed name: bank.name comes from a file
         return push(where, repo_id, branch=branch, tag=tag, private=private,
                     commit_message=commit_message, token=token)
 

@@ -10,41 +10,39 @@ offline mode (``HF_HUB_OFFLINE=1``: cached revisions only) work as for any Hub l
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zoo.errors import BankError
+from zoo.hub.names import COMMIT, check_repo_id, check_revision
+from zoo.hub.network import UnsafeResponseError
 
-NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-REF = re.compile(rf"^hf://({NAME}/{NAME})(?:@([^\s@]+))?$")
-REPO_REF = re.compile(rf"^({NAME}/{NAME})(?:@([^\s@]+))?$")
+_SHAPE = re.compile(r"^[^/\s@]+/[^/\s@]+(?:@\S*)?$")  # org/name[@rev], before the rules are checked
 FILES = ["spec.json", "model.safetensors", "README.md"]
 REQUIRED = ("spec.json", "model.safetensors")
-
-
-def parse_ref(ref: str) -> tuple[str, str | None]:
-    """``"hf://org/name@rev"`` -> ``("org/name", "rev")`` (revision None when absent)."""
-    m = REF.match(ref)
-    if not m:
-        raise BankError(f"bad bank reference {ref!r}; expected hf://org/name or hf://org/name@revision")
-    return m.group(1), m.group(2)
+logger = logging.getLogger("zoo.hub")
 
 
 def parse_repo(text: str) -> tuple[str, str | None]:
-    """``hf://org/name@rev`` or ``org/name@rev`` -> ``("org/name", "rev")``."""
-    if text.startswith("hf://"):
-        return parse_ref(text)
-    m = REPO_REF.match(text)
-    if not m:
-        raise BankError(f"bad Hub repository {text!r}; expected org/name or org/name@revision")
-    return m.group(1), m.group(2)
+    """``hf://org/name@rev`` or ``org/name@rev`` -> ``("org/name", "rev")`` (revision None when
+    absent), with the repository id and the revision checked (:mod:`zoo.hub.names`)."""
+    bare = text.removeprefix("hf://")
+    if not _SHAPE.match(bare):
+        expected = "hf://org/name or hf://org/name@revision" if text.startswith("hf://") else "org/name or org/name@revision"
+        kind = "bank reference" if text.startswith("hf://") else "Hub repository"
+        raise BankError(f"bad {kind} {text!r:.200}; expected {expected}")
+    repo_id, at, revision = bare.partition("@")
+    check_repo_id(repo_id, repr(text))
+    return repo_id, check_revision(revision if at else None, repr(text))
 
 
 def is_repo_ref(text: str) -> bool:
-    """Whether ``text`` reads as a Hub reference (``hf://...`` or ``org/name[@rev]``)."""
-    return bool(REF.match(text) or REPO_REF.match(text))
+    """Whether ``text`` is written as a Hub reference (``hf://...`` or ``org/name[@rev]``); whether
+    its names are valid is :func:`parse_repo`'s to say."""
+    return text.startswith("hf://") or bool(_SHAPE.match(text))
 
 
 def pinned(repo_id: str, revision: str | None) -> str:
@@ -70,9 +68,8 @@ def hub_error(e: Exception, where: str, revision: str | None = None) -> BankErro
                          "`hf auth login` or set HF_TOKEN)")
     if isinstance(e, errors.RemoteEntryNotFoundError):
         return BankError(f"{where}: missing file on the Hub ({e.server_message or e})")
-    if isinstance(e, errors.LocalEntryNotFoundError):
-        incomplete = getattr(errors, "IncompleteSnapshotError", None)
-        if incomplete is not None and isinstance(e, incomplete):
+    if isinstance(e, (errors.LocalEntryNotFoundError, errors.RevisionResolutionError)):
+        if isinstance(e, errors.IncompleteSnapshotError):
             return BankError(f"{where}: only part of this revision is cached and the Hub cannot be reached")
         return BankError(f"{where}: not in the local cache and the Hub cannot be reached"
                          f"{' (HF_HUB_OFFLINE is set)' if _offline() else ''}; download it once online "
@@ -85,7 +82,7 @@ def hub_error(e: Exception, where: str, revision: str | None = None) -> BankErro
         return BankError(f"{where}: the Hub answered {status}: {e.server_message or e}")
     if isinstance(e, errors.OfflineModeIsEnabled):
         return BankError(f"{where}: HF_HUB_OFFLINE is set; this needs the network")
-    if isinstance(e, errors.HFValidationError):
+    if isinstance(e, (errors.HFValidationError, UnsafeResponseError)):
         return BankError(f"{where}: {e}")
     return BankError(f"{where}: cannot reach the Hub at {_endpoint()} ({type(e).__name__}: {e})")
 
@@ -94,22 +91,6 @@ def _offline() -> bool:
     from huggingface_hub import constants
 
     return bool(constants.HF_HUB_OFFLINE)
-
-
-def _hub_exceptions() -> tuple[type[BaseException], ...]:
-    """huggingface_hub's errors and its HTTP client's transport errors (httpx2 or httpx)."""
-    import importlib
-
-    from huggingface_hub import errors
-
-    found: list[type[BaseException]] = [errors.HfHubHTTPError, errors.LocalEntryNotFoundError,
-                                        errors.OfflineModeIsEnabled, errors.HFValidationError, ConnectionError]
-    for client in ("httpx2", "httpx"):
-        try:
-            found.append(importlib.import_module(client).HTTPError)
-        except (ImportError, AttributeError):
-            continue
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -125,7 +106,10 @@ class Snapshot:
 
 def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | None = None,
              force_download: bool = False, local_files_only: bool = False, token: str | bool | None = None) -> Snapshot:
-    """Download (or find in the cache, also offline) a bank's files.
+    """Download (or find in the cache, also offline) a bank's files, verified, within the time limits
+    of :mod:`zoo.hub.network` and holding the repository's lock (:mod:`zoo.hub.cache`). A progress
+    bar shows only when files are really downloaded; a revision that resolves to another commit than
+    at the last download here is reported (a warning on the ``zoo.hub`` logger).
 
     Args:
         ref: ``hf://org/name[@revision]`` or ``org/name[@revision]``.
@@ -135,33 +119,69 @@ def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | N
         local_files_only: never touch the network (as ``HF_HUB_OFFLINE=1`` does).
         token: a Hub token (default: ``HF_TOKEN`` or the saved login).
     """
-    from huggingface_hub import snapshot_download
-
-    from zoo.hub.bank import load_dir
+    from zoo.hub.cache import last_resolved, record_resolved, remove_partial, repo_lock, repo_storage
     from zoo.hub.fetch import download_verified
+    from zoo.hub.network import hub_deadline
 
     repo_id, written = parse_repo(ref)
+    check_revision(revision, repr(ref))
     if written and revision and written != revision:
         raise BankError(f"{ref}: revision {revision!r} contradicts the one in the reference ({written!r})")
     revision = revision or written
     where = pinned(repo_id, revision)
+    storage = repo_storage(repo_id, cache_dir)
+    get = _Getter(repo_id, revision, storage, cache_dir, force_download, local_files_only, token)
+    with hub_deadline() as deadline, repo_lock(storage, deadline.left(), where):
+        previous = last_resolved(storage, revision or "main")
+        try:
+            path = download_verified(where, get.fetch, get.verify, final_error=lambda e: hub_error(e, where, revision),
+                                     deadline=deadline)
+        finally:
+            remove_partial(storage)
+        record_resolved(storage, revision or "main", path.name)
+    if previous is not None and previous != path.name and not COMMIT.match(revision or ""):
+        logger.warning(f"{where}: {revision or 'main'!r} now resolves to commit {path.name} (it was {previous} at "
+                       f"the last download here); pin a commit for reproducible results: {pinned(repo_id, path.name)}")
+    return Snapshot(path, repo_id, path.name, get.loaded[path])
 
-    def fetch() -> Path:
-        return Path(snapshot_download(repo_id=repo_id, revision=revision, allow_patterns=FILES, cache_dir=cache_dir,
-                                      force_download=force_download, local_files_only=local_files_only,
-                                      token=token, library_name="mechzoo"))
 
-    loaded = {}
+class _Getter:
+    """One download's ``fetch`` (resolve the revision, then ``snapshot_download`` the bank's files,
+    with a progress bar only when something is missing) and ``verify`` (a strict load)."""
 
-    def verify(path: Path) -> None:
+    def __init__(self, repo_id: str, revision: str | None, storage: Path, cache_dir, force: bool, local: bool, token):
+        self.repo_id, self.revision, self.storage, self.cache_dir = repo_id, revision, storage, cache_dir
+        self.force, self.local, self.token = force, local, token
+        self.loaded: dict[Path, Any] = {}
+
+    def fetch(self) -> Path:
+        import functools
+
+        from huggingface_hub import HfApi, constants, snapshot_download
+        from tqdm.auto import tqdm
+
+        local = self.local or constants.is_offline_mode()  # the cache only, without a word about the network
+        resolved = HfApi(token=self.token, library_name="mechzoo").resolve_revision(
+            self.repo_id, revision=self.revision or "main", cache_dir=self.cache_dir, local_files_only=local)
+        if not COMMIT.match(resolved.resolved):
+            raise UnsafeResponseError(f"the Hub resolved the revision to {resolved.resolved!r:.80}, not a commit sha")
+        cached = all((self.storage / "snapshots" / resolved.resolved / f).exists() for f in REQUIRED)
+        quiet = local or (cached and not self.force)  # a progress bar only for a real download
+        return Path(snapshot_download(repo_id=self.repo_id, revision=resolved, allow_patterns=FILES,
+                                      cache_dir=self.cache_dir, force_download=self.force, local_files_only=local,
+                                      token=self.token, library_name="mechzoo",
+                                      tqdm_class=functools.partial(tqdm, disable=True) if quiet else None))
+
+    def verify(self, path: Path) -> None:
+        from zoo.hub.bank import load_dir
+
         missing = [f for f in REQUIRED if not (path / f).is_file()]
         if missing:
             have = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
             raise BankError(f"not a zoo bank: it has no {' or '.join(missing)} (files: {', '.join(have) or 'none'})")
-        loaded[path] = load_dir(path, pinned(repo_id, path.name))  # the snapshot directory is named by its commit
-
-    path = download_verified(where, fetch, verify, final_error=lambda e: hub_error(e, where, revision))
-    return Snapshot(path, repo_id, path.name, loaded[path])
+        # the snapshot directory is named by its commit; its files are links into the cache
+        self.loaded[path] = load_dir(path, pinned(self.repo_id, path.name), links_within=self.storage.parent,
+                                     check_all=True)
 
 
 @dataclass(frozen=True)
@@ -180,35 +200,41 @@ class Published:
         return pinned(self.repo_id, self.commit)
 
 
-def upload(directory: Path, repo_id: str, *, branch: str | None = None, tag: str | None = None,
+def upload(files: dict[str, bytes], repo_id: str, *, branch: str | None = None, tag: str | None = None,
            private: bool | None = None, commit_message: str | None = None, token: str | bool | None = None) -> Published:
-    """Publish a bank directory's files, unchanged, as one commit (then tag it).
+    """Publish a bank's files (name -> bytes, as read and checked) as one commit, then tag it.
 
     The repo is created when missing (``private`` applies then), the branch is created from ``main``
     when missing, and an existing tag is refused before anything is uploaded (tags pin a revision for
     good). Only the bank's files (``spec.json``, ``model.safetensors``, ``README.md``) are committed.
+    Each call is bounded in time and retried when it failed for a transient reason (:mod:`zoo.hub.fetch`),
+    except the tag, which is created once.
     """
     from huggingface_hub import CommitOperationAdd, HfApi
+
+    from zoo.hub.fetch import call_retrying
+    from zoo.hub.network import hub_deadline
 
     repo_id, written = parse_repo(repo_id)
     if written:
         raise BankError(f"{repo_id}@{written}: push to a repository (use --branch / --tag for revisions)")
-    branch = branch or "main"
+    branch = check_revision(branch, f"branch of hf://{repo_id}") or "main"
+    check_revision(tag, f"tag of hf://{repo_id}")
     api = HfApi(token=token, library_name="mechzoo")
     where = f"hf://{repo_id}"
-    try:
-        api.create_repo(repo_id, private=private, exist_ok=True)
-        refs = api.list_repo_refs(repo_id)
+    with hub_deadline() as deadline:
+        def run(call, retries=None):
+            return call_retrying(call, where, lambda e: hub_error(e, where, branch), deadline, retries)
+
+        run(lambda: api.create_repo(repo_id, private=private, exist_ok=True))
+        refs = run(lambda: api.list_repo_refs(repo_id))
         if tag is not None and any(t.name == tag for t in refs.tags):
             raise BankError(f"{where}: tag {tag!r} already exists; tags pin a revision for good, choose a new one")
         if not any(b.name == branch for b in refs.branches):
-            api.create_branch(repo_id, branch=branch, exist_ok=True)
-        ops = [CommitOperationAdd(path_in_repo=f, path_or_fileobj=str(directory / f))
-               for f in FILES if (directory / f).is_file()]
-        info = api.create_commit(repo_id, operations=ops, revision=branch,
-                                 commit_message=commit_message or f"Upload mechanism bank {directory.name}")
+            run(lambda: api.create_branch(repo_id, branch=branch, exist_ok=True))
+        ops = [CommitOperationAdd(path_in_repo=f, path_or_fileobj=files[f]) for f in FILES if f in files]
+        info = run(lambda: api.create_commit(repo_id, operations=ops, revision=branch,
+                                             commit_message=commit_message or "Upload mechanism bank"))
         if tag is not None:
-            api.create_tag(repo_id, tag=tag, revision=info.oid, tag_message=f"mechanism bank {tag}")
-    except _hub_exceptions() as e:
-        raise hub_error(e, where, branch) from None
+            run(lambda: api.create_tag(repo_id, tag=tag, revision=info.oid, tag_message=f"mechanism bank {tag}"), retries=0)
     return Published(repo_id, info.oid, str(info.commit_url), branch, tag)

@@ -2,9 +2,14 @@
 
 It serves one repository's files the way ``snapshot_download`` reads them (revision info, tree
 listing, ``HEAD``/``GET`` of ``resolve`` URLs with ETags and ranges). ``hub.faults[file]`` (or
-``["api"]``) is a queue of faults, each used by one request: ``"500"`` (server error), ``"cut"``
-(announce the whole body, send half, hang up) or ``"garble"`` (the right length, the wrong bytes).
-:func:`serve` runs it and points ``huggingface_hub`` at it and at a private cache.
+``["api"]``, for every API request, ``POST`` included) is a queue of faults, each used by one request:
+``"500"`` (server error), ``"cut"`` (announce the whole body, send half, hang up), ``"garble"`` (the
+right length, the wrong bytes), ``"stall"`` (never answer) or ``"trickle"`` (a file body sent one
+byte every ``hub.trickle_s`` seconds). ``hub.etags = "opaque"`` serves ETags that are not content
+hashes (as some mirrors and CDNs do); ``hub.commit`` is the commit every revision resolves to and
+``hub.etag_override`` replaces every ETag (to serve names that are not safe as paths).
+:func:`serve` runs it and points ``huggingface_hub`` at it and at a private cache; stalled and
+trickling answers end when it stops.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from urllib.parse import unquote, urlparse
 SHA = "c0ffee" + "0" * 34
 
 
-def etag(name: str, data: bytes) -> str:
-    """The Hub's ETag: SHA-256 for LFS files (weights), the git blob id for the others."""
+def etag(name: str, data: bytes, style: str = "hub") -> str:
+    """The Hub's ETag: SHA-256 for LFS files (weights), the git blob id for the others; with
+    ``style="opaque"``, an MD5 (a mirror's ETag: it names the content but is no hash zoo checks)."""
+    if style == "opaque":
+        return hashlib.md5(data).hexdigest()
     if name.endswith(".safetensors"):
         return hashlib.sha256(data).hexdigest()
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -36,10 +44,23 @@ class FaultyHub:
         self.faults: dict[str, list[str]] = {}
         self.requests: list[tuple[str, str | None]] = []
         self.cache: Path | None = None
+        self.endpoint: str | None = None
+        self.commit, self.etags, self.etag_override = SHA, "hub", None
+        self.trickle_s = 3.0
+        self.released = threading.Event()  # set when the server stops: stalls and trickles end
+        self.lock = threading.Lock()
 
     def fault(self, key: str) -> str | None:
-        queue = self.faults.get(key) or []
-        return queue.pop(0) if queue else None
+        with self.lock:
+            queue = self.faults.get(key) or []
+            return queue.pop(0) if queue else None
+
+    def log(self, path: str, fault: str | None) -> None:
+        with self.lock:
+            self.requests.append((path, fault))
+
+    def etag_of(self, name: str) -> str:
+        return self.etag_override or etag(name, self.files[name], self.etags)
 
     def tree(self) -> list[dict]:
         return [{"type": "file", "path": f, "size": len(d), "oid": etag("", d),
@@ -63,14 +84,17 @@ def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body)
 
         def _api(self, path: str) -> None:
-            hub.requests.append((path, None))
+            hub.log(path, None)
             own = f"/api/models/{hub.repo}/"
             if path.startswith("/api/models/") and not path.startswith(own):
                 return self._send(404, b"{}", {"Content-Type": "application/json", "X-Error-Code": "RepoNotFound"})
-            if hub.fault("api") == "500":
+            fault = hub.fault("api")
+            if fault == "stall":
+                return self._stall()
+            if fault == "500":
                 return self._send(500, b"{}", {"Content-Type": "application/json"})
             if path.startswith(own + "revision/"):
-                body = {"id": hub.repo, "sha": SHA, "siblings": [{"rfilename": f} for f in hub.files]}
+                body = {"id": hub.repo, "sha": hub.commit, "siblings": [{"rfilename": f} for f in hub.files]}
             elif path.startswith(own + "tree/"):
                 body = hub.tree()
             else:  # any other API (e.g. the client's optional look-ups): not offered here
@@ -83,11 +107,13 @@ def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
             if name not in hub.files:
                 return self._send(404, b"", {"X-Error-Code": "EntryNotFound"}, head)
             data = hub.files[name]
-            headers = {"X-Repo-Commit": SHA, "ETag": f'"{etag(name, data)}"', "Accept-Ranges": "bytes"}
+            headers = {"X-Repo-Commit": hub.commit, "ETag": f'"{hub.etag_of(name)}"', "Accept-Ranges": "bytes"}
             if head:
                 return self._send(200, b"", {**headers, "Content-Length": len(data)}, head=True)
             fault = hub.fault(name)
-            hub.requests.append((name, fault))
+            hub.log(name, fault)
+            if fault == "stall":
+                return self._stall()
             if fault == "500":
                 return self._send(500, b"", headers)
             start = int(self.headers.get("Range", "bytes=0-").split("=")[1].split("-")[0] or 0)
@@ -95,14 +121,41 @@ def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
             if fault == "garble":
                 body = bytes(b ^ 0x5A for b in body)
             code = 206 if start else 200
+            if fault == "trickle":
+                return self._trickle(code, body, headers)
             if fault == "cut":
                 self._send(code, body[: len(body) // 2], {**headers, "Content-Length": len(body)})
                 self.close_connection = True
                 return
             self._send(code, body, headers)
 
+        def _stall(self) -> None:
+            """Never answer (until the server stops)."""
+            hub.released.wait()
+            self.close_connection = True
+
+        def _trickle(self, code: int, body: bytes, headers: dict) -> None:
+            """Announce the whole body, then send it a byte at a time, slowly (until the server stops)."""
+            self.send_response(code)
+            for k, v in {**headers, "Content-Length": len(body)}.items():
+                self.send_header(k, str(v))
+            self.end_headers()
+            self.close_connection = True
+            for i in range(len(body)):
+                if hub.released.wait(hub.trickle_s):
+                    return
+                try:
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
+
         def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
             self._file(head=True)
+
+        def do_POST(self) -> None:  # noqa: N802 - the upload API: only its faults are served here
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._api(urlparse(self.path).path)
 
         def do_GET(self) -> None:  # noqa: N802
             path = urlparse(self.path).path
@@ -121,6 +174,7 @@ def serve(hub: FaultyHub, cache: Path) -> Iterator[FaultyHub]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(hub))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    hub.endpoint = endpoint
     patches = {"ENDPOINT": endpoint, "HUGGINGFACE_CO_URL_TEMPLATE": endpoint + "/{repo_id}/resolve/{revision}/{filename}",
                "HF_HUB_CACHE": str(cache), "HF_HUB_OFFLINE": False, "AGENT_HARNESSES_PATH": str(cache / "agents.json")}
     saved = {k: getattr(constants, k, None) for k in patches}
@@ -132,5 +186,6 @@ def serve(hub: FaultyHub, cache: Path) -> Iterator[FaultyHub]:
     finally:
         for k, v in saved.items():
             setattr(constants, k, v)
+        hub.released.set()
         server.shutdown()
         server.server_close()
