@@ -78,6 +78,9 @@ def main() -> None:
 
     SPEC is a YAML/JSON file or the name of a catalogue spec (see `zoo list`).
     """
+    from zoo.cli_messages import show_library_warnings
+
+    show_library_warnings()
 
 
 @main.command()

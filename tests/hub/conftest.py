@@ -1,4 +1,5 @@
-"""Fixtures for Hub tests: a Hub-compatible server on 127.0.0.1 and a private huggingface_hub cache."""
+"""Fixtures for Hub tests: a Hub-compatible server on 127.0.0.1 and a private huggingface_hub cache,
+and a fault-injecting one (:mod:`zoo.testing.hubserver`) serving one small bank."""
 
 from __future__ import annotations
 
@@ -6,6 +7,17 @@ import pytest
 import torch
 
 from fake_hub import serving
+
+FAULTY_REPO = "org/bank"
+SMALL_BANK = """\
+zoo: 2
+name: owner
+model: {kind: comet}
+slots: {count: 3, dim: 4}
+mechanisms:
+  - {name: bank, kind: mlp, count: 2, hidden: [5], inputs: [self, context]}
+interactions: {kind: complete}
+"""
 
 
 @pytest.fixture
@@ -37,3 +49,24 @@ def tiny_bank(tmp_path, comet_yaml):
     model = compile_spec(loads_spec(comet_yaml))
     path = save_bank(model, "bank", tmp_path / "bank", metrics={"one_step_mse": 0.25, "nmi": 0.5})
     return path, model
+
+
+@pytest.fixture
+def faulty_hub(tmp_path, monkeypatch):
+    """:class:`zoo.testing.hubserver.FaultyHub` serving a small bank saved in ``tmp_path / "src"`` as
+    ``org/bank``, with no wait between retries; the environment points subprocesses at it too."""
+    from zoo.compiler import compile_spec
+    from zoo.hub import fetch, save_bank
+    from zoo.schema import loads_spec
+    from zoo.testing.hubserver import FaultyHub, serve
+
+    torch.manual_seed(0)
+    bank = save_bank(compile_spec(loads_spec(SMALL_BANK)), "bank", tmp_path / "src")
+    monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)
+    with serve(FaultyHub(FAULTY_REPO, {p.name: p.read_bytes() for p in bank.iterdir()}), tmp_path / "cache") as state:
+        for key, value in {"HF_ENDPOINT": state.endpoint, "HF_HUB_CACHE": str(state.cache), "HF_HOME": str(tmp_path / "hf-home"),
+                           "HF_HUB_DISABLE_TELEMETRY": "1"}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        yield state

@@ -8,32 +8,16 @@ import json
 import pytest
 import torch
 
-from zoo.compiler import compile_spec
 from zoo.errors import BankError
-from zoo.hub import fetch, save_bank
 from zoo.hub.bank import load_bank
-from zoo.schema import loads_spec
-from zoo.testing.hubserver import FaultyHub, etag, serve
+from zoo.testing.hubserver import etag
 
 REPO = "org/bank"
-SPEC = """\
-zoo: 2
-name: owner
-model: {kind: comet}
-slots: {count: 3, dim: 4}
-mechanisms:
-  - {name: bank, kind: mlp, count: 2, hidden: [5], inputs: [self, context]}
-interactions: {kind: complete}
-"""
 
 
 @pytest.fixture
-def hub(tmp_path, monkeypatch):
-    torch.manual_seed(0)
-    bank = save_bank(compile_spec(loads_spec(SPEC)), "bank", tmp_path / "src")
-    monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)
-    with serve(FaultyHub(REPO, {p.name: p.read_bytes() for p in bank.iterdir()}), tmp_path / "cache") as state:
-        yield state
+def hub(faulty_hub):
+    return faulty_hub
 
 
 def _blobs(hub) -> list[str]:
@@ -87,3 +71,37 @@ def test_a_missing_repository_is_not_retried(hub):
     with pytest.raises(BankError, match="hf://org/missing: no such repository"):
         load_bank("hf://org/missing")
     assert len([r for r in hub.requests if r[0].startswith("/api/models/org/missing/")]) == 1
+
+
+@pytest.mark.parametrize("name", ["model.safetensors", "spec.json", "README.md"])
+def test_a_garbled_copy_behind_opaque_etags_is_retried(hub, name):
+    """A mirror whose ETags are not content hashes: the sha256 that spec.json records catches the copy."""
+    hub.etags = "opaque"
+    hub.faults[name] = ["garble"]
+    bank = load_bank(f"hf://{REPO}")
+    assert not hub.faults[name] and len([r for r in hub.requests if r[0] == name]) == 2  # garbled, then good
+    assert (bank.path / name).read_bytes() == hub.files[name]
+
+
+def test_a_persistently_garbled_card_behind_opaque_etags_is_never_cached(hub, monkeypatch):
+    hub.etags = "opaque"
+    hub.faults["README.md"] = ["garble"] * 10
+    with pytest.raises(BankError, match=r"(?s)download failed after 5 attempts.*README\.md: its sha256"):
+        load_bank(f"hf://{REPO}")
+    assert not list(hub.cache.rglob("snapshots/*/*"))
+
+
+def test_weights_swapped_on_the_hub_are_refused_at_once(hub, tmp_path):
+    """Intact as served (their ETag matches), but not the weights spec.json was saved with."""
+    from zoo.compiler import compile_spec
+    from zoo.hub import save_bank
+    from zoo.schema import loads_spec
+
+    from conftest import SMALL_BANK
+
+    torch.manual_seed(11)
+    other = save_bank(compile_spec(loads_spec(SMALL_BANK)), "bank", tmp_path / "other")
+    hub.files["model.safetensors"] = (other / "model.safetensors").read_bytes()
+    with pytest.raises(BankError, match=r"not a valid bank .*model\.safetensors: its sha256.*does not belong to this spec\.json"):
+        load_bank(f"hf://{REPO}")
+    assert len([r for r in hub.requests if r[0] == "model.safetensors"]) == 1

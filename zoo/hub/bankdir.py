@@ -19,7 +19,7 @@ import torch
 from pydantic import TypeAdapter, ValidationError
 
 from zoo.errors import BankError, listing
-from zoo.hub.integrity import FILES_KEY, check_digest, read_bank_file, recorded_digests, sha256
+from zoo.hub.integrity import FILES_KEY, check_digest, read_bank_file, recorded_digests, regular_file, sha256
 from zoo.hub.meta import FORMAT, FORMAT_VERSION, check_meta
 from zoo.hub.names import check_bank_name
 from zoo.io import json_text, write_bytes
@@ -149,12 +149,16 @@ def read_tensors(directory: Path, links_within: Path | None = None) -> tuple[dic
 
 def check_files(directory: Path, meta: dict[str, Any], weights: bytes, card: bool = False,
                 links_within: Path | None = None) -> None:
-    """The weights' bytes, and the card's when ``card`` (checked for downloads; a card edited by hand
-    in a local bank directory is its owner's business), against the sha256 ``spec.json`` records."""
+    """The weights' bytes against the sha256 ``spec.json`` records, and the card: a regular file, and
+    when ``card``, its bytes too (checked for downloads; a card edited by hand in a local bank
+    directory is its owner's business)."""
     recorded = recorded_digests(meta, directory / CONFIG, DIGESTED)
     check_digest(directory / WEIGHTS, weights, recorded)
+    path = directory / CARD
     if card and CARD in recorded:
-        check_digest(directory / CARD, read_bank_file(directory / CARD, links_within=links_within), recorded)
+        check_digest(path, read_bank_file(path, links_within=links_within), recorded)
+    elif path.is_symlink() or path.exists():
+        regular_file(path, links_within)
 
 
 def declared_tensors(meta: dict[str, Any], where: Path) -> dict[str, torch.Tensor]:

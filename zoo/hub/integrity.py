@@ -29,8 +29,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _target(path: Path, links_within: Path | None) -> Path:
-    """The file to read for ``path``: itself when regular, a link's target when allowed."""
+def regular_file(path: Path, links_within: Path | None = None) -> Path:
+    """The file to read for ``path``: itself when regular, a link's target when allowed.
+
+    Raises:
+        BankError: naming ``path``: missing, a link (outside the cache ``links_within``) or not a regular file.
+    """
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -55,7 +59,7 @@ def read_bank_file(path: Path, max_bytes: int | None = None, links_within: Path 
     Raises:
         BankError: naming the file: a link, not a regular file, larger than ``max_bytes``, unreadable.
     """
-    target = _target(path, links_within)
+    target = regular_file(path, links_within)
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
