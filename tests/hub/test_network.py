@@ -103,3 +103,19 @@ def test_cli_commands_exit_2_on_a_stalled_hub(faulty_hub, limited, tmp_path, mon
         outputs[args[0]] = r.output
     for command in ("validate", "compile"):
         assert "uses-hub.yaml:6" in outputs[command] and "mechanisms[0].source" in outputs[command]
+
+
+def test_one_deadline_for_all_the_hub_banks_of_a_spec(faulty_hub, limited, tmp_path):
+    faulty_hub.faults["api"] = ["stall"] * 1000
+    spec = tmp_path / "two-banks.yaml"
+    spec.write_text("zoo: 2\nname: two-banks\nmodel: {kind: comet, banks: [a, b]}\nslots: {count: 3, dim: 4}\n"
+                    "mechanisms:\n  - {name: a, kind: pretrained, source: 'hf://org/bank@v1'}\n"
+                    "  - {name: b, kind: pretrained, source: 'hf://org/bank@v2'}\ninteractions: {kind: complete}\n")
+    outputs = []
+    for args in (("validate", str(spec)), ("compose", "comet-particles-compose", "--bank", "org/bank@v1", "--bank", "org/bank@v2")):
+        start = time.monotonic()
+        r = _cli(*args)
+        assert time.monotonic() - start < 2 * DEADLINE, args  # two deadlines one after the other take longer
+        assert r.exit_code == 2 and "did not answer in time" in r.output, (args, r.output)
+        outputs.append(r.output)
+    assert "mechanisms[0].source" in outputs[0] and "mechanisms[1].source" in outputs[0]  # validate reports both

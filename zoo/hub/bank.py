@@ -18,6 +18,7 @@ import torch
 from zoo.errors import BankError, SpecError, listing
 from zoo.hub.bankdir import (CONFIG, WEIGHTS, bank_spec, check_files, check_tensors, declared_tensors, read_config,
                              read_tensors)
+from zoo.hub.network import shared_deadline
 from zoo.schema.base import MAX_DIM
 
 STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
@@ -177,17 +178,18 @@ def resolve_sources(spec):
     if not any(b.kind == "pretrained" for b in spec.mechanisms):
         return spec
     banks, issues = [], []
-    for i, b in enumerate(spec.mechanisms):
-        if b.kind != "pretrained":
-            banks.append(b)
-            continue
-        try:
-            meta, directory = saved_config(b.source, _spec_dir(spec))
-            banks.append(bank_spec(meta, directory, name=b.name, source=b.source, frozen=b.frozen))
-        except BankError as e:
-            from zoo.errors import Issue
+    with shared_deadline(any(b.kind == "pretrained" and b.source.startswith("hf://") for b in spec.mechanisms)):
+        for i, b in enumerate(spec.mechanisms):
+            if b.kind != "pretrained":
+                banks.append(b)
+                continue
+            try:
+                meta, directory = saved_config(b.source, _spec_dir(spec))
+                banks.append(bank_spec(meta, directory, name=b.name, source=b.source, frozen=b.frozen))
+            except BankError as e:
+                from zoo.errors import Issue
 
-            issues.append(Issue(("mechanisms", i, "source"), str(e)))
+                issues.append(Issue(("mechanisms", i, "source"), str(e)))
     if issues:
         raise SpecError(issues)
     resolved = spec.model_copy(update={"mechanisms": tuple(banks)})

@@ -63,11 +63,14 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
     For a COMET model the banks run side by side (``model.banks``, mechanisms concatenated in the
     order given); for other models there must be one bank per mechanisms entry, replaced in order.
     """
+    from zoo.hub.network import shared_deadline
+    from zoo.hub.remote import is_repo_ref
     from zoo.schema import validate
 
     if not banks:
         raise SpecError("compose needs at least one --bank", ("mechanisms",))
-    sources = [pin(b) for b in banks]
+    with shared_deadline(any(is_repo_ref(str(b)) for b in banks)):
+        sources = [pin(b) for b in banks]
     data = spec.model_dump(mode="json")
     if data["model"]["kind"] == "comet":
         names = _unique([s.name for s in sources])

@@ -29,7 +29,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from zoo.errors import BankError
@@ -115,6 +115,12 @@ def hub_deadline() -> Iterator[Deadline]:
         with _active_lock:
             _active.pop(id(token), None)
         _current.reset(token)
+
+
+def shared_deadline(remote: bool) -> AbstractContextManager:
+    """One deadline for several Hub operations (the banks of one spec), or nothing when ``remote``
+    is false: however many banks a stalled Hub holds up, the command ends within the limits."""
+    return hub_deadline() if remote else nullcontext()
 
 
 def _running() -> Deadline | None:
