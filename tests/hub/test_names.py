@@ -28,24 +28,14 @@ BAD_REVISIONS = ["../x", "a/../b", "..", "/abs", "-x", "a//b", "a b", "a~1", "a^
                  "a\\b", "a@{1}", "@", "x.lock", "a/.hidden", ".x", "end/", "end.", "a\x01b", "a\x7f", "x" * 256, ""]
 
 
-@pytest.mark.parametrize("repo_id", GOOD_REPOS)
-def test_valid_repo_ids(repo_id):
-    assert repo_id_problem(repo_id) is None
+@pytest.mark.parametrize("repo_id,valid", [(r, True) for r in GOOD_REPOS] + [(r, False) for r in BAD_REPOS])
+def test_repo_ids(repo_id, valid):
+    assert (repo_id_problem(repo_id) is None) == valid
 
 
-@pytest.mark.parametrize("repo_id", BAD_REPOS)
-def test_invalid_repo_ids(repo_id):
-    assert repo_id_problem(repo_id) is not None
-
-
-@pytest.mark.parametrize("revision", GOOD_REVISIONS)
-def test_valid_revisions(revision):
-    assert revision_problem(revision) is None
-
-
-@pytest.mark.parametrize("revision", BAD_REVISIONS)
-def test_invalid_revisions(revision):
-    assert revision_problem(revision) is not None
+@pytest.mark.parametrize("revision,valid", [(r, True) for r in GOOD_REVISIONS] + [(r, False) for r in BAD_REVISIONS])
+def test_revisions(revision, valid):
+    assert (revision_problem(revision) is None) == valid
 
 
 def _escaped(root: Path, name: str) -> list[Path]:

@@ -40,7 +40,9 @@ def _records(storage: Path) -> Path:
 
 @contextmanager
 def repo_lock(storage: Path, wait_s: float, where: str) -> Iterator[None]:
-    """Hold the repository's lock, waiting at most ``wait_s`` seconds for another process.
+    """Hold the repository's lock, waiting at most ``wait_s`` seconds for another process. In a cache
+    this process cannot write to (a shared, read-only one) nothing can be downloaded, so nothing
+    needs the lock: it goes on without.
 
     Raises:
         BankError: another process held it for longer.
@@ -48,20 +50,22 @@ def repo_lock(storage: Path, wait_s: float, where: str) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     folder = _records(storage)
+    lock = FileLock(str(folder / LOCK_NAME), timeout=max(wait_s, 0.0))
+    locked = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BankError(f"{where}: cannot use the cache at {storage.parent} ({e.strerror or e})") from None
-    lock = FileLock(str(folder / LOCK_NAME), timeout=max(wait_s, 0.0))
-    try:
         lock.acquire()
+        locked = True
     except Timeout:
-        raise BankError(f"{where}: another process has been downloading this repository for over {wait_s:.0f} s "
-                        f"(lock {folder / LOCK_NAME}); try again when it is done") from None
+        raise BankError(f"{where}: another process is downloading this repository (lock {folder / LOCK_NAME}) and "
+                        "did not finish within the time limits; try again when it is done") from None
+    except OSError:
+        pass  # a read-only cache
     try:
         yield
     finally:
-        lock.release()
+        if locked:
+            lock.release()
 
 
 def last_resolved(storage: Path, revision: str) -> str | None:
@@ -78,7 +82,8 @@ def last_resolved(storage: Path, revision: str) -> str | None:
 
 
 def record_resolved(storage: Path, revision: str, commit: str) -> None:
-    """Record that ``revision`` resolved to ``commit`` (call with the lock held)."""
+    """Record that ``revision`` resolved to ``commit`` (call with the lock held; a cache that cannot
+    be written keeps no record)."""
     path = _records(storage) / RESOLVED_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -88,7 +93,10 @@ def record_resolved(storage: Path, revision: str, commit: str) -> None:
         data = {}
     if data.get(revision) != commit:
         data[revision] = commit
-        write_json(path, data)
+        try:
+            write_json(path, data)
+        except OSError:
+            pass
 
 
 def remove_partial(storage: Path) -> list[Path]:

@@ -14,8 +14,9 @@ unwinds in its own thread, huggingface_hub's own clean-up runs, and nothing keep
 cache after zoo has given up (as a worker thread abandoned at a deadline would). A stalled Hub
 therefore fails within ``ZOO_HUB_DEADLINE`` plus at most one ``ZOO_HUB_TIMEOUT`` (45 + 10 s by default).
 
-The response hook also refuses ``ETag`` and ``X-Repo-Commit`` headers that huggingface_hub would
-turn into cache paths (``blobs/<etag>``, ``snapshots/<commit>``) unless they are plain names.
+The response hook also refuses the ``ETag`` (of a file) and ``X-Repo-Commit`` headers that
+huggingface_hub would turn into cache paths (``blobs/<etag>``, ``snapshots/<commit>``) unless they
+are plain names.
 """
 
 from __future__ import annotations
@@ -161,16 +162,19 @@ def _on_response(response) -> None:
 
 
 def _check_names(response) -> None:
+    """Refuse the headers huggingface_hub turns into cache paths (the commit; on a file's ``resolve``
+    answer, the ETag it uses: ``X-Linked-Etag``, else ``ETag``) unless they are plain names."""
     headers = response.headers
     commit = headers.get("x-repo-commit")
     if commit is not None and not COMMIT.match(commit):
         raise UnsafeResponseError(f"the Hub answered X-Repo-Commit {commit!r:.80}, not a 40-hex commit sha")
-    for name in ("x-linked-etag", "etag"):
-        value = headers.get(name)
-        if value is None:
-            continue
-        bare = value[2:] if value.startswith("W/") else value
-        if not _SAFE_ETAG.match(bare.strip('"')) or ".." in bare:
+    if "/resolve/" not in response.request.url.path:
+        return
+    name = "x-linked-etag" if "x-linked-etag" in headers else "etag"
+    value = headers.get(name)
+    if value is not None:
+        bare = (value[2:] if value.startswith("W/") else value).strip('"')
+        if not _SAFE_ETAG.match(bare) or ".." in bare:
             raise UnsafeResponseError(f"the Hub answered {name} {value!r:.80}, which is not a plain name")
 
 

@@ -136,8 +136,9 @@ def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | N
         try:
             path = download_verified(where, get.fetch, get.verify, final_error=lambda e: hub_error(e, where, revision),
                                      deadline=deadline)
-        finally:
-            remove_partial(storage)
+        except BaseException:
+            remove_partial(storage)  # nobody else downloads here meanwhile: what is partial is ours, and failed
+            raise
         record_resolved(storage, revision or "main", path.name)
     if previous is not None and previous != path.name and not COMMIT.match(revision or ""):
         logger.warning(f"{where}: {revision or 'main'!r} now resolves to commit {path.name} (it was {previous} at "
