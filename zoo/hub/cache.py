@@ -30,7 +30,7 @@ def repo_storage(repo_id: str, cache_dir: str | Path | None) -> Path:
     from huggingface_hub import constants
     from huggingface_hub.file_download import repo_folder_name
 
-    cache = Path(cache_dir if cache_dir is not None else constants.HF_HUB_CACHE).expanduser()
+    cache = Path(cache_dir if cache_dir is not None else constants.HF_HUB_CACHE)  # as snapshot_download uses it
     return cache / repo_folder_name(repo_id=repo_id, repo_type="model")
 
 
