@@ -112,17 +112,22 @@ def test_one_progress_bar_per_download_and_none_when_cached(faulty_hub, bars, tm
     assert again.exit_code == 0 and "Fetching" not in again.stderr
 
 
-def test_a_lock_held_too_long_by_another_process_is_a_clear_error(faulty_hub, monkeypatch):
-    from filelock import FileLock
+HOLDER = "import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); sys.stdin.read()"
 
+
+def test_a_lock_held_too_long_by_another_process_is_a_clear_error(faulty_hub, monkeypatch):
     from zoo.hub.cache import LOCK_NAME
 
     monkeypatch.setenv("ZOO_HUB_DEADLINE", "1")
     storage = repo_storage("org/bank", None)
     (storage.parent / ".locks" / storage.name).mkdir(parents=True)
-    with FileLock(str(storage.parent / ".locks" / storage.name / LOCK_NAME)):
-        r = subprocess.run([sys.executable, "-m", "zoo", "pull", "org/bank"], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2 and "another process is downloading this repository" in r.stderr, r.stderr
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(storage.parent / ".locks" / storage.name / LOCK_NAME)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = CliRunner().invoke(main, ["pull", "org/bank"])
+    finally:
+        holder.communicate("", timeout=60)
+    assert r.exit_code == 2 and "another process is downloading this repository" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and faulty_hub.requests == []
     assert load_bank("hf://org/bank").spec.count == 2  # free again
