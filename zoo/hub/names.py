@@ -10,7 +10,9 @@ with the Hub's own rules:
 - revision: a full 40-hex commit sha, or a git ref name as ``git check-ref-format`` accepts it (no
   ``..``, ``//``, ``@{``, control characters, space or any of ``~^:?*[\\``; no leading ``/`` or ``-``;
   no component starting with ``.`` or ending with ``.lock``; not ending with ``/`` or ``.``; not ``@``);
-- bank name: an identifier (letters, digits, ``_``; the spec's mechanism names).
+- bank name (``spec.json``'s ``name``): a plain name, never a path: no ``/`` or ``\\``, no NUL, not
+  ``.`` or ``..``, at most 1000 characters. It is never used as a path anyway; control codes in it
+  are escaped wherever it is shown, and where it becomes a mechanism name the spec's own rule applies.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ MAX_REVISION = 255
 _PART = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
-BANK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_BANK_NAME = 1000
 
 
 def repo_id_problem(repo_id: str) -> str | None:
@@ -86,13 +88,13 @@ def check_revision(revision: str | None, where: str) -> str | None:
 
 
 def check_bank_name(name: object, where: str) -> str:
-    """A bank's recorded ``name`` when it is an identifier (it is never used as a path, but is shown
-    and becomes a mechanism name).
+    """A bank's recorded ``name`` when it is a plain name, not a path.
 
     Raises:
         BankError: naming ``where``.
     """
-    if not isinstance(name, str) or not BANK_NAME.match(name):
-        raise BankError(f"{where}: bad bank name {name!r:.120}; expected an identifier "
-                        "(letters, digits and '_', not starting with a digit, at most 64 characters)")
+    if (not isinstance(name, str) or not 1 <= len(name) <= MAX_BANK_NAME or name in (".", "..")
+            or any(c in name for c in "/\\\0")):
+        raise BankError(f"{where}: bad bank name {name!r:.120}; a bank's name is a plain name, not a path "
+                        f"(no '/', '\\' or NUL, not '.' or '..', 1 to {MAX_BANK_NAME} characters)")
     return name
