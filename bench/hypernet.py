@@ -9,6 +9,7 @@ connected and disconnected task support, then writes ``bench/results/hypernet.js
     PYTHONPATH=. python bench/hypernet.py --methods linear anil maml --connected-only maml
                                                      # the run recorded in RESULTS-hypernet.md
     ... --reuse                                      # read back finished runs of identical specs
+    PYTHONPATH=. python bench/hypernet.py --plot-only  # redraw the plot from the recorded hypernet.json
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ torch.set_num_threads(1)
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from hypernet_report import plot_ood, write_markdown  # noqa: E402
+from hypernet_report import draw_baselines, plot_ood, table_of, write_markdown  # noqa: E402
 from machine import cpu_model  # noqa: E402
 from zoo.compiler import compile_spec  # noqa: E402
 from zoo.io import write_json  # noqa: E402
@@ -107,9 +108,16 @@ def main() -> None:
     parser.add_argument("--connected-only", nargs="*", default=[], choices=list(METHODS), metavar="METHOD",
                         help="methods trained on connected support only (to save time)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--plot-only", action="store_true", help="redraw the plot from the recorded hypernet.json")
     args = parser.parse_args()
     runs = HERE.parent / "runs" / ("bench-hypernet-quick" if args.quick else "bench-hypernet")
     out_dir = HERE / "results"
+    suffix = "-quick" if args.quick else ""
+    chance = 1.0 / load_spec(METHODS["linear"]).data.output  # accuracy of guessing one of the classes
+    if args.plot_only:
+        plot_ood(table_of(json.loads((out_dir / f"hypernet{suffix}.json").read_text())),
+                 out_dir / f"hypernet-ood-accuracy{suffix}.png", chance)
+        return
     table = {}
     start = time.perf_counter()
     for method in args.methods:
@@ -117,9 +125,9 @@ def main() -> None:
             table[(method, support)] = run_one(method, support, args.quick, runs, args.reuse)
     total = time.perf_counter() - start
     results = flat_results(table)
-    suffix = "-quick" if args.quick else ""
     write_json(out_dir / f"hypernet{suffix}.json", results)
-    plot_ood(table, out_dir / f"hypernet-ood-accuracy{suffix}.png")
+    plot_ood(table, out_dir / f"hypernet-ood-accuracy{suffix}.png", chance)
+    draw_baselines(table, runs, chance)
     cores = f"{os.cpu_count()} cores, {torch.get_num_threads()}"
     env = {"cpu": cpu_model(), "cores": cores, "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"),
            "total_seconds": total}

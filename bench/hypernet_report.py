@@ -16,19 +16,16 @@ NOTES = [
 ]
 
 
-def plot_ood(table: Table, path: Path) -> None:
-    """Grouped bars: OOD accuracy per method (groups) and support type (bars); ticks mark ID accuracy."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from zoo.io import atomic_path
+def plot_ood(table: Table, path: Path, chance: float) -> None:
+    """Grouped bars: OOD accuracy per method (groups) and support type (bars); ticks mark ID accuracy;
+    a dotted line marks chance."""
+    from zoo.plots.figure import new_figure, save_png
 
     methods = list(dict.fromkeys(m for m, _ in table))
     supports = list(dict.fromkeys(s for _, s in table))
     width = 0.8 / len(supports)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = new_figure(7, 4)
+    ax = fig.subplots()
     for j, support in enumerate(supports):
         xs = [i + (j - (len(supports) - 1) / 2) * width for i in range(len(methods))]
         ood = [table.get((m, support), {}).get("ood_acc", float("nan")) for m in methods]
@@ -36,6 +33,7 @@ def plot_ood(table: Table, path: Path) -> None:
         ax.bar(xs, ood, width * 0.95, label=f"{support} support: OOD")
         ax.scatter(xs, ind, marker="_", s=400, color="black", zorder=3,
                    label="in-distribution" if j == 0 else None)
+    ax.axhline(chance, linestyle=":", color="grey", label=f"chance ({chance:.3g})")
     ax.set_xticks(range(len(methods)))
     ax.set_xticklabels([LABELS.get(m, m) for m in methods])
     ax.set_ylabel("query accuracy after adaptation")
@@ -43,9 +41,32 @@ def plot_ood(table: Table, path: Path) -> None:
     ax.set_title("Hyperteacher: accuracy on unseen expert combinations (OOD)")
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
-    plt.close(fig)
+    save_png(fig, path, dpi=110, tight=False)
+
+
+def table_of(results: dict[str, float]) -> Table:
+    """The (method, support) -> {test_acc, ood_acc} table the plot needs, from hypernet.json's flat keys."""
+    table: Table = {}
+    for method in LABELS:
+        for support in ("connected", "disconnected"):
+            got = {k: results[f"{support}_{flat}_{method}"] for k, flat in (("test_acc", "id_acc"), ("ood_acc", "ood_acc"))
+                   if f"{support}_{flat}_{method}" in results}
+            if got:
+                table[(method, support)] = got
+    return table
+
+
+def draw_baselines(table: Table, runs: Path, chance: float) -> None:
+    """Redraw each hypernetwork run's ``plots/eval.png`` with ANIL's and MAML's final OOD accuracy on the
+    same task support (when this benchmark trained them) as dashed lines, and chance."""
+    from zoo.train.procedures.meta_report import plot_eval
+
+    for (method, support), _ in table.items():
+        if method in ("anil", "maml") or not (runs / f"{method}-{support}" / "eval.csv").exists():
+            continue
+        lines = {f"{LABELS[b]} OOD ({support})": table[(b, support)]["ood_acc"] for b in ("anil", "maml")
+                 if "ood_acc" in table.get((b, support), {})}
+        plot_eval(runs / f"{method}-{support}", f"{method}-{support}", True, chance=chance, baselines=lines)
 
 
 def _targets(r: dict[str, float]) -> list[tuple[str, str, bool]]:

@@ -57,7 +57,8 @@ def test_progress_bar_shows_loss_and_key_metric(tmp_path, capsys):
     spec = load_spec("comet-particles", [s for s in TINY if s != "--set"] + ["train.log_every=1"])
     train(spec, run_dir=tmp_path / "on", progress=True)
     err = capsys.readouterr().err
-    assert "comet-particles" in err and "loss=" in err and "wta=" in err  # wta: compete's key metric
+    assert "comet-particles" in err and "loss=" in err and "nmi=" in err  # nmi: COMET's key metric, not wta
+    assert "wta=" not in err
 
 
 @pytest.mark.parametrize("progress", [None, False])

@@ -37,7 +37,8 @@ def test_compete_disentangles_two_types(competed):
 def test_compete_writes_the_run_directory_and_the_bank(competed):
     run = competed.run_dir
     for name in ("spec.yaml", "train.csv", "eval.csv", "metrics.json", "model.safetensors",
-                 "checkpoints/last.safetensors", "plots/mechanisms.png", "bank/spec.json", "bank/README.md"):
+                 "checkpoints/last.safetensors", "plots/mechanisms.png", "plots/rollout.png", "bank/spec.json",
+                 "bank/README.md"):
         assert (run / name).is_file(), name
     bank = load_bank(run / "bank")
     weights = load_file(str(run / "model.safetensors"))
@@ -61,6 +62,7 @@ def test_compose_reuses_the_frozen_bank_in_a_new_world(competed, tmp_path):
     for k, v in load_bank(bank).tensors.items():
         assert torch.equal(v, weights[f"particles.{k}"])  # frozen
     assert (tmp_path / "compose" / "plots" / "selected.png").is_file()
+    assert (tmp_path / "compose" / "plots" / "rollout.png").is_file()
 
 
 def test_finetune_learns_and_restarts_from_saved_weights(tmp_path):
@@ -68,6 +70,7 @@ def test_finetune_learns_and_restarts_from_saved_weights(tmp_path):
     first = train(load_spec("interaction-network-particles", base + ["train.steps=200"]),
                   run_dir=tmp_path / "a", progress=False)
     assert first.metrics["one_step_mse"] < 0.5, first.metrics
+    assert (tmp_path / "a" / "plots" / "rollout.png").is_file()  # the baseline's rollout, as COMET's
     again = load_spec("interaction-network-particles", base + ["train.steps=0", f"train.pretrained={tmp_path / 'a'}"])
     second = train(again, run_dir=tmp_path / "b", progress=False)
     assert second.metrics["one_step_mse"] == pytest.approx(first.metrics["one_step_mse"])

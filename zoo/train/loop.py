@@ -11,7 +11,6 @@ batch; gradients, loss and logs are averaged across ranks and only rank 0 writes
 from __future__ import annotations
 
 import random
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from zoo.train.checkpoint import (Checkpoint, check_resumable, load_checkpoint, 
 from zoo.train.numerics import clip_, grad_norm, non_finite
 from zoo.weights import save_weights
 from zoo.train.optim import make_optimizer, make_scheduler
+from zoo.train.progress import Progress
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
 from zoo.train.tblog import TensorBoardLog
 
@@ -185,24 +185,24 @@ class Trainer:
             train_log.truncate_after(self.step)
             eval_log.truncate_after(self.step)
         self.tb = TensorBoardLog(self.run_dir, enabled=main)
-        bar = _bar(self.cfg.steps, self.step, self.spec.name, self.progress if main else False)
+        bar = Progress(self.spec.name, self.cfg.steps, self.step, self.progress if main else False,
+                       self.proc.key_metric)
         start, first = time.perf_counter(), self.step
         while self.step < self.cfg.steps:
             logs = self._step()
             self.step += 1
-            bar.update(1)
-            if self.step % self.cfg.log_every == 0 or self.step == self.cfg.steps:
-                bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k in ("loss", self.proc.key_metric)})
-                if main:
-                    train_log.write({"step": self.step, **logs, "lr": self.sched.get_last_lr()[0]})
-                    self.tb.scalars("train", self.step, {**logs, "lr": self.sched.get_last_lr()[0]})
+            logged = self.step % self.cfg.log_every == 0 or self.step == self.cfg.steps
+            bar.step(logs["loss"] if logged else None)
+            if logged and main:
+                train_log.write({"step": self.step, **logs, "lr": self.sched.get_last_lr()[0]})
+                self.tb.scalars("train", self.step, {**logs, "lr": self.sched.get_last_lr()[0]})
             if self.cfg.eval_every and self.step % self.cfg.eval_every == 0 and self.step < self.cfg.steps:
                 self._evaluate(eval_log, bar)
             if self.cfg.checkpoint_every and self.step % self.cfg.checkpoint_every == 0:
                 self.checkpoint()
-        bar.close()
         seconds = time.perf_counter() - start
-        metrics = self._evaluate(eval_log, None)
+        metrics = self._evaluate(eval_log, bar)
+        bar.close()
         self.tb.close()
         self.checkpoint()
         summary: dict[str, Any] = {}
@@ -250,16 +250,14 @@ class Trainer:
         raise TrainingError(f"training stopped: {why}; the last good checkpoint (step {self.step}) is "
                             f"{self.checkpoint_path}")
 
-    def _evaluate(self, log: CsvLog, bar) -> dict[str, float]:
+    def _evaluate(self, log: CsvLog, bar: Progress) -> dict[str, float]:
         self.proc.model.eval()
         with torch.no_grad():
             metrics = {k: float(v) for k, v in self.proc.evaluate().items()}
         if self.rank == 0:
             log.write({"step": self.step, **metrics})
             self.tb.scalars("eval", self.step, metrics)
-            if bar is not None and bar.disable:
-                shown = ", ".join(f"{k}={v:.4g}" for k, v in list(metrics.items())[:6])
-                print(f"[{self.spec.name}] step {self.step}/{self.cfg.steps}: {shown}", file=sys.stderr)
+            bar.evaluation(self.step, metrics, self.proc.warnings(metrics))
         return metrics
 
 
@@ -268,13 +266,6 @@ def _scheduler_state(sched) -> dict[str, Any]:
     # LambdaLR stores None for plain functions: they are rebuilt from the spec, never stored.
     state["lr_lambdas"] = [None] * len(state.get("lr_lambdas", []))
     return state
-
-
-def _bar(total: int, initial: int, desc: str, progress: bool | None):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, desc=desc, disable=None if progress is None else not progress,
-                dynamic_ncols=True, leave=True)
 
 
 def train(spec, run_dir: str | Path | None = None, device: str | None = "cpu", resume: bool = False,

@@ -24,7 +24,8 @@ class Procedure:
         model: the compiled model (already on ``device``).
         env: the environment built from ``spec.data``.
         device: where tensors go.
-        key_metric: the metric shown beside the loss in the progress bar.
+        key_metric: the family's key evaluation metric (a key of :meth:`evaluate`'s result): shown beside
+            the loss in the progress bar after each evaluation, and first in each evaluation line.
         needs: model outputs this procedure reads (checked before training, see :meth:`model_issues`).
     """
 
@@ -81,6 +82,10 @@ class Procedure:
     def evaluate(self) -> dict[str, float]:
         """Metrics of the current model (called periodically and at the end)."""
         return {}
+
+    def warnings(self, metrics: dict[str, float]) -> list[str]:
+        """Lines to print with an evaluation whose ``metrics`` show a failure that looks like success."""
+        return []
 
     def artifacts(self, run_dir: Path, metrics: dict[str, float]) -> dict[str, Any]:
         """Write plots and exports into ``run_dir`` after training; returns extra summary entries."""

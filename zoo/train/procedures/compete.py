@@ -15,7 +15,7 @@ from zoo.train.procedures.pairs import competition_loss, temperature_at
 class CompeteProcedure(PairProcedure):
     """Train a COMET bank by competition (see module docstring)."""
 
-    key_metric = "wta"
+    key_metric = "nmi"  # mechanism x ground-truth type: the family's headline
 
     def loss(self, batch, step):
         total, first = self.pair_totals(batch["states"])  # (B, N, M, N+1)
@@ -37,6 +37,7 @@ class CompeteProcedure(PairProcedure):
         if self.table is not None:
             mechanism_heatmap(self.table, self.world.type_names, run_dir / "plots" / "mechanisms.png",
                               f"{self.spec.name}: winning mechanism vs ground-truth type")
+        self.rollout_figure(run_dir)
         names = bank_names(self.spec)
         provenance = {"mechanism_types": self.mechanism_types(), "world_types": list(self.world.type_names),
                       "slot_features": list(self.world.features)}

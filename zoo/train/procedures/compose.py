@@ -38,4 +38,5 @@ class ComposeProcedure(PairProcedure):
         if self.table is not None:
             mechanism_heatmap(self.table, self.world.type_names, plots / "mechanisms.png",
                               f"{self.spec.name}: winning frozen mechanism vs ground-truth type")
+        self.rollout_figure(run_dir)
         return {}

@@ -40,6 +40,7 @@ class FinetuneProcedure(Procedure):
     """Pre-train on source worlds, then fine-tune on the target world (see module docstring)."""
 
     needs = ("prediction",)
+    key_metric = "one_step_mse"
 
     def __init__(self, spec, model, env, device):
         super().__init__(spec, model, env, device)
@@ -88,3 +89,8 @@ class FinetuneProcedure(Procedure):
             "one_step_mse": err.mean().item(),
             "rollout_mse": slots.rollout_error(self.predict, self.world, "test", self.cfg.rollout, self.device),
         }
+
+    def artifacts(self, run_dir: Path, metrics):
+        """``plots/rollout.png``: true vs predicted paths of a test trajectory."""
+        slots.rollout_figure(self.predict, self.world, self.cfg.rollout, self.device, run_dir, self.spec.name)
+        return {}

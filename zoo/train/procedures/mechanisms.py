@@ -125,6 +125,11 @@ class PairProcedure(Procedure):
         """The model's one-step prediction (needs a classifier or soft_mixture router)."""
         return self.model(**{self.input: z})["prediction"]
 
+    def rollout_figure(self, run_dir) -> None:
+        """``plots/rollout.png``: true vs predicted paths of a test trajectory (when the model predicts)."""
+        if self.routed:
+            slots.rollout_figure(self.predict, self.world, self.cfg.rollout, self.device, run_dir, self.spec.name)
+
     @torch.no_grad()
     def evaluate(self):
         """Winner MSE and mechanism use always; NMI, purity and context accuracy where the world has

@@ -47,7 +47,7 @@ class MetaProcedure(Procedure):
         super().__init__(spec, model, env, device)
         cfg = spec.train
         self.classification = bool(getattr(env, "classification", True))
-        self.key_metric = "acc" if self.classification else "loss"
+        self.key_metric = "ood_acc" if self.classification else "ood_loss"  # unseen combinations
         self.loss_fn = kl_loss if self.classification else mse_loss
         chosen = select([n for n, _ in model.named_parameters()], cfg.adapt)[0]
         self.inner = InnerLoop(model, chosen, next(iter(model.input_types)), cfg.output, self.loss_fn,
@@ -95,7 +95,9 @@ class MetaProcedure(Procedure):
         return metrics
 
     def artifacts(self, run_dir: Path, metrics):
-        meta_report.plot_eval(run_dir, self.spec.name, self.classification)
+        """``plots/eval.png`` with the chance line (1 / classes) for classification."""
+        chance = 1.0 / self.model.output_types[self.spec.train.output].shape[-1] if self.classification else None
+        meta_report.plot_eval(run_dir, self.spec.name, self.classification, chance=chance)
         return {}
 
 

@@ -4,6 +4,7 @@ and a plot of the evaluation curves."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 import torch
 
@@ -51,30 +52,49 @@ def _alignment(proc, fast: dict[str, torch.Tensor], embedding: torch.Tensor) -> 
     return template_alignment(student, teacher, embedding_map(z, e))
 
 
-def plot_eval(run_dir: Path, title: str, classification: bool) -> Path | None:
-    """``plots/eval.png``: in-distribution and OOD accuracy (or loss) at every evaluation."""
-    import matplotlib
+def plot_eval(run_dir: Path, title: str, classification: bool, chance: float | None = None,
+              baselines: Mapping[str, float] | None = None) -> Path | None:
+    """``plots/eval.png`` (:func:`eval_figure` of the run's ``eval.csv``); None when there is nothing to plot."""
+    from zoo.plots.figure import save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = eval_figure(read_csv(Path(run_dir) / "eval.csv"), title, classification, chance, baselines)
+    return None if fig is None else save_png(fig, Path(run_dir) / "plots" / "eval.png", dpi=100, tight=False)
 
-    from zoo.io import atomic_path
 
-    rows = read_csv(Path(run_dir) / "eval.csv")
+def eval_figure(rows: list[dict[str, float]], title: str, classification: bool, chance: float | None = None,
+                baselines: Mapping[str, float] | None = None):
+    """In-distribution and OOD accuracy (or loss) at every evaluation, against chance and baselines.
+
+    Args:
+        rows: the rows of ``eval.csv``.
+        title: the figure title.
+        classification: plot accuracy (else the loss).
+        chance: the accuracy of guessing (e.g. 1 / classes), drawn as a dotted line.
+        baselines: other methods' final figures to compare with (label -> value), drawn as dashed
+            lines, e.g. ANIL's and MAML's OOD accuracy on the same task support.
+
+    Returns:
+        A matplotlib Figure, or None when ``rows`` have nothing to plot.
+    """
+    from zoo.plots.figure import new_figure
+
     key = "acc" if classification else "loss"
     if not rows or f"test_{key}" not in rows[0]:
         return None
     steps = [r["step"] for r in rows]
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig = new_figure(5.5, 3.8)
+    ax = fig.subplots()
     for split, label in (("test", "in-distribution"), ("ood", "OOD (unseen combinations)")):
         ax.plot(steps, [r.get(f"{split}_{key}", float("nan")) for r in rows], marker="o", label=label)
+    for i, (label, value) in enumerate((baselines or {}).items()):
+        ax.axhline(value, linestyle="--", linewidth=1.2, color=f"C{i + 2}", label=label)
+    if chance is not None:
+        ax.axhline(chance, linestyle=":", linewidth=1.2, color="grey", label=f"chance ({chance:.3g})")
     ax.set_xlabel("outer step")
     ax.set_ylabel("query accuracy after adaptation" if classification else "query loss after adaptation")
+    if classification:
+        ax.set_ylim(0, 1)
     ax.set_title(title)
-    ax.legend()
+    ax.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(run_dir) / "plots" / "eval.png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    return path
+    return fig

@@ -9,6 +9,7 @@ scored, and a rollout copies them from the true state.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Iterator
 
 import torch
@@ -89,3 +90,17 @@ def rollout_error(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotWo
     pred = rollout(predict, traj, steps, world.static, device)
     truth = traj.states[:, 1 : pred.shape[1] + 1]
     return scaled_error(pred, truth, state_weight(world)).mean().item()
+
+
+def rollout_figure(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotWorld, steps: int,
+                   device: torch.device, run_dir: Path, name: str) -> None:
+    """``run_dir/plots/rollout.png``: test trajectory 0's true and predicted paths over ``steps`` steps."""
+    from zoo.plots.comet import rollout_paths
+    from zoo.plots.figure import save_png
+
+    traj = world.splits["test"].head(1)
+    with torch.no_grad():
+        pred = rollout(predict, traj, steps, world.static, device)[0]  # (R, N, D)
+    true = traj.states[0, : pred.shape[0] + 1]  # (R+1, N, D)
+    fig = rollout_paths(true, pred, world.features, world.dynamic, f"{name}: {pred.shape[0]}-step rollout of test trajectory 0")
+    save_png(fig, run_dir / "plots" / "rollout.png")

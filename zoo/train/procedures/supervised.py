@@ -38,7 +38,8 @@ class SupervisedProcedure(Procedure):
 
             raise SpecError(f"model inputs {missing} are not in the {spec.data.kind!r} data, which provides "
                             f"{sorted(set(provided) - {'target'})}; name the inputs after them", ("model",))
-        self.key_metric = "acc" if spec.train.loss == "cross_entropy" else "loss"
+        first_test = next((k for k in env.splits if k != "train"), "test")  # e.g. test_14: the training size
+        self.key_metric = f"{first_test}_{'acc' if spec.train.loss == 'cross_entropy' else 'loss'}"
 
     def batch(self, step, generator):
         train = self.env.splits["train"]
