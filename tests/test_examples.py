@@ -12,6 +12,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIGURE = {"comet_particles": "mechanisms.png", "hypernet_linear_connected": "eval.png",
           "rims_digits": "active_cells.png", "slotvae_sprites": "slotvae.png", "compose_bank": "mechanisms.png",
           "own_world": "rollout.png"}
+KEY_METRIC = {"comet_particles": "nmi", "hypernet_linear_connected": "ood_acc", "rims_digits": "test_6_acc",
+              "slotvae_sprites": "jari", "compose_bank": "selector_accuracy", "own_world": "nmi"}  # first in the line
 
 
 def load(stem: str):
@@ -32,8 +34,12 @@ def test_example_runs_tiny(stem, tmp_path, capsys):
     assert result.metrics and all(math.isfinite(v) for v in result.metrics.values()), result.metrics
     report = (tmp_path / "run" / "report" / "report.md").read_text()
     assert FIGURE[stem] in report and (tmp_path / "run" / "report" / FIGURE[stem]).exists()
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert f"report: {tmp_path / 'run' / 'report' / 'report.md'}" in out
+    assert f"step {result.steps}/{result.steps}: {KEY_METRIC[stem]}=" in captured.err  # no bar in a test
+    if stem in ("comet_particles", "compose_bank"):  # COMET's rollout: true vs predicted paths
+        assert "rollout.png" in report and (tmp_path / "run" / "report" / "rollout.png").exists()
     if stem == "compose_bank":
         assert "bank 'particles' from " in out and "bank weights unchanged by training: True" in out
 

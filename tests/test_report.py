@@ -90,3 +90,18 @@ def test_metric_names_and_values_cannot_break_the_table_or_the_terminal(tmp_path
     text = (run / "report" / "report.md").read_text()
     assert "| \\x1b]0;x\\x07a\\|b | {\"n\": [1, \"\\u001b[2J\"]} |" in text
     assert "| b | t\\|x\\ny |" in text and "| c | 2 |" in text and "\x1b" not in text
+
+
+def test_report_warns_of_slot_collapse_above_the_metrics_only_when_collapsed(tmp_path):
+    from zoo.report import write_report
+
+    texts = {}
+    for collapsed, share in ((1.0, 0.97), (0.0, 0.55)):
+        run = _fake_run(tmp_path / f"run{int(collapsed)}")
+        metrics = {"jis": 0.99, "jari": 0.02, "max_slot_fg_share": share, "collapsed": collapsed}
+        (run / "metrics.json").write_text(json.dumps(metrics))
+        texts[collapsed] = write_report(run).read_text()
+    head = texts[1.0].split("## Final metrics")[0]
+    assert "> **WARNING: slot collapse: one slot takes 97% of the foreground pixels" in head
+    assert "jis 0.99, jari 0.02" in head
+    assert "slot collapse" not in texts[0.0] and "| max_slot_fg_share | 0.55 |" in texts[0.0]

@@ -2,7 +2,8 @@
 
 ``write_report(run_dir)`` writes ``run_dir/report/``::
 
-    report.md           the spec, the final metrics table, the curves and the family's figures
+    report.md           any warning (e.g. slot collapse), the final metrics table, the curves, the
+                        family's figures and the spec
     train_curves.png    every column of train.csv against the step (one panel each)
     eval_curves.png     every column of eval.csv against the step
     <figure>.png        copies of the PNGs the procedure wrote under run_dir/plots/
@@ -21,7 +22,7 @@ from typing import Any
 
 from zoo import safejson
 from zoo.errors import ZooError, printable
-from zoo.io import atomic_path, write_text
+from zoo.io import write_text
 
 # What the procedures' figures under plots/ show (unknown files are shown with their file name).
 CAPTIONS = {
@@ -31,6 +32,8 @@ CAPTIONS = {
     "adaptation.png": "Adaptation curve: test error against the fraction of the new world's data used.",
     "active_cells.png": "Active RIM cells over time (which cells the input attention selected at each step).",
     "slotvae.png": "Images, reconstructions, slot masks and per-slot Jacobian maps.",
+    "rollout.png": "Rollout: true (solid) and predicted (dashed) paths of a few objects of one test trajectory, "
+                   "the model's predictions fed back without seeing the truth (the steps rollout_mse scores).",
     "eval.png": "In-distribution and out-of-distribution (by support) performance at every evaluation.",
 }
 MAX_PANELS = 12
@@ -63,14 +66,12 @@ def plot_curves(columns: dict[str, list[float]], path: Path, title: str) -> bool
     names = [k for k in columns if k != "step" and not all(math.isnan(v) for v in columns[k])][:MAX_PANELS]
     if not steps or not names:
         return False
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from zoo.plots.figure import new_figure, save_png
 
     cols = min(3, len(names))
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), squeeze=False)
+    fig = new_figure(4.2 * cols, 2.9 * rows)
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, name in zip(axes.flat, names):
         ax.plot(steps, columns[name], marker="o" if len(steps) < 30 else None, markersize=3, label=name)
         ax.set_title(name, fontsize=10)
@@ -81,9 +82,7 @@ def plot_curves(columns: dict[str, list[float]], path: Path, title: str) -> bool
         ax.axis("off")
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    save_png(fig, path, dpi=110)
     return True
 
 
@@ -123,6 +122,13 @@ def _read_spec_text(run_dir: Path) -> str:
         raise ZooError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
 
 
+def _warnings(metrics: dict) -> list[str]:
+    """Warnings about final metrics that look like success but are not (e.g. slot collapse)."""
+    from zoo.metrics.collapse import collapse_warning
+
+    return [w for w in (collapse_warning(metrics),) if w]
+
+
 def _check_run(run_dir: Path) -> None:
     if not run_dir.is_dir():
         raise ZooError(f"{run_dir}: no such run directory (expected a directory written by `zoo train`)")
@@ -147,6 +153,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
     name = next((line.split(":", 1)[1].strip() for line in spec_text.splitlines() if line.startswith("name:")),
                 run_dir.name)
     parts = [f"# Run report: {name}", "", f"Run directory: `{run_dir.name}`", ""]
+    parts += [f"> **{line}**\n" for line in _warnings(metrics)]
     parts += ["## Final metrics", "", _metrics_table(metrics) if metrics else "(no metrics.json: the run did not finish)", ""]
     parts += ["## Curves", ""]
     for log, title in (("train", "training log (train.csv)"), ("eval", "evaluation (eval.csv)")):

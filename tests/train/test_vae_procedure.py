@@ -65,3 +65,23 @@ def test_the_regulariser_lowers_attention_interaction(tmp_path):
     off = train(load_spec("slotvae-sprites-noreg", short), run_dir=tmp_path / "off")
     on = train(load_spec("slotvae-sprites", short + ["train.alpha=5", "train.alpha_start=0", "train.alpha_ramp=0"]), run_dir=tmp_path / "on")
     assert on.metrics["interaction"] < 0.1 * off.metrics["interaction"], (on.metrics, off.metrics)
+
+
+def test_a_forced_collapse_is_flagged_in_training_output_metrics_and_report(tmp_path, capsys, monkeypatch):
+    from zoo.nn.slot_vae import SlotDecoder
+    from zoo.report import write_report
+
+    decode = SlotDecoder.decode_queries  # the decoder reads slot 0 only: every pixel depends on it
+    monkeypatch.setattr(SlotDecoder, "decode_queries", lambda self, z, f: decode(self, z[:, :1].expand_as(z), f))
+    spec = load_spec("slotvae-sprites", TINY + ["train.steps=2", "train.eval_every=1"])
+    result = train(spec, run_dir=tmp_path / "run", progress=False)
+    assert result.metrics["collapsed"] == 1.0 and result.metrics["max_slot_fg_share"] == pytest.approx(1.0)
+    assert result.metrics["jis"] == pytest.approx(1.0)  # what used to read as a perfect score
+    err = capsys.readouterr().err
+    assert "[slotvae-sprites] step 1/2: jari=" in err  # the key metric comes first
+    assert err.count("WARNING: slot collapse: one slot takes 100% of the foreground pixels") == 2  # both evaluations
+    saved = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert saved["collapsed"] == 1.0 and saved["max_slot_fg_share"] == pytest.approx(1.0)
+    report = write_report(tmp_path / "run").read_text()
+    assert report.split("## Final metrics")[0].count("WARNING: slot collapse") == 1  # above the metrics
+

@@ -18,6 +18,7 @@ import torch
 
 from zoo.errors import Issue
 from zoo.metrics import slotvae as metrics
+from zoo.metrics.collapse import collapse_metrics, collapse_warning, max_slot_share
 from zoo.train.procedure import Procedure
 
 EVAL_CHUNK = 64  # test images per forward pass during evaluation
@@ -38,10 +39,13 @@ def ramp(step: int, weight: float, start: int, steps: int) -> float:
 
 
 class VAEProcedure(Procedure):
-    """Minimise the slot VAE loss; evaluate reconstruction, attention ARI, JIS and J-ARI on test images."""
+    """Minimise the slot VAE loss; evaluate reconstruction, attention ARI, JIS and J-ARI on test images.
+
+    Evaluation also reports ``max_slot_fg_share`` and ``collapsed`` (:mod:`zoo.metrics.collapse`) from
+    the Jacobian segmentation (the attention segmentation when the model has no SlotDecoder).
+    """
 
     needs = ("recon", "attention", "mu", "logvar")
-    key_metric = "rec"
 
     @classmethod
     def model_issues(cls, spec, inputs, outputs, parameters) -> list[Issue]:
@@ -59,6 +63,7 @@ class VAEProcedure(Procedure):
         self.input = next(iter(model.input_types))
         decoders = [m for m in model.modules() if isinstance(m, SlotDecoder)]
         self.decoder = decoders[0] if len(decoders) == 1 else None
+        self.key_metric = "jari" if self.decoder is not None else "attention_ari"
         self.figure: dict[str, torch.Tensor] = {}
 
     def _images(self, split: str, index: torch.Tensor | slice) -> torch.Tensor:
@@ -103,8 +108,11 @@ class VAEProcedure(Procedure):
         if "masks" not in test:  # images without ground-truth objects: no segmentation scores
             return result
         masks = test["masks"][:n].long().flatten(1)
-        result["attention_ari"] = metrics.attention_ari(torch.cat(attention), masks)
+        attention = torch.cat(attention)
+        result["attention_ari"] = metrics.attention_ari(attention, masks)
         result.update(self._jacobian_metrics(torch.cat(latents)[: cfg.jacobian_images], masks))
+        if "max_slot_fg_share" not in result:
+            result.update(collapse_metrics(max_slot_share(attention.argmax(-1), masks, attention.shape[-1])))
         return result
 
     def _jacobian_metrics(self, z: torch.Tensor, masks: torch.Tensor) -> dict[str, float]:
@@ -116,7 +124,13 @@ class VAEProcedure(Procedure):
         norm = metrics.normalise_slots(weights).cpu()  # (J, K, P)
         masks = masks[: z.shape[0]]
         self.figure = {"z": z[: cfg.plot_images], "norm": norm[: cfg.plot_images]}
-        return {"jis": metrics.jis(norm, masks > 0), "jari": metrics.jari(norm, masks)}
+        share = max_slot_share(norm.argmax(dim=1), masks, norm.shape[1])
+        return {"jis": metrics.jis(norm, masks > 0), "jari": metrics.jari(norm, masks), **collapse_metrics(share)}
+
+    def warnings(self, metrics_: dict[str, float]) -> list[str]:
+        """The slot-collapse warning when one slot takes more than 90% of the foreground."""
+        warning = collapse_warning(metrics_)
+        return [warning] if warning else []
 
     def artifacts(self, run_dir: Path, metrics_: dict[str, float]) -> dict[str, Any]:
         """``plots/slotvae.png``: images, reconstructions, masks and per-slot Jacobian maps."""

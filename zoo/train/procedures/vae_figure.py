@@ -7,7 +7,8 @@ from pathlib import Path
 
 import torch
 
-from zoo.io import atomic_path
+from zoo.metrics.collapse import collapse_warning
+from zoo.plots.figure import new_figure, save_png
 
 
 def write_figure(path: Path, images: torch.Tensor, recon: torch.Tensor, masks: torch.Tensor,
@@ -21,18 +22,14 @@ def write_figure(path: Path, images: torch.Tensor, recon: torch.Tensor, masks: t
         masks: (N, H, W) ground-truth labels (0 = background).
         norm: (N, K, H*W) slot-normalised Jacobian maps.
         title: figure title (the spec name).
-        scores: metrics shown in the title (jis, jari, mse when present).
+        scores: metrics shown in the title (jis, jari, mse when present; a collapse warning when collapsed).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     n, k = norm.shape[0], norm.shape[1]
     h, w = images.shape[-2:]
     maps = norm.reshape(n, k, h, w)
     columns = ["image", "reconstruction", "true masks", "Jacobian argmax"] + [f"slot {j}" for j in range(k)]
-    fig, axes = plt.subplots(n, len(columns), figsize=(1.6 * len(columns), 1.7 * n + 0.6), squeeze=False)
+    fig = new_figure(1.6 * len(columns), 1.7 * n + 0.6)
+    axes = fig.subplots(n, len(columns), squeeze=False)
     for i in range(n):
         fg = (masks[i] > 0).float()
         panels = [
@@ -51,8 +48,10 @@ def write_figure(path: Path, images: torch.Tensor, recon: torch.Tensor, masks: t
                 ax.set_title(columns[col], fontsize=8)
         axes[i, 0].set_ylabel(f"test {i}", fontsize=8)
     shown = ", ".join(f"{key}={scores[key]:.3f}" for key in ("jis", "jari", "attention_ari", "mse") if key in scores)
-    fig.suptitle(f"{title}: {shown}\n(Jacobian maps |dx/dz_k| normalised over slots; argmax on foreground)", fontsize=9)
+    note = "(Jacobian maps |dx/dz_k| normalised over slots; argmax on foreground)"
+    collapsed = collapse_warning(scores) is not None
+    if collapsed:
+        note = f"SLOT COLLAPSE: one slot takes {scores['max_slot_fg_share']:.0%} of the foreground; {note}"
+    fig.suptitle(f"{title}: {shown}\n{note}", fontsize=9, color="firebrick" if collapsed else "black")
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
+    save_png(fig, path, dpi=100, tight=False)
