@@ -123,8 +123,9 @@ class RIMsCell(nn.Module):
         val = val.view(b, k, self.comm_heads, self.comm_value_dim).transpose(1, 2)
         att = torch.softmax(q @ key.transpose(-1, -2) / math.sqrt(self.comm_key_dim), dim=-1)  # (B, heads, K, K)
         ctx = (self.dropout(att) @ val).transpose(1, 2).reshape(b, k, -1)  # (B, K, heads*dv)
-        # gated residual as a convex mix: the state stays bounded over hundreds of steps
-        return torch.lerp(h, torch.tanh(self.comm_out(ctx)), torch.sigmoid(gate))
+        # gated residual as a convex mix: the state stays bounded over hundreds of steps (in h's dtype:
+        # under bf16 autocast the projections are bf16 while the state stays fp32)
+        return torch.lerp(h, torch.tanh(self.comm_out(ctx)).to(h.dtype), torch.sigmoid(gate).to(h.dtype))
 
     def step(self, h: torch.Tensor, c: torch.Tensor | None, key: torch.Tensor, null_key: torch.Tensor,
              px: torch.Tensor, p_null: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:

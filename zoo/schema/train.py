@@ -33,6 +33,9 @@ class TrainBase(Spec):
     eval_every: Steps = Field(default=0, description="Evaluate every N steps (0: only at the end).")
     checkpoint_every: Steps = Field(default=0, description="Checkpoint every N steps (0: only at the end).")
     log_every: Count = Field(default=10, description="Log the training loss every N steps.")
+    precision: Literal["fp32", "bf16"] = Field(
+        default="fp32", description="Arithmetic of the training step's forward pass and loss: fp32, or bf16 "
+        "mixed precision (torch.autocast on CPU or CUDA; weights, gradients and evaluation stay fp32).")
 
 
 class SupervisedTrain(TrainBase):

@@ -221,7 +221,8 @@ class Trainer:
         if torch.cuda.is_available():
             self._good_rng["cuda"] = list(torch.cuda.get_rng_state_all())
         batch = dist.shard(self.proc.batch(self.step, self.gen), self.rank, self.world)
-        loss, logs = self.proc.loss(batch, self.step)
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.precision == "bf16"):
+            loss, logs = self.proc.loss(batch, self.step)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         # One all-reduce averages gradients, loss and logs: every rank sees the same numbers.
