@@ -98,6 +98,8 @@ def rollout_figure(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotW
     from zoo.plots.comet import rollout_paths
     from zoo.plots.figure import save_png
 
+    if not world.dynamic:  # nothing changes: nothing to draw
+        return
     traj = world.splits["test"].head(1)
     with torch.no_grad():
         pred = rollout(predict, traj, steps, world.static, device)[0]  # (R, N, D)
