@@ -87,7 +87,3 @@ def test_the_device_comparison_reports_what_differs():
     assert differences(reference, {k: v for k, v in reference.items() if k != grad}) == [f"{grad}: only in the reference"]
     small = {k: v + 1e-6 * v.abs().max() if v.is_floating_point() else v for k, v in reference.items()}
     assert differences(reference, small) == []  # rounding-sized differences pass
-
-
-def test_a_short_run_trains_on_the_cpu(tmp_path):
-    finite_run(short_run("comet-particles", "cpu", tmp_path / "run"))

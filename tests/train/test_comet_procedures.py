@@ -65,12 +65,13 @@ def test_compose_reuses_the_frozen_bank_in_a_new_world(competed, tmp_path):
     assert (tmp_path / "compose" / "plots" / "rollout.png").is_file()
 
 
-def test_finetune_learns_and_restarts_from_saved_weights(tmp_path):
+def test_finetune_learns_and_restarts_from_saved_weights(tmp_path, capsys):
     base = WORLD + ["model.hidden=[32, 32]", "train.batch=32", "train.eval_every=0"]
     first = train(load_spec("interaction-network-particles", base + ["train.steps=200"]),
                   run_dir=tmp_path / "a", progress=False)
     assert first.metrics["one_step_mse"] < 0.5, first.metrics
     assert (tmp_path / "a" / "plots" / "rollout.png").is_file()  # the baseline's rollout, as COMET's
+    assert "step 200/200: one_step_mse=" in capsys.readouterr().err  # its key metric first
     again = load_spec("interaction-network-particles", base + ["train.steps=0", f"train.pretrained={tmp_path / 'a'}"])
     second = train(again, run_dir=tmp_path / "b", progress=False)
     assert second.metrics["one_step_mse"] == pytest.approx(first.metrics["one_step_mse"])

@@ -5,7 +5,9 @@ It seeds everything, builds the model, environment and procedure from the spec, 
 A run resumed from its last checkpoint ends bit-identical to an uninterrupted one (CPU), also after a
 ``SIGKILL``. A non-finite loss or gradient stops the run naming the step and the parameter group, after
 saving the state from before that step. Under ``torchrun`` each rank trains on its slice of the global
-batch; gradients, loss and logs are averaged across ranks and only rank 0 writes files.
+batch; gradients, loss and logs are averaged across ranks and only rank 0 writes files. With
+``train.precision: bf16`` each step's forward pass and loss run under ``torch.autocast`` (bfloat16);
+weights, gradients, the optimiser and evaluation stay float32.
 """
 
 from __future__ import annotations

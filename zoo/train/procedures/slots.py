@@ -105,4 +105,4 @@ def rollout_figure(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotW
         pred = rollout(predict, traj, steps, world.static, device)[0]  # (R, N, D)
     true = traj.states[0, : pred.shape[0] + 1]  # (R+1, N, D)
     fig = rollout_paths(true, pred, world.features, world.dynamic, f"{name}: {pred.shape[0]}-step rollout of test trajectory 0")
-    save_png(fig, run_dir / "plots" / "rollout.png")
+    save_png(fig, run_dir / "plots" / "rollout.png", tight=False)  # tight_layout already placed it
