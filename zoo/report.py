@@ -22,7 +22,7 @@ from typing import Any
 
 from zoo import safejson
 from zoo.errors import ZooError, printable
-from zoo.io import write_text
+from zoo.io import read_limited, write_text
 
 # What the procedures' figures under plots/ show (unknown files are shown with their file name).
 CAPTIONS = {
@@ -37,15 +37,15 @@ CAPTIONS = {
     "eval.png": "In-distribution and out-of-distribution (by support) performance at every evaluation.",
 }
 MAX_PANELS = 12
+MAX_SPEC_BYTES = 4 * 1024 * 1024  # a resolved spec.yaml is kilobytes
 
 
 def read_csv(path: Path) -> dict[str, list[float]]:
     """The numeric columns of a CSV log (empty cells and non-numbers become NaN)."""
-    if not path.exists():
-        return {}
+    from zoo.train.rundir import csv_rows
+
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+        rows = list(csv_rows(path))  # a regular file only: a FIFO or a device is refused, never waited on
     except (csv.Error, UnicodeDecodeError) as e:  # a NUL byte, a huge field, bytes that are not UTF-8
         raise ZooError(f"{path}: not a readable CSV log ({str(e)[:200]})") from None
     if not rows:
@@ -114,10 +114,10 @@ def read_metrics(run_dir: Path) -> dict[str, Any]:
 
 def _read_spec_text(run_dir: Path) -> str:
     path = run_dir / "spec.yaml"
-    if not path.exists():
-        return ""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_limited(path, MAX_SPEC_BYTES, "run's spec.yaml").decode("utf-8")
+    except FileNotFoundError:
+        return ""
     except UnicodeDecodeError as e:
         raise ZooError(f"{path}: not UTF-8 text (byte offset {e.start})") from None
 

@@ -57,14 +57,15 @@ def loads(text: str, where: str, error: type[ZooError] = ZooError) -> Any:
 
 def read(path: str | Path, error: type[ZooError] = ZooError, max_bytes: int = MAX_BYTES) -> Any:
     """The JSON value of the file ``path`` (UTF-8, at most ``max_bytes``), checked as :func:`loads` does."""
+    from zoo.io import FileReadError, read_limited
+
     path = Path(path)
-    try:
-        with open(path, "rb") as f:  # bounded: a device or a pipe cannot make us read forever
-            raw = f.read(max_bytes + 1)
+    try:  # a regular file only, at most max_bytes read: a device or a pipe is refused, never waited on
+        raw = read_limited(path, max_bytes, "JSON file")
+    except FileReadError as e:
+        raise error(str(e)) from None
     except OSError as e:
         raise error(f"{path}: cannot read ({e.strerror or e})") from None
-    if len(raw) > max_bytes:
-        raise error(f"{path}: larger than {max_bytes} bytes")
     return decode(raw, str(path), error)
 
 

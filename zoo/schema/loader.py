@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pydantic import ValidationError
@@ -174,15 +173,13 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: SourceMap) -> A
 
 def read_document(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
     """Plain data and positions from a YAML or JSON file."""
-    p = Path(path)
+    from zoo.io import FileReadError, read_limited
+
     file = str(path)
-    try:
-        with open(p, "rb") as f:  # bounded: a device or pipe cannot make us read forever
-            raw = f.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise SpecError([Issue((), f"file is larger than {MAX_FILE_BYTES} bytes, the limit for a spec", file)])
-    except IsADirectoryError:
-        raise SpecError([Issue((), "is a directory, not a spec file", file)]) from None
+    try:  # a regular file only, at most MAX_FILE_BYTES read: a device or pipe cannot make us read forever
+        raw = read_limited(path, MAX_FILE_BYTES, "spec")
+    except FileReadError as e:
+        raise SpecError([Issue((), e.reason, file)]) from None
     except OSError as e:
         raise SpecError([Issue((), f"cannot read: {e.strerror or e}", file)]) from None
     return parse_text(decode(raw, file), file)

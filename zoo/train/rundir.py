@@ -15,13 +15,14 @@ Layout::
 from __future__ import annotations
 
 import csv
+import io
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
-from zoo.io import write_text
+from zoo.io import open_regular, write_chunks, write_text
 
 
 def default_run_dir(spec, root: str | Path = "runs") -> Path:
@@ -40,6 +41,15 @@ def write_spec(path: Path, spec) -> None:
     write_text(path, yaml.safe_dump(data, sort_keys=False))
 
 
+def csv_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The rows of a CSV log, streamed (a regular file only; nothing when it does not exist)."""
+    try:
+        with open_regular(path) as (f, _):
+            yield from csv.DictReader(io.TextIOWrapper(f, encoding="utf-8", newline=""))
+    except FileNotFoundError:
+        return
+
+
 class CsvLog:
     """Appends rows to a CSV file; the header is fixed by the first row (later new keys are dropped)."""
 
@@ -47,8 +57,8 @@ class CsvLog:
         self.path = path
         self.fields: list[str] | None = None
         if path.exists() and path.stat().st_size:
-            with open(path, newline="") as f:
-                self.fields = next(csv.reader(f), None)
+            with open_regular(path) as (f, _):
+                self.fields = next(csv.reader(io.TextIOWrapper(f, encoding="utf-8", newline="")), None)
 
     def write(self, row: dict[str, Any]) -> None:
         new = self.fields is None
@@ -60,16 +70,27 @@ class CsvLog:
                 w.writeheader()
             w.writerow({k: _fmt(v) for k, v in row.items()})
 
-    def truncate_after(self, step: int) -> None:
-        """Drop rows logged after ``step`` (used when resuming from a checkpoint)."""
-        if not self.path.exists() or self.fields is None:
+    def truncate_after(self, step: float) -> None:
+        """Drop the rows logged after ``step`` (used when resuming from a checkpoint).
+
+        The file is rewritten atomically (:func:`zoo.io.write_chunks`), and only when a row goes: a crash
+        at any moment leaves either the old rows or the kept ones, never an empty or partial log.
+        """
+        if self.fields is None or all(_step_of(r) <= step for r in csv_rows(self.path)):
             return
-        with open(self.path, newline="") as f:
-            rows = [r for r in csv.DictReader(f) if _step_of(r) <= step]
-        with open(self.path, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=self.fields)
-            w.writeheader()
-            w.writerows(rows)
+        write_chunks(self.path, self._encoded(r for r in csv_rows(self.path) if _step_of(r) <= step))
+
+    def _encoded(self, rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+        buffer = io.StringIO()
+        w = csv.DictWriter(buffer, fieldnames=self.fields, extrasaction="ignore")
+        w.writeheader()
+        for i, row in enumerate(rows):
+            w.writerow(row)
+            if i % 4096 == 4095:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
 
 
 def _step_of(row: dict[str, Any]) -> float:
@@ -88,7 +109,4 @@ def _fmt(v: Any) -> Any:
 
 def read_csv(path: Path) -> list[dict[str, float]]:
     """Rows of a metrics CSV as floats (empty cells dropped)."""
-    if not path.exists():
-        return []
-    with open(path, newline="") as f:
-        return [{k: float(v) for k, v in r.items() if v not in ("", None)} for r in csv.DictReader(f)]
+    return [{k: float(v) for k, v in r.items() if v not in ("", None)} for r in csv_rows(path)]
