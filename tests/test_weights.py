@@ -10,6 +10,7 @@ import copy
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ EXPECTED = {  # what the error says: the part of the loader that caught it
     "header_lies_about_its_length": "not a valid safetensors file", "flipped_bit": "checksum does not match",
     "pickle_renamed": "not a valid safetensors file", "torch_save_renamed": "not a valid safetensors file",
     "nan_weight": "contains NaN or infinite values", "inf_weight": "contains NaN or infinite values",
+    "sparse_8gib": "8,589,934,592 bytes, larger than the 4,294,967,296 bytes",
+    "fifo": "is a FIFO (named pipe), not a regular file", "symlink_to_dev_zero": "is a character device, not a regular file",
 }
 
 
@@ -124,6 +127,23 @@ def test_cli_resume_from_a_corrupt_checkpoint_exits_2(tmp_path, run_dir):
     r = CliRunner().invoke(main, ["train", str(tmp_path / "s.json"), "--run-dir", str(d), "--resume", "--no-progress"])
     assert r.exit_code == 2 and "last.safetensors: not a valid safetensors file" in r.output
     assert "Traceback" not in r.output
+
+
+def test_a_huge_file_is_refused_from_its_size_or_header_before_its_data_is_read(tmp_path):
+    path = tmp_path / "model.safetensors"
+    write_bytes(path, save_weights({"a": torch.zeros(3)}))
+    with open(path, "r+b") as f:
+        f.truncate(5 * 10**9)  # sparse
+    start = time.perf_counter()
+    with pytest.raises(BankError, match=r"model.safetensors: 5,000,000,000 bytes, larger than"):
+        read_weights(path)
+    with pytest.raises(BankError, match=r"its header describes \d+ bytes, the file has 5,000,000,000"):
+        read_weights(path, max_bytes=10**10)  # allowed by size: the header gives it away
+    with open(path, "wb") as f:
+        f.truncate(5 * 10**9)
+    with pytest.raises(BankError, match="bad header length"):
+        read_weights(path, max_bytes=10**10)
+    assert time.perf_counter() - start < 2  # nothing of the 5 GB was read
 
 
 def test_seal_round_trip_and_flipped_bit(tmp_path):

@@ -5,6 +5,11 @@ the header metadata (``zoo.sha256``), so a flipped bit or a header edited to lie
 refused even where shapes and dtypes still fit. :func:`read_weights` reads the whole file, parses it
 with safetensors (no pickle, ever), verifies the seal when there is one, and refuses NaN or infinite
 values. Nothing is mapped lazily: a truncated or lying file fails here, never later.
+
+Reading is bounded: only regular files (:func:`zoo.io.open_regular`), at most :data:`MAX_WEIGHT_BYTES`
+(checked on the file's size before reading), and the header is read and checked first, so a file
+whose header does not account for exactly its size (a sparse file of zeros, a truncated download) is
+refused before its data is read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 import torch
 
 from zoo.errors import BankError
+from zoo.limits import MAX_WEIGHT_BYTES
 
 SEAL = "zoo.sha256"
 MAX_HEADER = 100 * 1024 * 1024
@@ -63,30 +69,62 @@ def finite(t: torch.Tensor) -> bool:
     return bool(torch.isfinite(t.float() if t.element_size() < 2 else t).all())
 
 
+def _data_end(header: bytes) -> int:
+    """The end of the last tensor's bytes a safetensors header declares (ValueError if malformed)."""
+    index = json.loads(header)
+    if not isinstance(index, dict):
+        raise ValueError("the header is not a JSON object")
+    ends = [v["data_offsets"][1] for k, v in index.items() if k != "__metadata__"]
+    if not all(isinstance(e, int) and e >= 0 for e in ends):
+        raise ValueError("malformed data_offsets")
+    return max(ends, default=0)
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a safetensors file, its header checked against its size before the data is read."""
+    from zoo.io import FileReadError, open_regular
+
+    try:
+        with open_regular(path) as (f, size):
+            if size > max_bytes:
+                raise BankError(f"{path}: {size:,} bytes, larger than the {max_bytes:,} bytes zoo reads for a weight file")
+            head = f.read(8)
+            n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
+            if not 2 <= n <= min(MAX_HEADER, size - 8):
+                raise BankError(f"{path}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
+            header = f.read(n)
+            try:
+                end = _data_end(header)
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError) as e:
+                raise BankError(f"{path}: not a valid safetensors file (header: {e})") from None
+            if 8 + n + end != size:
+                raise BankError(f"{path}: not a valid safetensors file (its header describes {8 + n + end:,} bytes, "
+                                f"the file has {size:,}: truncated, padded or sparse)")
+            return head + header + f.read(end + 1)
+    except FileReadError as e:
+        raise BankError(str(e)) from None
+    except OSError as e:
+        raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
 def read_weights(path: str | os.PathLike[str], max_bytes: int | None = None,
                  raw: bytes | None = None) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     """Every tensor and the metadata of a safetensors file, fully read and verified.
 
     Args:
         path: the file (named in errors).
-        max_bytes: refuse larger files.
+        max_bytes: refuse larger files (default :data:`MAX_WEIGHT_BYTES`).
         raw: the file's bytes when already read (e.g. received from another process).
 
     Raises:
-        BankError: unreadable, not safetensors (e.g. a pickle), truncated, inconsistent header, a seal
-            that does not match, or NaN/infinite values.
+        BankError: unreadable or not a regular file, too large, not safetensors (e.g. a pickle),
+            truncated, inconsistent header, a seal that does not match, or NaN/infinite values.
     """
     from safetensors.torch import load
 
     path = Path(path)
     if raw is None:
-        try:
-            size = path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                raise BankError(f"{path}: {size} bytes, more than the {max_bytes} allowed")
-            raw = path.read_bytes()
-        except OSError as e:
-            raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+        raw = _read_file(path, MAX_WEIGHT_BYTES if max_bytes is None else max_bytes)
     if len(raw) < 8 or struct.unpack("<Q", raw[:8])[0] > min(MAX_HEADER, len(raw) - 8):
         raise BankError(f"{path}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
     try:

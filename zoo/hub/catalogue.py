@@ -141,8 +141,7 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
 
 def write_index(out: Path) -> None:
     """``out/README.md``: every bank with its size, world and metrics."""
-    import json
-
+    from zoo.hub.bank import read_config
     from zoo.io import write_text
 
     rows = []
@@ -150,7 +149,7 @@ def write_index(out: Path) -> None:
     for p in sorted(out.iterdir()):
         if not (p / "spec.json").is_file():
             continue
-        meta = json.loads((p / "spec.json").read_text(encoding="utf-8"))
+        meta = read_config(p)
         prov, bank = meta.get("provenance", {}), meta["bank"]
         shown = ", ".join(f"{k} {v:.3g}" for k, v in meta.get("metrics", {}).items()
                           if k in ("nmi", "purity", "one_step_mse", "rollout_mse"))

@@ -4,12 +4,14 @@ Some edit raw bytes (truncation, a header that lies about offsets, shapes, dtype
 flipped bit); some rewrite the tensors (wrong shape or dtype, a missing or extra tensor, NaN, inf) and
 then *re-seal* the file, so that only the loader's structural checks, not the checksum, can catch
 them; some replace the file (a pickle that would leave a marker file if anything unpickled it, a
-``torch.save`` archive). :data:`CORRUPTIONS` maps a name to each.
+``torch.save`` archive); :data:`SPECIAL_FILES` make it a huge sparse file, a FIFO or a link to a device.
+:data:`CORRUPTIONS` maps a name to each.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import struct
 from pathlib import Path
@@ -139,6 +141,28 @@ def _value(value: float) -> Callable[[dict[str, torch.Tensor], dict], None]:
     return edit
 
 
+def _sparse_huge(path: Path) -> None:
+    with open(path, "r+b") as f:  # zeros up to 8 GiB, stored sparsely (no disk space)
+        f.truncate(8 * 1024**3)
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)  # a reader that opens it for reading blocks until a writer comes
+
+
+def _device(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/zero")  # an endless stream of zeros
+
+
+SPECIAL_FILES: dict[str, Callable[[Path], None]] = {
+    "sparse_8gib": _sparse_huge,
+    "fifo": _fifo,
+    "symlink_to_dev_zero": _device,
+}
+
+
 CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "empty": lambda p: p.write_bytes(b""),
     "truncated": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
@@ -159,6 +183,7 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "torch_save_renamed": _torch_archive,
     "nan_weight": lambda p: rewrite(p, _value(float("nan"))),
     "inf_weight": lambda p: rewrite(p, _value(float("inf"))),
+    **SPECIAL_FILES,
 }
 
 
