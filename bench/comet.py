@@ -43,14 +43,14 @@ def methods_curves(compose, finetune, fractions, root: Path, out: dict, prefix: 
     Every fine-tuning rate's error goes in ``out`` (``<prefix>_<pct>_finetune_error_lr<lr>``), and the
     best run of each fraction is copied to ``root/finetune-<pct>pct`` (where :func:`type_errors` reads it).
     """
-    curves = adaptation_curve({"compose": compose}, fractions, root)
+    curves = adaptation_curve({"compose": compose}, fractions, root, overwrite=True)
     best: dict[float, float] = {}
     for lr in FINETUNE_LRS:
         data = finetune.model_dump(mode="json")
         data["train"]["lr"] = lr
         spec = validate(data)
         tag = f"finetune-lr{lr:g}"
-        curve = adaptation_curve({tag: spec}, fractions, root)[tag]
+        curve = adaptation_curve({tag: spec}, fractions, root, overwrite=True)[tag]
         for f, err in curve.items():
             pct = f"{f * 100:g}pct"
             out[f"{prefix}_{pct}_finetune_error_lr{lr:g}"] = err
@@ -66,7 +66,7 @@ def methods_curves(compose, finetune, fractions, root: Path, out: dict, prefix: 
 def run(name: str, root: Path, overrides: list[str] = (), tag: str | None = None):
     """Train a catalogue spec with overrides; print and return the result."""
     spec = load_spec(name, list(overrides))
-    result = train(spec, run_dir=root / (tag or name), progress=False)
+    result = train(spec, run_dir=root / (tag or name), progress=False, overwrite=True)
     shown = ", ".join(f"{k}={v:.4g}" for k, v in result.metrics.items())
     print(f"[{tag or name}] {result.seconds:.0f}s: {shown}", flush=True)
     return result
@@ -115,7 +115,8 @@ def adaptation(root: Path, bank: Path, out: dict) -> dict[str, dict[float, float
             out[f"adapt_1pct_{method}_error_{name}"] = err
     # ablation: the selector reading every slot feature (absolute positions and velocities included)
     every = specs("router.features=null")[0]
-    err = adaptation_curve({"compose-all-features": every}, (0.01,), root / "adapt")["compose-all-features"][0.01]
+    err = adaptation_curve({"compose-all-features": every}, (0.01,), root / "adapt",
+                           overwrite=True)["compose-all-features"][0.01]
     out["adapt_1pct_compose_all_features_error"] = err
     out["adapt_1pct_all_features_error_ratio"] = err / curves["finetune"][0.01]
     # the 1% ratio on other draws of the new world (and of its 1% subset)

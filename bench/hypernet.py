@@ -57,7 +57,7 @@ def run_one(method: str, support: str, quick: bool, runs: Path, reuse: bool = Fa
     metrics = _finished(spec, runs / spec.name) if reuse else None
     if metrics is None:
         start = time.perf_counter()
-        result = train(spec, run_dir=runs / spec.name, progress=False)
+        result = train(spec, run_dir=runs / spec.name, progress=False, overwrite=True)
         metrics = dict(result.metrics)
         metrics["seconds"] = time.perf_counter() - start
     else:

@@ -13,7 +13,7 @@ def arguments(description: str, out: str, argv: Sequence[str] | None = None) -> 
     p.add_argument("--tiny", action="store_true", default=os.environ.get("ZOO_EXAMPLE_TINY") == "1",
                    help="a seconds-long run at toy sizes (also ZOO_EXAMPLE_TINY=1)")
     p.add_argument("--steps", type=int, help="override the number of training steps")
-    p.add_argument("--out", default=out, help=f"run directory (default {out})")
+    p.add_argument("--out", default=out, help=f"run directory (default {out}; an earlier run there is replaced)")
     p.add_argument("--threads", type=int, default=max(1, min(4, os.cpu_count() or 1)), help="CPU threads")
     return p.parse_args(argv)
 

@@ -34,7 +34,7 @@ def main(argv=None):
 
     model = compile_spec(spec)
     print(f"{spec.name}: {sum(p.numel() for p in model.parameters()):,} parameters; inputs {list(model.input_types)}")
-    result = train(spec, run_dir=args.out)
+    result = train(spec, run_dir=args.out, overwrite=True)
     show(result, ["nmi", "purity", "one_step_mse", "rollout_mse", "selector_accuracy"])
     print(f"bank:   {result.run_dir / 'bank'} (push it with: zoo push {result.run_dir} ORG/NAME)")
     return result

@@ -45,7 +45,7 @@ def main(argv=None):
     spec = zoo.load_spec("comet-particles-compose", overrides(args, FULL, TINY))
     trainable, frozen = trainable_split(compose_spec(spec, [bank_ref]))
     print(f"{spec.name}: {frozen:,} frozen bank parameters, training {trainable:,} (the selector)")
-    result = compose(spec, [bank_ref], run_dir=args.out)
+    result = compose(spec, [bank_ref], run_dir=args.out, overwrite=True)
     show(result, ["selector_accuracy", "selector_context_accuracy", "one_step_mse", "rollout_mse"])
     trained, _ = read_weights(result.run_dir / "model.safetensors")
     same = all(torch.equal(trained[f"{bank.name}.{k}"], t) for k, t in bank.tensors.items())

@@ -35,7 +35,7 @@ def main(argv=None):
     spec = zoo.load_spec("hypernet-linear-connected", overrides(args, FULL, TINY))
     from zoo.train import train
 
-    result = train(spec, run_dir=args.out)
+    result = train(spec, run_dir=args.out, overwrite=True)
     baselines = recorded_baselines(spec.data.support)
     if baselines:
         from zoo.train.procedures.meta_report import plot_eval

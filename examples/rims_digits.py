@@ -34,7 +34,7 @@ def main(argv=None):
     spec = zoo.load_spec("rims-digits", overrides(args, FULL, TINY))
     from zoo.train import train
 
-    result = train(spec, run_dir=args.out)
+    result = train(spec, run_dir=args.out, overwrite=True)
     show(result, [k for k in result.metrics if k.endswith("_acc")])
     return result
 

@@ -54,7 +54,7 @@ def main(argv=None):
     spec = zoo.load_spec("slotvae-sprites", overrides(args, FULL, TINY))
     from zoo.train import train
 
-    result = train(spec, run_dir=args.out)
+    result = train(spec, run_dir=args.out, overwrite=True)
     show(result, ["jari", "jis", "attention_ari", "max_slot_fg_share", "collapsed", "rec", "interaction"])
     from zoo.metrics.collapse import collapse_warning
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import click
 
+from zoo.cli_options import MAX_MEMORY, OVERWRITE, RESUME, RUN_DIR, THREADS
 from zoo.errors import TrainingError, ZooError
 
 
@@ -189,13 +190,16 @@ def list_() -> None:
 @main.command()
 @SPEC
 @SET
-@click.option("--run-dir", type=click.Path(file_okay=False), help="Where to write the run (default runs/<name>-<time>).")
+@RUN_DIR
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda, or auto.")
-@click.option("--resume", is_flag=True, help="Continue from the run directory's last checkpoint.")
+@RESUME
+@OVERWRITE
+@THREADS
+@MAX_MEMORY
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
 @friendly
-def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: str, resume: bool,
-          progress: bool | None) -> None:
+def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: str, resume: bool, overwrite: bool,
+          threads: int | None, max_memory: float, progress: bool | None) -> None:
     """Train a spec on its environment and write a run directory.
 
     Runs data-parallel when launched by torchrun, e.g.
@@ -206,7 +210,8 @@ def train(spec: str, overrides: tuple[str, ...], run_dir: str | None, device: st
     s = _load(spec, overrides)
     if resume and not run_dir:
         raise ZooError("--resume needs --run-dir (the run to continue)")
-    result = _located(s, lambda: run_training(s, run_dir=run_dir, device=device, resume=resume, progress=progress))
+    result = _located(s, lambda: run_training(s, run_dir=run_dir, device=device, resume=resume, progress=progress,
+                                              overwrite=overwrite, threads=threads, max_memory_gib=max_memory))
     if result.rank != 0:  # under torchrun only rank 0 reports
         return
     click.echo(f"run: {result.run_dir}")
@@ -303,12 +308,16 @@ def info(bank_ref: str, revision: str | None, as_json: bool) -> None:
 @click.option("--bank", "banks", multiple=True, required=True, metavar="BANK",
               help="A bank to compose (directory, catalogue name, ORG/NAME[@REV] or hf://...); repeatable.")
 @SET
-@click.option("--run-dir", type=click.Path(file_okay=False), help="Where to write the run (default runs/<name>-<time>).")
+@RUN_DIR
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda, or auto.")
+@RESUME
+@OVERWRITE
+@THREADS
+@MAX_MEMORY
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
 @friendly
 def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_dir: str | None, device: str,
-            progress: bool | None) -> None:
+            resume: bool, overwrite: bool, threads: int | None, max_memory: float, progress: bool | None) -> None:
     """Build a model for SPEC's environment from trained banks (frozen) and train only its selector.
 
     SPEC trains with the compose procedure (e.g. comet-particles-compose); several --bank run side by
@@ -318,13 +327,16 @@ def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_d
     from zoo.hub.compose import compose_spec, require_compose, trainable_split
 
     s = _load(spec, overrides)
+    if resume and not run_dir:
+        raise ZooError("--resume needs --run-dir (the run to continue)")
     _located(s, lambda: require_compose(s))
     composed = _located(s, lambda: compose_spec(s, banks))
     trainable, frozen = trainable_split(composed)
     click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} (the selector)")
     for m in composed.mechanisms:
         click.echo(f"  {m.name}: {m.source}")
-    result = _located(s, lambda: run_compose(s, banks, run_dir=run_dir, device=device, progress=progress))
+    result = _located(s, lambda: run_compose(s, banks, run_dir=run_dir, device=device, progress=progress, resume=resume,
+                                             overwrite=overwrite, threads=threads, max_memory_gib=max_memory))
     click.echo(f"run: {result.run_dir}")
     click.echo("adaptation metrics:")
     for k, v in result.metrics.items():

@@ -125,7 +125,7 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
         if not banks:
             raise SpecError(f"catalogue spec {name!r} trains no mechanism bank", ("mechanisms",))
         spec = load_spec(entries[name].path, list(overrides))
-        result = train(spec, run_dir=runs / name, progress=progress)
+        result = train(spec, run_dir=runs / name, progress=progress, overwrite=True)  # a rebuild replaces its run
         metrics = {k: v for k, v in result.metrics.items() if k not in SUMMARY_KEYS}
         for bank, where in _run_banks(spec, result.run_dir, banks, metrics).items():
             target = out / bank_names(name, banks)[bank]

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from zoo.errors import BankError, SpecError
 from zoo.hub.bankdir import read_config
+from zoo.limits import DEFAULT_MAX_MEMORY_GIB
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,12 @@ def require_compose(spec) -> None:
 
 
 def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path | None = None,
-            device: str = "cpu", progress: bool | None = None):
+            device: str = "cpu", progress: bool | None = None, resume: bool = False, overwrite: bool = False,
+            threads: int | None = None, max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB):
     """Compose ``banks`` into ``spec``'s model and train its selector; returns the run's result.
+
+    ``run_dir``, ``device``, ``progress``, ``resume``, ``overwrite``, ``threads`` and ``max_memory_gib``
+    are :func:`zoo.train.train`'s.
 
     Raises:
         SpecError: the spec does not train with the ``compose`` procedure, or the banks do not fit.
@@ -125,4 +130,5 @@ def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path |
 
     require_compose(spec)
     composed = compose_spec(spec, banks)
-    return train(composed, run_dir=run_dir, device=device, progress=progress)
+    return train(composed, run_dir=run_dir, device=device, progress=progress, resume=resume, overwrite=overwrite,
+                 threads=threads, max_memory_gib=max_memory_gib)

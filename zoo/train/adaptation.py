@@ -25,7 +25,8 @@ def with_fraction(spec: ModelSpec, fraction: float) -> ModelSpec:
 
 
 def adaptation_curve(methods: Mapping[str, ModelSpec], fractions: Sequence[float], root: str | Path,
-                     metric: str = "one_step_mse", progress: bool | None = False) -> dict[str, dict[float, float]]:
+                     metric: str = "one_step_mse", progress: bool | None = False,
+                     overwrite: bool = False) -> dict[str, dict[float, float]]:
     """Train every method at every fraction of the new world's data; ``{method: {fraction: metric}}``.
 
     Args:
@@ -34,6 +35,7 @@ def adaptation_curve(methods: Mapping[str, ModelSpec], fractions: Sequence[float
         root: runs are written to ``root/<method>-<percent>pct``.
         metric: the final evaluation metric to collect.
         progress: show progress bars.
+        overwrite: replace earlier runs in those directories (else they must be missing or empty).
     """
     from zoo.train.loop import train
 
@@ -42,6 +44,6 @@ def adaptation_curve(methods: Mapping[str, ModelSpec], fractions: Sequence[float
         curves[name] = {}
         for f in fractions:
             run = Path(root) / f"{name}-{f * 100:g}pct"
-            result = train(with_fraction(spec, f), run_dir=run, progress=progress)
+            result = train(with_fraction(spec, f), run_dir=run, progress=progress, overwrite=overwrite)
             curves[name][f] = result.metrics[metric]
     return curves

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 from zoo.errors import BankError
-from zoo.io import write_bytes
+from zoo.io import FileReadError, read_limited, write_bytes
+from zoo.limits import MAX_WEIGHT_BYTES
 from zoo.weights import mismatches, read_weights, save_weights
 
 FORMAT = "zoo-checkpoint"
@@ -131,6 +132,20 @@ def _version(meta: dict[str, str], key: str, newest: int, what: str, path: str |
     if version > newest:
         raise BankError(f"{path}: written with {what} {version}, newer than this library understands "
                         f"({newest}); upgrade mechzoo to resume it")
+
+
+def checkpoint_bytes(path: str | Path) -> bytes:
+    """The bytes of a checkpoint file (a regular file of at most :data:`zoo.weights.MAX_WEIGHT_BYTES`).
+
+    Raises:
+        BankError: not a regular file, too large, or unreadable.
+    """
+    try:
+        return read_limited(path, MAX_WEIGHT_BYTES, "checkpoint")
+    except FileReadError as e:
+        raise BankError(str(e)) from None
+    except OSError as e:
+        raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def load_checkpoint(path: str | Path, raw: bytes | None = None) -> Checkpoint:

@@ -3,7 +3,9 @@
 It seeds everything, builds the model, environment and procedure from the spec, then runs
 ``steps`` optimiser steps with a progress bar, CSV logs, periodic evaluation and atomic checkpoints.
 A run resumed from its last checkpoint ends bit-identical to an uninterrupted one (CPU), also after a
-``SIGKILL``. A non-finite loss or gradient stops the run naming the step and the parameter group, after
+``SIGKILL``; a start first claims the run directory (:mod:`zoo.train.runlock`: one trainer at a time, no
+run overwritten by accident, the spec unchanged on resume) and checks the memory budget
+(:mod:`zoo.train.memory`). A non-finite loss or gradient stops the run naming the step and the parameter group, after
 saving the state from before that step. Under ``torchrun`` each rank trains on its slice of the global
 batch; gradients, loss and logs are averaged across ranks and only rank 0 writes files. With
 ``train.precision: bf16`` each step's forward pass and loss run under ``torch.autocast`` (bfloat16);
@@ -12,7 +14,6 @@ weights, gradients, the optimiser and evaluation stay float32.
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,17 +22,21 @@ from typing import Any
 import numpy as np
 import torch
 
-from zoo.errors import BankError, TrainingError
+from zoo.errors import BankError, TrainingError, ZooError
 from zoo.io import clean_temporaries, write_bytes, write_json
+from zoo.limits import DEFAULT_MAX_MEMORY_GIB
 from zoo.train import distributed as dist
-from zoo.train.checkpoint import (Checkpoint, check_resumable, load_checkpoint, rng_state, save_checkpoint,
-                                  set_rng_state)
+from zoo.train.checkpoint import (Checkpoint, check_resumable, checkpoint_bytes, load_checkpoint, rng_state,
+                                  save_checkpoint, set_rng_state)
+from zoo.train.memory import check_memory
 from zoo.train.numerics import clip_, grad_norm, non_finite
-from zoo.weights import save_weights
 from zoo.train.optim import make_optimizer, make_scheduler
 from zoo.train.progress import Progress
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
+from zoo.train.runinfo import record_session, resolve_device, seed_everything, session, set_threads
+from zoo.train.runlock import CHECKPOINT, check_run_dir, claim_on_rank0
 from zoo.train.tblog import TensorBoardLog
+from zoo.weights import save_weights
 
 
 @dataclass
@@ -46,35 +51,12 @@ class RunResult:
     rank: int = 0
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
-def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``"auto"``/None -> cuda when present, else cpu; asking for cuda without one is an error."""
-    if device in (None, "auto"):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        from zoo.errors import ZooError
-
-        raise ZooError(f"--device {device!r}: unknown device; expected cpu, cuda, cuda:N or auto") from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        from zoo.errors import ZooError
-
-        raise ZooError(f"--device {device} was asked for, but torch sees no CUDA device here; use --device cpu "
-                       "(or --device auto: cuda when present, else cpu)")
-    return dev
-
-
 class Trainer:
     """Holds everything one run needs; :meth:`run` trains. Built by :func:`train`."""
 
-    def __init__(self, spec, run_dir: Path | None, device: torch.device, progress: bool | None):
+    def __init__(self, spec, run_dir: Path | None, device: torch.device, progress: bool | None,
+                 max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB):
+        check_memory(spec, max_memory_gib)  # before the data or the model take any memory (or time)
         from zoo.compiler import compile_spec
         from zoo.envs import make_env
         from zoo.train.procedures import make_procedure
@@ -131,7 +113,7 @@ class Trainer:
     @property
     def checkpoint_path(self) -> Path:
         """Where the last checkpoint of this run lives."""
-        return self.run_dir / "checkpoints" / "last.safetensors"
+        return self.run_dir / CHECKPOINT
 
     def checkpoint(self, rng: dict[str, Any] | None = None) -> None:
         """Write the checkpoint atomically (rank 0 only); ``rng`` overrides parts of the RNG state."""
@@ -149,15 +131,17 @@ class Trainer:
         Raises:
             BankError: the checkpoint is corrupt or does not fit this run.
         """
-        path, raw = self.checkpoint_path, None
+        path, raw, unreadable = self.checkpoint_path, None, None
         if self.rank == 0 and path.exists():
             try:
-                raw = path.read_bytes()
-            except OSError:
-                raw = b""  # every rank then refuses it the same way
+                raw = checkpoint_bytes(path)
+            except BankError as e:
+                raw, unreadable = b"", e  # every rank then refuses it
         raw = dist.broadcast_bytes(raw)
         if raw is None:
             return False
+        if unreadable is not None:
+            raise unreadable
         ck = load_checkpoint(path, raw)
         check_resumable(ck, path, self.state_dict(), self.opt, self.gen)
         try:
@@ -171,21 +155,39 @@ class Trainer:
         return True
 
     # -- the loop --------------------------------------------------------------------------------
-    def run(self, resume: bool = False) -> RunResult:
-        """Train to ``train.steps`` and evaluate; returns the final metrics."""
-        main = self.rank == 0
-        if main:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
+    def run(self, resume: bool = False, overwrite: bool = False) -> RunResult:
+        """Train to ``train.steps`` and evaluate, holding the run directory's lock; returns the final
+        metrics. ``resume`` and ``overwrite`` are :func:`train`'s."""
+        lock = claim_on_rank0(self.run_dir, self.spec, resume, overwrite)
+        try:
+            return self._run(resume)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _prepare(self, resume: bool) -> tuple[CsvLog, CsvLog]:
+        """Restore the checkpoint when resuming, then write the spec and settle the logs (rank 0)."""
+        if self.rank == 0:
             for d in (self.run_dir, self.checkpoint_path.parent):
                 if d.is_dir():
                     clean_temporaries(d)  # complete but unrenamed copies from a crash
-            write_spec(self.run_dir / "spec.yaml", self.spec)
-        if resume:
-            self.resume()
+        if resume and self.resume() and self.step > self.cfg.steps:
+            raise ZooError(f"{self.run_dir}: this run has already trained {self.step} steps, more than the "
+                           f"{self.cfg.steps} train.steps asks for; --resume only trains on: set train.steps to "
+                           f"{self.step} or more, or see its results with `zoo report {self.run_dir}`")
         train_log, eval_log = CsvLog(self.run_dir / "train.csv"), CsvLog(self.run_dir / "eval.csv")
-        if main:  # a fresh run starts empty logs; a resumed one drops rows after its checkpoint
+        if self.rank == 0:
+            write_spec(self.run_dir / "spec.yaml", self.spec)
+            record_session(self.run_dir, session(self.device, self.world, self.step))
+            # a resumed run drops rows after its checkpoint, and the final evaluation of a finished run
+            # (it is evaluated again at the end, so it would appear twice)
             train_log.truncate_after(self.step)
-            eval_log.truncate_after(self.step)
+            eval_log.truncate_after(self.step if self.step < self.cfg.steps else self.step - 0.5)
+        return train_log, eval_log
+
+    def _run(self, resume: bool) -> RunResult:
+        main = self.rank == 0
+        train_log, eval_log = self._prepare(resume)
         self.tb = TensorBoardLog(self.run_dir, enabled=main)
         bar = Progress(self.spec.name, self.cfg.steps, self.step, self.progress if main else False,
                        self.proc.key_metric)
@@ -272,20 +274,27 @@ def _scheduler_state(sched) -> dict[str, Any]:
 
 
 def train(spec, run_dir: str | Path | None = None, device: str | None = "cpu", resume: bool = False,
-          progress: bool | None = None) -> RunResult:
+          progress: bool | None = None, overwrite: bool = False, threads: int | None = None,
+          max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB) -> RunResult:
     """Train ``spec`` end to end and return its final metrics.
 
     Args:
         spec: a validated :class:`~zoo.schema.ModelSpec` with ``data`` and ``train``.
-        run_dir: where to write (default ``runs/<name>-<time>``).
+        run_dir: where to write (default ``runs/<name>-<time>``); a new run needs it missing or empty.
         device: "cpu", "cuda", or "auto".
-        resume: continue from ``run_dir/checkpoints/last.safetensors`` when it exists.
+        resume: continue from ``run_dir/checkpoints/last.safetensors`` with the run's own spec (up to
+            ``train.steps`` and bookkeeping: :mod:`zoo.train.resume_spec`).
         progress: show a progress bar (None: only on a terminal).
+        overwrite: delete an earlier run in ``run_dir`` and start again (:mod:`zoo.train.runlock`).
+        threads: CPU threads for torch (None: torch's default); recorded in ``run.json``.
+        max_memory_gib: the memory budget (:mod:`zoo.train.memory`; None or 0: no check).
 
     Under ``torchrun`` (``WORLD_SIZE`` > 1) every process calls this; they join one process group
     (gloo on CPU, nccl on CUDA) for the run and leave it at the end.
     """
+    set_threads(threads)
+    if run_dir is not None:  # refuse early, before any data is generated (checked again under the lock)
+        check_run_dir(Path(run_dir), spec, resume, overwrite)
     with dist.process_group(resolve_device(device)) as dev:
-        trainer = Trainer(spec, Path(run_dir) if run_dir else None, dev, progress)
-        return trainer.run(resume=resume)
-
+        trainer = Trainer(spec, Path(run_dir) if run_dir else None, dev, progress, max_memory_gib)
+        return trainer.run(resume=resume, overwrite=overwrite)

@@ -3,6 +3,7 @@
 Layout::
 
     spec.yaml           the resolved spec (after --set overrides)
+    run.json            one entry per start: step, device, threads, versions (zoo.train.runinfo)
     train.csv           step, loss, lr and the procedure's training metrics
     eval.csv            step and evaluation metrics
     metrics.json        the final evaluation metrics
@@ -10,6 +11,9 @@ Layout::
     checkpoints/        last.safetensors (model, optimiser, scheduler, RNG state)
     plots/              PNG figures
     bank/               the trained mechanism bank, when the model has one
+    .zoo.lock           held by the one trainer running here (zoo.train.runlock)
+
+See docs/runs.md for the rules of a start (new, --resume, --overwrite).
 """
 
 from __future__ import annotations
