@@ -120,8 +120,12 @@ def test_overrides_are_read_with_the_same_limits(tmp_path):
 
 
 def test_unreadable_files_are_bounded(tmp_path):
-    with pytest.raises(SpecError, match="larger than"):
+    with pytest.raises(SpecError, match="is a character device, not a regular file"):
         load_spec("/dev/zero")
+    with open(tmp_path / "huge.yaml", "wb") as f:
+        f.truncate(8 * 1024**3)  # sparse
+    with pytest.raises(SpecError, match="larger than"):
+        load_spec(tmp_path / "huge.yaml")
     with pytest.raises(SpecError, match="is a directory"):
         load_spec(tmp_path)
 
