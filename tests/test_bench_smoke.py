@@ -170,3 +170,14 @@ def test_reliability_spec_cases_are_distinct_and_a_sample_passes(monkeypatch):
     assert len({c.name for c in checks}) == len(checks) >= 200
     sample = [c for c in checks if not c.name.startswith(("generated", "zoo info: 200,000"))][::6]
     assert [c.name for c in sample if not c.run()] == []
+
+
+def test_local_reliability_cases_are_distinct_and_the_quick_ones_pass(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.reliability_local_cases import local_cases
+
+    checks = {c.name: c for c in local_cases()}
+    assert len(checks) == len(local_cases()) >= 20
+    for name in ("a file whose size lies (/proc): at most cap + 1 bytes read", "--threads 0",
+                 "spec.json is a FIFO (zoo validate)", "a kill while eval.csv is cut back on --resume"):
+        assert checks[name].run() is True, name
