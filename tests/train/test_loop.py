@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 import zoo.envs
 from zoo.errors import TrainingError
 from zoo.schema import loads_spec
+from zoo.testing.crash import interrupt_at
 from zoo.train import train
 from zoo.train.checkpoint import load_checkpoint
 from zoo.train.procedures.supervised import SupervisedProcedure
@@ -68,14 +69,7 @@ def test_training_learns_and_writes_the_run_directory(tmp_path):
 def test_resume_is_bit_identical(tmp_path, monkeypatch):
     spec = _spec(("eval_every: 50", "eval_every: 50, checkpoint_every: 20"))
     straight = train(spec, run_dir=tmp_path / "a", progress=False)
-    original = SupervisedProcedure.loss
-
-    def crash(self, batch, step):
-        if step == 70:
-            raise KeyboardInterrupt
-        return original(self, batch, step)
-
-    monkeypatch.setattr(SupervisedProcedure, "loss", crash)
+    original = interrupt_at(monkeypatch, SupervisedProcedure, 70)
     with pytest.raises(KeyboardInterrupt):
         train(spec, run_dir=tmp_path / "b", progress=False)
     assert load_checkpoint(tmp_path / "b" / "checkpoints" / "last.safetensors").step == 60

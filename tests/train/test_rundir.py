@@ -11,6 +11,7 @@ import pytest
 import zoo.io
 import zoo.train.loop
 from zoo.schema import validate
+from zoo.testing.crash import interrupt_at
 from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.procedures.supervised import SupervisedProcedure
@@ -69,14 +70,7 @@ def test_a_crash_in_the_middle_of_a_rewrite_keeps_every_row(tmp_path, monkeypatc
 
 
 def test_a_crash_during_resume_start_up_then_resume_ends_like_a_straight_run(tmp_path, monkeypatch, straight):
-    original = SupervisedProcedure.loss
-
-    def stop_at_7(self, batch, step):
-        if step == 7:
-            raise KeyboardInterrupt
-        return original(self, batch, step)
-
-    monkeypatch.setattr(SupervisedProcedure, "loss", stop_at_7)
+    original = interrupt_at(monkeypatch, SupervisedProcedure, 7)
     with pytest.raises(KeyboardInterrupt):
         train(_spec(), run_dir=tmp_path / "run", progress=False)
     monkeypatch.setattr(SupervisedProcedure, "loss", original)

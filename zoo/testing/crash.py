@@ -1,7 +1,7 @@
 """Kill a real ``zoo train`` process with SIGKILL at a chosen step, resume it, and inspect what it left.
 
 :func:`kill_at_step` starts ``python -m zoo train`` and sends ``SIGKILL`` once ``train.csv`` shows the
-chosen step (the spec must log every step). :func:`partial_files` lists every file in a run directory
+chosen step (the spec must log every step); :func:`interrupt_at` stops an in-process run at a step. :func:`partial_files` lists every file in a run directory
 that is not complete: an unreadable safetensors or JSON file, a CSV row cut short, a temporary file.
 """
 
@@ -15,6 +15,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
+
+
+def interrupt_at(monkeypatch, procedure: type, step: int) -> Callable:
+    """Make ``procedure.loss`` raise ``KeyboardInterrupt`` at ``step`` (a crash mid-run, in this process)
+    through pytest's ``monkeypatch``; returns the original ``loss`` to put back."""
+    original = procedure.loss
+
+    def crash(self, batch, at):
+        if at == step:
+            raise KeyboardInterrupt
+        return original(self, batch, at)
+
+    monkeypatch.setattr(procedure, "loss", crash)
+    return original
 
 
 def zoo_command(*args: str) -> list[str]:
