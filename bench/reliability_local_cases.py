@@ -129,7 +129,7 @@ def _lying_size(tmp: Path) -> bool:
     try:
         read_limited("/proc/self/maps", 64)  # a regular file whose st_size says 0
     except FileReadError as e:
-        return "larger than the 64 bytes" in str(e)
+        return "larger than 64 bytes" in str(e)
     return False
 
 

@@ -59,7 +59,7 @@ def main(argv=None):
                          + WORLD + overrides(args, FULL, TINY))
     from zoo.train import train
 
-    result = train(spec, run_dir=args.out)
+    result = train(spec, run_dir=args.out, overwrite=True)
     run = zoo.load_run(result.run_dir)
     print(run)
     plot_rollout(run, torch.from_numpy(np.load(data)["states"][-1]), result.run_dir / "plots" / "rollout.png")

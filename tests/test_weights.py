@@ -51,7 +51,7 @@ EXPECTED = {  # what the error says: the part of the loader that caught it
     "header_lies_about_its_length": "not a valid safetensors file", "flipped_bit": "checksum does not match",
     "pickle_renamed": "not a valid safetensors file", "torch_save_renamed": "not a valid safetensors file",
     "nan_weight": "contains NaN or infinite values", "inf_weight": "contains NaN or infinite values",
-    "sparse_8gib": "8,589,934,592 bytes, larger than the 4,294,967,296 bytes",
+    "sparse_8gib": "8,589,934,592 bytes, larger than 4,294,967,296 bytes",
     "fifo": "is a FIFO (named pipe), not a regular file", "symlink_to_dev_zero": "is a character device, not a regular file",
 }
 

@@ -97,7 +97,7 @@ def read_limited(path: str | os.PathLike[str], limit: int, what: str = "file") -
         FileNotFoundError: no such file.
         FileReadError: not a regular file, larger than ``limit``, or unreadable.
     """
-    too_large = f"larger than the {limit:,} bytes allowed for a {what}"
+    too_large = f"larger than {limit:,} bytes, the most zoo reads for a {what}"
     with open_regular(path) as (f, size):
         if size > limit:
             raise FileReadError(path, f"{size:,} bytes, {too_large}")

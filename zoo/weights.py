@@ -87,7 +87,7 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     try:
         with open_regular(path) as (f, size):
             if size > max_bytes:
-                raise BankError(f"{path}: {size:,} bytes, larger than the {max_bytes:,} bytes zoo reads for a weight file")
+                raise BankError(f"{path}: {size:,} bytes, larger than {max_bytes:,} bytes, the most zoo reads for a weight file")
             head = f.read(8)
             n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
             if not 2 <= n <= min(MAX_HEADER, size - 8):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
 
+from zoo import safejson
 from zoo.errors import BankError
 from zoo.trained.base import Run
 from zoo.trained.dynamics import DynamicsRun
@@ -50,9 +50,9 @@ def _run_dir(path: Path, device: torch.device):
         raise BankError(f"{weights}: these weights do not fit {path / 'spec.yaml'} ({str(e).splitlines()[0]})") from None
     metrics = {}
     mpath = path / "metrics.json"
-    if mpath.is_file() and mpath.stat().st_size <= MAX_METRICS_BYTES:
-        loaded = json.loads(mpath.read_text())
-        metrics = {k: float(v) for k, v in loaded.items() if isinstance(v, (int, float))}
+    if mpath.exists():  # read through zoo.io: a regular file of at most MAX_METRICS_BYTES, valid JSON
+        loaded = safejson.read(mpath, BankError, MAX_METRICS_BYTES)
+        metrics = {k: float(v) for k, v in loaded.items() if isinstance(v, (int, float))} if isinstance(loaded, dict) else {}
     return spec, model.to(device), metrics, True
 
 
