@@ -14,14 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zoo.errors import PathPart, ZooError, format_path
 
 MAY_CHANGE: frozenset[tuple[str, ...]] = frozenset({
     ("description",), ("train", "steps"), ("train", "eval_every"), ("train", "log_every"), ("train", "checkpoint_every"),
 })
-MAX_SPEC_BYTES = 4 * 1024 * 1024
 _ABSENT = object()  # a key one of the two documents does not have
 
 
@@ -43,16 +40,17 @@ def _shown(value: Any) -> str:
 
 
 def _recorded(path: Path) -> dict[str, Any]:
-    """The run's spec.yaml as the library would dump it today (defaults and migrations applied)."""
-    from zoo.io import FileReadError, read_limited
+    """The run's spec.yaml as the library would dump it today (defaults and migrations applied); read
+    like any spec file (a regular file, bounded, with the document limits)."""
     from zoo.errors import SpecError
     from zoo.schema import validate
+    from zoo.schema.loader import read_document
 
     try:
-        data = yaml.safe_load(read_limited(path, MAX_SPEC_BYTES, "run's spec.yaml").decode("utf-8"))
-    except (FileReadError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise ZooError(f"{path}: cannot read the spec this run was trained with ({e}); --resume needs it "
-                       "to check that the spec is unchanged") from None
+        data, _ = read_document(path)
+    except SpecError as e:
+        raise ZooError(f"{path}: cannot read the spec this run was trained with, which --resume compares "
+                       f"with the new one:\n{e}") from None
     try:
         return validate(data).model_dump(mode="json")
     except SpecError:
