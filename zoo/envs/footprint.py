@@ -27,7 +27,9 @@ class Footprint:
     field: tuple[PathPart, ...]
 
 
-def _trajectories(data: Any, objects: int, features: int) -> Footprint:
+def _trajectories(data: Any) -> Footprint:
+    """A generated object-slot world (any :class:`~zoo.schema.data.TrajectoryData`)."""
+    objects, features = data.slot_count(), len(data.FEATURES)
     s, t = data.trajectories + data.test_trajectories, data.length
     per = (t + 1) * objects * features * 4 + 2 * t * objects * 8  # states (float32), types and partners (int64)
     field = "trajectories" if data.trajectories >= data.test_trajectories else "test_trajectories"
@@ -72,9 +74,6 @@ def _regression(data: Any) -> Footprint:
 
 
 FOOTPRINTS: dict[str, Callable[[Any], Footprint]] = {
-    "particles": lambda d: _trajectories(d, d.objects, 8),
-    "traffic": lambda d: _trajectories(d, d.lanes * d.cars_per_lane, 4),
-    "sports": lambda d: _trajectories(d, 2 * d.players + 1, 8),
     "sequential_digits": _digits,
     "copying": _copying,
     "bouncing_balls": _balls,
@@ -86,6 +85,10 @@ FOOTPRINTS: dict[str, Callable[[Any], Footprint]] = {
 
 def data_footprint(data: Any) -> Footprint:
     """The estimated peak memory of generating and holding ``data``'s environment."""
+    from zoo.schema.data import TrajectoryData
+
+    if isinstance(data, TrajectoryData):
+        return _trajectories(data)
     estimate = FOOTPRINTS.get(data.kind)
     return estimate(data) if estimate else Footprint(0, f"environment {data.kind!r} (not estimated)", ("data",))
 
