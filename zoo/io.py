@@ -60,19 +60,24 @@ def _check_regular(path: str | os.PathLike[str], mode: int) -> None:
 
 
 @contextmanager
-def open_regular(path: str | os.PathLike[str]) -> Iterator[tuple[BinaryIO, int]]:
-    """Open a regular file (symlinks followed) for reading; yields the file and its size in bytes.
+def open_regular(path: str | os.PathLike[str], follow_links: bool = True) -> Iterator[tuple[BinaryIO, int]]:
+    """Open a regular file for reading; yields the file and its size in bytes.
 
     A FIFO, device, socket or directory is refused without blocking (it is opened non-blocking, if at
-    all). A missing file raises ``FileNotFoundError``, as ``open`` does.
+    all); so is a symbolic link unless ``follow_links``. A missing file raises ``FileNotFoundError``,
+    as ``open`` does.
 
     Raises:
         FileReadError: not a regular file, or unreadable (permissions, I/O error).
     """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        _check_regular(path, os.stat(path).st_mode)  # before opening: opening some devices has effects
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
+        mode = (os.stat if follow_links else os.lstat)(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise FileReadError(path, "is a symbolic link, not a regular file")
+        _check_regular(path, mode)  # before opening: opening some devices has effects
+        fd = os.open(path, flags | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
+    except (FileNotFoundError, FileReadError):
         raise
     except OSError as e:
         raise FileReadError(path, f"cannot read ({e.strerror or e})") from None
@@ -83,22 +88,23 @@ def open_regular(path: str | os.PathLike[str]) -> Iterator[tuple[BinaryIO, int]]
         yield f, info.st_size
 
 
-def read_limited(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
+def read_limited(path: str | os.PathLike[str], limit: int, what: str = "file", follow_links: bool = True) -> bytes:
     """The bytes of the regular file ``path``, refused if larger than ``limit`` bytes.
 
     The size is checked before reading, and at most ``limit + 1`` bytes are read whatever it says.
 
     Args:
-        path: the file (symlinks are followed; the target must be a regular file).
+        path: the file (the target of a symlink must be a regular file).
         limit: the most bytes accepted.
         what: what the file is, for the message (e.g. "spec", "bank's spec.json").
+        follow_links: False refuses a symbolic link (as :func:`open_regular`).
 
     Raises:
         FileNotFoundError: no such file.
         FileReadError: not a regular file, larger than ``limit``, or unreadable.
     """
     too_large = f"larger than {limit:,} bytes, the most zoo reads for a {what}"
-    with open_regular(path) as (f, size):
+    with open_regular(path, follow_links) as (f, size):
         if size > limit:
             raise FileReadError(path, f"{size:,} bytes, {too_large}")
         try:

@@ -80,31 +80,39 @@ def _data_end(header: bytes) -> int:
     return max(ends, default=0)
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a safetensors file, its header checked against its size before the data is read."""
+def read_weight_bytes(path: Path, max_bytes: int = MAX_WEIGHT_BYTES, follow_links: bool = True,
+                      where: Path | None = None) -> bytes:
+    """The bytes of a safetensors file: a regular file of at most ``max_bytes``, its header read first
+    and checked against its size before the data is read (``where``: the name to give in errors).
+
+    Raises:
+        BankError: not a regular file (or a link, unless ``follow_links``), too large, a header that
+            does not account for exactly the file's size, or unreadable.
+    """
     from zoo.io import FileReadError, open_regular
 
+    shown = where or path
     try:
-        with open_regular(path) as (f, size):
+        with open_regular(path, follow_links) as (f, size):
             if size > max_bytes:
-                raise BankError(f"{path}: {size:,} bytes, larger than {max_bytes:,} bytes, the most zoo reads for a weight file")
+                raise BankError(f"{shown}: {size:,} bytes, larger than {max_bytes:,} bytes, the most zoo reads for a weight file")
             head = f.read(8)
             n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
             if not 2 <= n <= min(MAX_HEADER, size - 8):
-                raise BankError(f"{path}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
+                raise BankError(f"{shown}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
             header = f.read(n)
             try:
                 end = _data_end(header)
             except (ValueError, TypeError, KeyError, IndexError, RecursionError) as e:
-                raise BankError(f"{path}: not a valid safetensors file (header: {e})") from None
+                raise BankError(f"{shown}: not a valid safetensors file (header: {e})") from None
             if 8 + n + end != size:
-                raise BankError(f"{path}: not a valid safetensors file (its header describes {8 + n + end:,} bytes, "
+                raise BankError(f"{shown}: not a valid safetensors file (its header describes {8 + n + end:,} bytes, "
                                 f"the file has {size:,}: truncated, padded or sparse)")
             return head + header + f.read(end + 1)
     except FileReadError as e:
-        raise BankError(str(e)) from None
+        raise BankError(f"{shown}: {e.reason}") from None
     except OSError as e:
-        raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
+        raise BankError(f"{shown}: cannot read ({e.strerror or e})") from None
 
 
 def read_weights(path: str | os.PathLike[str], max_bytes: int | None = None,
@@ -124,7 +132,7 @@ def read_weights(path: str | os.PathLike[str], max_bytes: int | None = None,
 
     path = Path(path)
     if raw is None:
-        raw = _read_file(path, MAX_WEIGHT_BYTES if max_bytes is None else max_bytes)
+        raw = read_weight_bytes(path, MAX_WEIGHT_BYTES if max_bytes is None else max_bytes)
     if len(raw) < 8 or struct.unpack("<Q", raw[:8])[0] > min(MAX_HEADER, len(raw) - 8):
         raise BankError(f"{path}: not a valid safetensors file (bad header length: a pickle, or truncated?)")
     try:

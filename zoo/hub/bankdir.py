@@ -138,12 +138,13 @@ def read_tensors(directory: Path, links_within: Path | None = None) -> tuple[dic
     """Every tensor of ``model.safetensors`` and the file's bytes, read whole and verified
     (:func:`zoo.weights.read_weights`): a pickle, a truncated file, a lying header, a broken seal or
     NaN/inf values are refused."""
-    from zoo.weights import read_weights
+    from zoo.weights import read_weight_bytes, read_weights
 
     path = directory / WEIGHTS
     if not path.is_symlink() and not path.exists():
         raise BankError(f"{directory}: no {WEIGHTS}")
-    raw = read_bank_file(path, links_within=links_within)
+    # the header is checked against the file's size before its data is read (a sparse file fails at once)
+    raw = read_weight_bytes(regular_file(path, links_within), follow_links=False, where=path)
     return read_weights(path, raw=raw)[0], raw
 
 

@@ -141,7 +141,7 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
 
 def write_index(out: Path) -> None:
     """``out/README.md``: every bank with its size, world and metrics."""
-    from zoo.hub.bank import read_config
+    from zoo.hub.bankdir import read_config
     from zoo.io import write_text
 
     rows = []

@@ -12,7 +12,6 @@ saved before ``files`` existed still load; they rely on the Hub's ETags alone.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import stat
 from pathlib import Path
@@ -57,20 +56,20 @@ def read_bank_file(path: Path, max_bytes: int | None = None, links_within: Path 
     to one), never following any other link nor blocking on a pipe.
 
     Raises:
-        BankError: naming the file: a link, not a regular file, larger than ``max_bytes``, unreadable.
+        BankError: naming the file: a link, not a regular file, larger than ``max_bytes`` (default
+            :data:`zoo.limits.MAX_WEIGHT_BYTES`), unreadable.
     """
+    from zoo.io import FileReadError, read_limited
+    from zoo.limits import MAX_WEIGHT_BYTES
+
     target = regular_file(path, links_within)
-    try:
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:  # zoo's one bounded reader: the size checked before reading, at most max_bytes + 1 bytes read
+        return read_limited(target, MAX_WEIGHT_BYTES if max_bytes is None else max_bytes, f"bank's {path.name}",
+                            follow_links=False)
+    except FileReadError as e:
+        raise BankError(f"{path}: {e.reason} (a bank's files must be regular files)") from None
     except OSError as e:
         raise BankError(f"{path}: cannot read ({e.strerror or e}; a bank's files must be regular files)") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise BankError(f"{path}: not a regular file (a bank's files must be regular files)")
-        if max_bytes is not None and info.st_size > max_bytes:
-            raise BankError(f"{path}: larger than {max_bytes} bytes")
-        return f.read()
 
 
 def recorded_digests(meta: dict[str, Any], where: Path, names: tuple[str, ...]) -> dict[str, str]:

@@ -89,7 +89,7 @@ def load_run(ref: str | Path, device: str = "cpu", revision: str | None = None) 
         :class:`~zoo.trained.images.ImageRun` (slot VAE), :class:`~zoo.trained.sequences.SequenceRun` (RIMs,
         LSTM) or :class:`~zoo.trained.tasks.TaskRun` (hypernetwork, ANIL, MAML).
     """
-    from zoo.train.loop import resolve_device
+    from zoo.train.runinfo import resolve_device
 
     dev = resolve_device(device)
     path = Path(ref)
