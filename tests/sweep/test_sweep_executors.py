@@ -1,0 +1,41 @@
+"""The engines that run a sweep's runs: worker processes (--jobs), submitit's local executor, threads per run."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import zoo.sweep.job as job_module
+from zoo.sweep import sweep
+from zoo.sweep.job import RunJob, run_job
+
+
+def metrics(result) -> dict[str, dict[str, float]]:
+    """Each run's final metrics without its timings (the rest is deterministic for a seed)."""
+    timing = ("train_seconds", "samples_per_second")
+    return {r.run: {k: v for k, v in r.metrics.items() if k not in timing} for r in result.rows}
+
+
+def test_two_worker_processes_give_what_one_process_gives(tmp_path, tiny):
+    quiet = dict(sets=tiny, seeds="0-1", say=lambda line: None)
+    pool = sweep(["comet-particles"], tmp_path / "pool", jobs=2, executor="local", **quiet)
+    inline = sweep(["comet-particles"], tmp_path / "inline", executor="inline", **quiet)
+    assert pool.ran == 2 and [r.status for r in pool.rows] == ["ok", "ok"]
+    assert metrics(pool) == metrics(inline)
+
+
+def test_submitit_local_executor(tmp_path, tiny):
+    pytest.importorskip("submitit")
+    quiet = dict(sets=tiny, seeds="0", say=lambda line: None)
+    cluster = sweep(["comet-particles"], tmp_path / "submitit", executor="submitit-local", **quiet)
+    inline = sweep(["comet-particles"], tmp_path / "inline", executor="inline", **quiet)
+    assert [r.status for r in cluster.rows] == ["ok"] and metrics(cluster) == metrics(inline)
+    assert list((tmp_path / "submitit" / "submitit").glob("*_log.out"))  # submitit ran it as its own job
+
+
+def test_each_run_has_its_threads_and_the_caller_keeps_its_own(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(job_module, "_train", lambda job: seen.append(torch.get_num_threads()) or {"x": 1.0})
+    before = torch.get_num_threads()
+    outcome = run_job(RunJob("k", {}, str(tmp_path / "run"), str(tmp_path / "k.log"), False, threads=before + 1))
+    assert outcome.status == "ok" and seen == [before + 1] and torch.get_num_threads() == before

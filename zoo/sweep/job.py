@@ -1,0 +1,106 @@
+"""One run of a sweep, as a worker executes it: train the resolved spec into its run directory.
+
+:func:`run_job` never raises for a failed run: it returns an outcome with the error, so a failure is
+recorded and the sweep goes on. Its output (the training's messages, a failure's traceback) goes to the
+run's log file. Ctrl-C during the run gives an ``interrupted`` outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True, eq=False)
+class RunJob:
+    """What a worker needs for one run (plain data: it travels to other processes and machines)."""
+
+    key: str
+    spec: dict[str, Any]  # the resolved spec document
+    run_dir: str
+    log: str  # where the run's output goes
+    resume: bool  # continue the run directory's checkpoint (same spec) instead of starting it
+    threads: int = 1  # torch threads of this run
+    device: str = "cpu"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a run ended: ``ok`` with its final metrics, ``failed`` with its error, or ``interrupted``."""
+
+    key: str
+    status: str
+    wall_s: float
+    metrics: dict[str, float] = field(default_factory=dict)
+    error: str = ""
+
+
+def run_job(job: RunJob) -> RunOutcome:
+    """Train ``job``'s spec into its run directory; the outcome, never an exception for a failed run."""
+    import torch
+
+    start = time.perf_counter()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(job.threads)
+    Path(job.log).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(job.log, "a", encoding="utf-8") as log, _output_to(log), _interruptible():
+            try:
+                metrics = _train(job)
+            except Exception as e:  # noqa: BLE001 - any failure of one run is recorded, the sweep goes on
+                traceback.print_exc()
+                return RunOutcome(job.key, "failed", time.perf_counter() - start, error=_one_line(e))
+    except KeyboardInterrupt:
+        return RunOutcome(job.key, "interrupted", time.perf_counter() - start, error="interrupted")
+    finally:
+        torch.set_num_threads(threads)
+    return RunOutcome(job.key, "ok", time.perf_counter() - start, metrics)
+
+
+def _train(job: RunJob) -> dict[str, float]:
+    """The run's final metrics and the numbers of its summary (training seconds, steps, ...)."""
+    from zoo.schema import validate
+    from zoo.train import train
+
+    result = train(validate(job.spec), run_dir=job.run_dir, device=job.device, resume=job.resume, progress=False)
+    numbers = {k: float(v) for k, v in result.summary.items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {**numbers, **result.metrics}
+
+
+def _one_line(e: BaseException) -> str:
+    """The error's type and message on one line (the traceback is in the run's log)."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    from zoo.errors import TrainingError, ZooError
+
+    return text if isinstance(e, (ZooError, TrainingError)) else f"{type(e).__name__}: {text}"
+
+
+@contextlib.contextmanager
+def _output_to(log) -> Iterator[None]:
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        yield
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt during the run, also in a pool worker that ignores it while idle."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def ignore_interrupts() -> None:
+    """A pool worker's initializer: Ctrl-C reaches a worker only while it runs a job (see ``_interruptible``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
