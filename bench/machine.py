@@ -1,15 +1,12 @@
-"""What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), running jobs side by
-side, the names of per-seed figures, and a fingerprint of the spec they were measured with."""
+"""What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), and running a
+benchmark's sweep of specs over seeds."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import platform
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 
@@ -39,46 +36,23 @@ def recorded_line(report: Path, prefix: str) -> str | None:
     return next((line for line in lines if line.startswith(prefix)), None)
 
 
-def side_by_side(fn, jobs: list[tuple]) -> list:
-    """``fn(*job)`` for every job, each in its own spawned process with one torch thread; the results in job
-    order. Wall-clock times measured inside ``fn`` then include sharing the machine."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def sweep_bench(specs: list[str], folder: Path, seeds: str, sets: list[str], jobs: int) -> list:
+    """Run (or continue) a benchmark's sweep (``zoo sweep``: one process and thread per run, ``jobs`` at a time)
+    and keep in its table only the runs of today's settings: runs it recorded at other seeds with other
+    settings (other steps, an older spec) are dropped, so the figures only average like runs. The rows kept."""
+    from zoo.sweep import load_plan, resolve_points, sweep
+    from zoo.sweep.lock import sweep_lock
+    from zoo.sweep.seeds import parse_seeds
+    from zoo.sweep.table import write_table
 
-    with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_one_thread, [fn] * len(jobs), jobs))
-
-
-def _one_thread(fn, job: tuple):
-    import torch
-
-    torch.set_num_threads(1)
-    return fn(*job)
-
-
-def per_seed(key: str) -> tuple[str, int] | None:
-    """``("jari_reg", 1)`` for the per-seed figure ``"jari_reg_seed1"``; None for any other key."""
-    base, sep, seed = key.rpartition("_seed")
-    return (base, int(seed)) if sep and seed.isdigit() else None
-
-
-def seed_means(results: dict[str, float], select=lambda key: True) -> tuple[dict[str, float], int]:
-    """Each per-seed figure whose key ``select`` accepts, averaged over its seeds (``"jari_reg"`` from
-    ``"jari_reg_seed0"``, ``"jari_reg_seed1"``, ...), and how many seeds there are."""
-    groups: dict[str, list[float]] = defaultdict(list)
-    seeds = set()
-    for key, value in results.items():
-        seeded = per_seed(key)
-        if seeded and select(key):
-            groups[seeded[0]].append(value)
-            seeds.add(seeded[1])
-    return {k: sum(v) / len(v) for k, v in groups.items()}, len(seeds)
-
-
-def spec_fingerprint(spec) -> float:
-    """A spec's settings as a number (32 bits of a hash), leaving out what a bench run sets itself (seed,
-    steps, evaluation interval) and the prose: per-seed figures are only averaged across the same spec."""
-    settings = spec.model_dump(mode="json", exclude={"name", "description"})
-    for key in ("seed", "steps", "eval_every"):
-        settings["train"].pop(key)
-    return float(int(hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8], 16))
+    result = sweep(specs, folder, seeds=seeds, sets=sets, jobs=jobs, threads=1)
+    if result.failed:
+        raise SystemExit(f"{len(result.failed)} run(s) failed; see {result.table}")
+    every = sorted(set(parse_seeds(seeds)) | {r.seed for r in result.rows})
+    current = {p.key: p.fingerprint for p in resolve_points(load_plan(specs, ",".join(map(str, every)), (), sets))}
+    kept = [r for r in result.rows if current.get(r.run) == r.fingerprint]
+    if len(kept) < len(result.rows):
+        print(f"{folder}: dropped {len(result.rows) - len(kept)} run(s) recorded with other settings", flush=True)
+        with sweep_lock(folder):
+            write_table(folder, kept)
+    return kept

@@ -1,97 +1,73 @@
 """Slot VAE benchmark: the interaction regulariser (alpha > 0) against the same model with alpha = 0.
 
-Trains the catalogue specs ``slotvae-sprites`` and ``slotvae-sprites-noreg`` (identical but for
-``train.alpha``: same seed, sizes, data and steps) on 32x32 sprites on one CPU thread, then writes
+A sweep (``zoo sweep``, in ``bench/sweeps/slotvae``) of the catalogue specs ``slotvae-sprites`` and
+``slotvae-sprites-noreg`` (identical but for ``train.alpha``: same sizes, data and steps) over seeds, on
+32x32 sprites, one CPU thread per run. The sweep skips the runs it has recorded with today's specs, so
+running this again only trains what is new or changed. Then it writes
 
 * ``bench/results/slotvae.json``: jari_reg, jari_noreg, jis_reg, jis_noreg, attention ARI, reconstruction
-  error and training seconds of both runs;
+  error and training seconds of both models, each the mean over the seeds (``seeds`` of them; per seed:
+  ``<key>_seed<S>``);
 * ``bench/RESULTS-slotvae.md``: the command, machine, a table and whether each target was met;
-* ``bench/results/slotvae-reg.png`` / ``slotvae-noreg.png``: images, reconstructions, Jacobian maps.
+* ``bench/results/slotvae-reg.png`` / ``slotvae-noreg.png``: images, reconstructions, Jacobian maps (of the
+  first seed, when its run directory is here).
 
-Run: ``PYTHONPATH=. python bench/slotvae.py`` (``--parallel`` trains the two side by side, one process each;
-``--set path=value`` overrides both specs, e.g. for a smoke run: ``--set train.steps=50 --out runs/slotvae-smoke``).
-
-``--seeds 0 1`` trains both models once per seed (``train.seed``). Every figure is kept per seed
-(``<key>_seed<S>``); the plain key is the mean over the seeds recorded (``seeds`` of them), and the targets
-are checked on those means. ``--merge`` keeps the per-seed figures of other seeds from the existing
-slotvae.json when they were measured with the same spec and settings (``SETTINGS``); a file written before
-figures were kept per seed holds one run of the spec's own seed.
+Run: ``PYTHONPATH=. python bench/slotvae.py [--seeds 0-2] [--jobs 2]``; ``--set path=value`` overrides both
+specs (a smoke run: ``--set train.steps=50 --out runs/slotvae-smoke``); ``--report-only`` rewrites the JSON
+and the report from the recorded sweep.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import platform
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model, per_seed, seed_means, side_by_side, spec_fingerprint  # noqa: E402  (bench/machine.py)
+from machine import cpu_model, recorded_line, sweep_bench  # noqa: E402  (bench/machine.py)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
-from zoo.train import train  # noqa: E402
+from zoo.sweep import RunRow, read_table  # noqa: E402
+from zoo.sweep.stats import estimate  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SPECS = {"reg": "slotvae-sprites", "noreg": "slotvae-sprites-noreg"}
-METRICS = ("jari", "jis", "attention_ari", "mse", "rec", "kl", "interaction")
+METRICS = ("jari", "jis", "attention_ari", "mse", "rec", "kl", "interaction", "train_seconds")
+SEEDS = "0-2"  # the seeds of the recorded sweep
 
 
-def train_one(tag: str, overrides: list[str], work: Path) -> dict[str, float]:
-    """Train one tagged spec (in this process or a worker); its flat results."""
-    spec = load_spec(SPECS[tag], overrides)
-    print(f"== training {spec.name} (alpha={spec.train.alpha}) for {spec.train.steps} steps", flush=True)
-    result = train(spec, run_dir=work / tag, progress=False)
-    out = {f"{key}_{tag}": result.metrics[key] for key in METRICS}
-    out[f"train_seconds_{tag}"] = result.seconds
-    print({k: round(v, 4) for k, v in out.items()}, flush=True)
-    return out
-
-
-# per-seed figures only merge when these match ("spec": bench/machine.py's spec_fingerprint)
-SETTINGS = ("alpha_reg", "steps", "batch", "jacobian_images", "spec")
-
-
-def run(overrides: list[str], work: Path, parallel: bool = False,
-        seeds: list[int] | None = None) -> tuple[dict[str, float], dict[str, object]]:
-    """Train both specs once per seed (every job side by side, one process each, if ``parallel``); the
-    per-seed figures (``<key>_seed<S>``), the run's settings, and the specs' shared settings."""
+def reg_spec(overrides: list[str]):
+    """The regularised spec with ``overrides``, after checking the two specs differ only in train.alpha*."""
     specs = {tag: load_spec(name, overrides) for tag, name in SPECS.items()}
     a, b = (s.model_dump(exclude={"name", "description", "train"}) for s in specs.values())
-    ta, tb = (s.train.model_dump(exclude={"alpha", "alpha_ramp", "alpha_start"}) for s in specs.values())
+    ta, tb = (s.train.model_dump(exclude={"alpha", "alpha_ramp", "alpha_start", "seed"}) for s in specs.values())
     if a != b or ta != tb:
         raise SystemExit("the two specs must differ only in the regulariser (train.alpha*)")
-    seeds = seeds or [specs["reg"].train.seed]
-    runs = [(seed, tag) for seed in seeds for tag in SPECS]
-    jobs = [(tag, [*overrides, f"train.seed={seed}"], work / f"seed{seed}") for seed, tag in runs]
-    parts = side_by_side(train_one, jobs) if parallel else [train_one(*job) for job in jobs]
-    results = {f"{k}_seed{seed}": v for (seed, _), part in zip(runs, parts) for k, v in part.items()}
-    t = specs["reg"].train
-    results.update(alpha_reg=t.alpha, steps=t.steps, batch=t.batch, jacobian_images=t.jacobian_images,
-                   spec=spec_fingerprint(specs["reg"]))
-    return results, {"spec": specs["reg"], "pngs": work / f"seed{seeds[0]}"}
+    return specs["reg"]
 
 
-def merged(old: dict[str, float], new: dict[str, float], spec_seed: int) -> dict[str, float]:
-    """``new`` plus the per-seed figures of other seeds from ``old`` (measured with the same settings), with
-    the means over all of them: every plain figure, ``train_seconds`` (both models) and ``seeds``."""
-    if old and not any(per_seed(k) for k in old):  # written before per-seed figures: one run of the spec's seed
-        old = {**{k: v for k, v in old.items() if k in SETTINGS},
-               **{f"{k}_seed{spec_seed}": v for k, v in old.items() if k not in SETTINGS + ("train_seconds",)}}
-    same = all(old.get(k) == new[k] for k in SETTINGS)
-    ran = {seeded[1] for k in new if (seeded := per_seed(k))}
-    results = {k: v for k, v in old.items() if same and (seeded := per_seed(k)) and seeded[1] not in ran}
-    results.update(new)
-    means, seeds = seed_means(results)
-    results.update(means, seeds=float(seeds))
-    results["train_seconds"] = results["train_seconds_reg"] + results["train_seconds_noreg"]
-    return results
+def figures(rows: list[RunRow]) -> dict[str, float]:
+    """The bench's figures from the sweep's table: each run's (``<metric>_<tag>_seed<S>``), their means over the
+    seeds, ``seeds``, and ``train_seconds`` (both models' mean training seconds together)."""
+    tag_of = {name: tag for tag, name in SPECS.items()}
+    ok = sorted((r for r in rows if r.status == "ok" and r.spec in tag_of), key=lambda r: r.seed)
+    out: dict[str, float] = {}
+    per_key: dict[str, list[float]] = {}
+    for r in ok:
+        for metric in METRICS:
+            key = f"{metric}_{tag_of[r.spec]}"
+            out[f"{key}_seed{r.seed}"] = r.metrics[metric]
+            per_key.setdefault(key, []).append(r.metrics[metric])
+    out.update({key: estimate(values).mean for key, values in per_key.items()})
+    out["seeds"] = float(len({r.seed for r in ok}))
+    out["train_seconds"] = out["train_seconds_reg"] + out["train_seconds_noreg"]
+    return out
 
 
 def targets(r: dict[str, float]) -> list[tuple[str, bool]]:
@@ -103,8 +79,8 @@ def targets(r: dict[str, float]) -> list[tuple[str, bool]]:
     ]
 
 
-def markdown(r: dict[str, float], command: str, spec) -> str:
-    """The RESULTS-slotvae.md section."""
+def markdown(r: dict[str, float], command: str, spec, seeds: list[int], machine: str | None = None) -> str:
+    """The RESULTS-slotvae.md section; ``machine``: its machine line (default: this machine, today)."""
     rows = [
         ("J-ARI (decoder Jacobian argmax vs true masks, foreground)", "jari"),
         ("JIS (Jacobian interaction score)", "jis"),
@@ -118,15 +94,16 @@ def markdown(r: dict[str, float], command: str, spec) -> str:
     table = "\n".join(f"| {label} | {r[f'{k}_reg']:.4g} | {r[f'{k}_noreg']:.4g} |" for label, k in rows)
     met = "\n".join(f"- [{'x' if ok else ' '}] {text}" for text, ok in targets(r))
     t = spec.train
-    seeds = sorted({seeded[1] for k in r if (seeded := per_seed(k))})
     per = "".join(f"\n- seed {s}: J-ARI {r[f'jari_reg_seed{s}']:.4g} / {r[f'jari_noreg_seed{s}']:.4g}, "
                   f"JIS {r[f'jis_reg_seed{s}']:.4g} / {r[f'jis_noreg_seed{s}']:.4g}" for s in seeds)
+    machine = machine or (f"Machine: {cpu_model()}, {torch.get_num_threads()} torch thread (of "
+                          f"{__import__('os').cpu_count()} cores), torch {torch.__version__}, Python "
+                          f"{platform.python_version()}, {datetime.date.today().isoformat()}.")
     return f"""## Slot VAE with the interaction regulariser (sprites, 32x32, CPU)
 
-Command: `{command}`
+Command: `{command}` (a sweep in `bench/sweeps/slotvae`: both specs over the seeds; `zoo sweep report` works on it)
 
-Machine: {cpu_model()}, {torch.get_num_threads()} torch thread (of {__import__('os').cpu_count()} cores),
-torch {torch.__version__}, Python {platform.python_version()}, {datetime.date.today().isoformat()}.
+{machine}
 Wall-clock times were measured on a shared, loaded machine.
 
 Setting: `slotvae-sprites` (alpha = {t.alpha}, ramped from step {t.alpha_start} over {t.alpha_ramp} steps)
@@ -147,37 +124,41 @@ Targets:
 """
 
 
+def copy_pngs(rows: list[RunRow], folder: Path, out: Path) -> None:
+    """Each model's figure of its first seed into ``out``, when its run directory is in the sweep folder."""
+    for tag, name in SPECS.items():
+        first = min((r for r in rows if r.spec == name and r.status == "ok"), key=lambda r: r.seed, default=None)
+        png = folder / "runs" / first.run / "plots" / "slotvae.png" if first else None
+        if png is not None and png.exists():
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(png, out / f"slotvae-{tag}.png")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
-    parser.add_argument("--out", type=Path, default=HERE, help="Directory for results/ and RESULTS-slotvae.md.")
-    parser.add_argument("--parallel", action="store_true",
-                        help="train the two models side by side, one process (and core) each; their wall-clock "
-                             "times then include sharing the machine")
-    parser.add_argument("--seeds", nargs="+", type=int, default=None,
-                        help="train both models once per seed (train.seed); default: the spec's own seed")
-    parser.add_argument("--merge", action="store_true",
-                        help="keep the per-seed figures of other seeds from the existing slotvae.json (same "
-                             "settings); the plain figures become the means over all recorded seeds")
+    parser.add_argument("--out", type=Path, default=HERE, help="Folder of sweeps/, results/ and RESULTS-slotvae.md.")
+    parser.add_argument("--seeds", default=SEEDS, help=f"seeds of both models (default {SEEDS})")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the JSON and report from the sweep")
     args = parser.parse_args(argv)
-    command = ("PYTHONPATH=. python bench/slotvae.py" + " --parallel" * args.parallel
-               + "".join(f" --set {o}" for o in args.overrides)
-               + (" --seeds " + " ".join(map(str, args.seeds)) if args.seeds else "") + " --merge" * args.merge)
-    path = args.out / "results" / "slotvae.json"
-    old = json.loads(path.read_text()) if args.merge and path.is_file() else {}
-    with tempfile.TemporaryDirectory(prefix="slotvae-bench-") as tmp:
-        new, extra = run(args.overrides, Path(tmp), args.parallel, args.seeds)
-        for tag in SPECS:
-            png = extra["pngs"] / tag / "plots" / "slotvae.png"
-            if png.exists():
-                (args.out / "results").mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(png, args.out / "results" / f"slotvae-{tag}.png")
-    results = merged(old, new, extra["spec"].train.seed)
+    command = ("PYTHONPATH=. python bench/slotvae.py" + "".join(f" --set {o}" for o in args.overrides)
+               + f" --seeds {args.seeds}" + f" --jobs {args.jobs}" * (args.jobs > 1))
+    spec, folder, md = reg_spec(args.overrides), args.out / "sweeps" / "slotvae", args.out / "RESULTS-slotvae.md"
+    if args.report_only:
+        rows = read_table(folder)
+    else:
+        rows = sweep_bench(list(SPECS.values()), folder, args.seeds, args.overrides, args.jobs)
+    results = {**figures(rows), "alpha_reg": spec.train.alpha, "steps": spec.train.steps, "batch": spec.train.batch,
+               "jacobian_images": spec.train.jacobian_images}
+    copy_pngs(rows, folder, args.out / "results")
     write_json(args.out / "results" / "slotvae.json", results)
-    write_text(args.out / "RESULTS-slotvae.md", markdown(results, command, extra["spec"]))
+    seeds = sorted({r.seed for r in rows if r.status == "ok"})
+    machine = recorded_line(md, "Machine: ") if args.report_only else None
+    write_text(md, markdown(results, command, spec, seeds, machine))
     for text, ok in targets(results):
         print(f"{'met' if ok else 'MISSED'}: {text}")
-    print(f"wrote {args.out / 'results' / 'slotvae.json'} and {args.out / 'RESULTS-slotvae.md'}")
+    print(f"wrote {args.out / 'results' / 'slotvae.json'} and {md}")
 
 
 if __name__ == "__main__":

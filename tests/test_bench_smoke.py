@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
@@ -43,58 +42,62 @@ def test_performance_quick(tmp_path):
     assert "overhead_ratio_rims" in md and "torch " in md
 
 
-def test_rims_quick_side_by_side(tmp_path):
-    """bench/rims.py at tiny sizes, its RIMs and LSTM trained for two seeds in separate processes (--parallel)."""
-    out = run_bench("rims.py", "--quick", "--parallel", "--tasks", "digits", "--seeds", "0", "1",
-                    "--out", str(tmp_path))
-    for job in ("rims-digits seed 0:", "rims-digits seed 1:", "lstm-digits seed 0:", "lstm-digits seed 1:"):
+def test_rims_quick_runs_through_the_sweep(tmp_path):
+    """bench/rims.py at tiny sizes: its RIMs and LSTM for two seeds, a sweep of two worker processes (--jobs 2)."""
+    out = run_bench("rims.py", "--quick", "--jobs", "2", "--tasks", "digits", "--seeds", "0-1", "--out", str(tmp_path))
+    for job in ("rims-digits seed 0 (", "rims-digits seed 1 (", "lstm-digits seed 0 (", "lstm-digits seed 1 ("):
         assert job in out.stdout
+    assert "4 run(s); 0 done already, 4 to run, 2 at a time" in out.stdout
     assert "digits, mean over 2 seed(s)" in out.stdout
     assert not list(tmp_path.iterdir())  # a smoke run writes no results
 
 
-def test_rims_seed_means_and_merge(monkeypatch):
-    """Per-seed figures are averaged per task; --merge keeps other seeds only at the same step scale."""
+def test_rims_figures_from_a_sweep_table(monkeypatch):
+    """Each run's figures under <key>_seed<S>, their means over the seeds, the seed count and step scale;
+    failed runs do not count."""
+    from zoo.sweep import RunRow
+
     rims = bench_module("rims", monkeypatch)
-    r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_rims_seed1": 30.0, "digits_acc_24_rims": 20.0,
-         "copy_error_200_rims_seed0": 0.5, "steps_scale_digits": 1.0}
-    assert rims.seed_means(r, "digits") == {"digits_acc_24_rims": 25.0, "seeds_digits": 2.0}
-    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
-    assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0", "copy_error_200_rims_seed0"}
-    r["digits_acc_24_lstm_seed1"] = 15.0
-    args.models = ["rims"]  # retraining the RIMs keeps the LSTM's figures of the same seed
-    assert {k for k in r if rims.kept(k, r, args)} == {"digits_acc_24_rims_seed0", "digits_acc_24_lstm_seed1",
-                                                      "copy_error_200_rims_seed0"}
-    args.models = ["rims", "lstm"]
-    args.scale = 0.5  # seeds trained for other lengths are not averaged with this run's
-    assert {k for k in r if rims.kept(k, r, args)} == {"copy_error_200_rims_seed0"}
+
+    def row(spec, seed, acc, status="ok"):
+        return RunRow(f"{spec}-{seed}", spec, "-", (), seed, status, "", 10.0 + seed, "f",
+                      {"test_24_acc": acc, "test_24_loss": 1.0, "steps": 750.0} if status == "ok" else {})
+
+    rows = [row("rims-digits", 1, 0.3), row("rims-digits", 0, 0.2), row("lstm-digits", 0, 0.15),
+            row("rims-digits", 2, None, "failed")]
+    r = rims.task_figures("digits", rows)
+    assert r["digits_acc_24_rims_seed0"] == 100 * 0.2 and r["digits_acc_24_rims_seed1"] == 100 * 0.3
+    assert r["digits_acc_24_rims"] == (100 * 0.2 + 100 * 0.3) / 2 and r["digits_acc_24_lstm"] == 100 * 0.15
+    assert r["digits_seconds_rims"] == 10.5 and r["seeds_digits"] == 2.0 and r["steps_scale_digits"] == 0.5
+    assert not any("seed2" in k for k in r)
 
 
-def test_rims_merge_needs_the_same_spec(monkeypatch):
-    """Per-seed figures recorded with another version of a spec are not averaged with this run's."""
-    rims = bench_module("rims", monkeypatch)
-    now = {m: rims.fingerprint("digits", m) for m in rims.MODELS}
-    r = {"digits_acc_24_rims_seed0": 20.0, "digits_acc_24_lstm_seed0": 15.0, "steps_scale_digits": 1.0,
-         "spec_digits_rims": now["rims"] + 1, "spec_digits_lstm": now["lstm"]}
-    args = argparse.Namespace(tasks=["digits"], seeds=[1], scale=1.0, models=["rims", "lstm"])
-    assert {k for k in r if rims.kept(k, r, args) and "_seed" in k} == {"digits_acc_24_lstm_seed0"}
-    # the fingerprint ignores what a bench run sets (seed, steps), not the model's settings
-    run_sets = ["train.seed=3", "train.steps=7", "train.eval_every=7"]
-    assert rims.spec_fingerprint(rims.load_spec("rims-digits", run_sets)) == now["rims"]
-    assert rims.spec_fingerprint(rims.load_spec("rims-digits", ["router.k=3"])) != now["rims"]
+def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
+    """The recorded RIMs and slot VAE figures are their sweeps' tables: every run was measured with today's
+    catalogue spec (its fingerprint), the bench's sweeps have nothing left to run, and the JSON figures are
+    what the tables give. A change to a spec (or to the schema's settings) that has not been re-measured
+    shows up here."""
+    from zoo.schema import load_spec
+    from zoo.sweep import fingerprint, load_plan, read_table, resolve_points
+    from zoo.sweep.status import todo
 
-
-def test_recorded_figures_were_measured_with_the_catalogue_specs(monkeypatch):
-    """The fingerprints saved with the recorded RIMs and slot VAE figures are those of today's catalogue specs:
-    a change to a spec (or to the schema's settings) that has not been re-measured shows up here."""
-    rims = bench_module("rims", monkeypatch)
+    rims, slotvae = bench_module("rims", monkeypatch), bench_module("slotvae", monkeypatch)
+    sweeps = {f"rims-{t}": ([f"{m}-{t}" for m in rims.MODELS], rims.SEEDS[t], rims.task_sets(t, rims.SCALE[t]))
+              for t in rims.TASKS}
+    sweeps["slotvae"] = (list(slotvae.SPECS.values()), slotvae.SEEDS, [])
+    for name, (specs, seeds, sets) in sweeps.items():
+        folder = ROOT / "bench" / "sweeps" / name
+        rows = read_table(folder)
+        for r in rows:
+            assert r.status == "ok" and r.fingerprint == fingerprint(load_spec(r.spec, r.overrides)), (name, r.run)
+        assert todo(resolve_points(load_plan(specs, seeds, (), sets)), rows, folder) == [], name
     recorded = json.loads((ROOT / "bench" / "results" / "rims.json").read_text())
-    for task in rims.PREFIXES:
-        for model in rims.MODELS:
-            assert recorded[f"spec_{task}_{model}"] == rims.fingerprint(task, model), (task, model)
-    slotvae = bench_module("slotvae", monkeypatch)
+    for t in rims.TASKS:
+        figures = rims.task_figures(t, read_table(ROOT / "bench" / "sweeps" / f"rims-{t}"))
+        assert figures and figures == {k: recorded[k] for k in figures}, t
     recorded = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
-    assert recorded["spec"] == slotvae.spec_fingerprint(slotvae.load_spec(slotvae.SPECS["reg"]))
+    figures = slotvae.figures(read_table(ROOT / "bench" / "sweeps" / "slotvae"))
+    assert figures == {k: recorded[k] for k in figures}
 
 
 def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
@@ -106,43 +109,31 @@ def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
     assert machine.recorded_line(report, "Machine: ") == "Machine: some CPU, 2026-11-22."
 
 
-def test_slotvae_quick_side_by_side(tmp_path):
-    """bench/slotvae.py at tiny sizes, its two models trained in two processes (--parallel)."""
+def test_slotvae_quick_runs_through_the_sweep(tmp_path):
+    """bench/slotvae.py at tiny sizes, its two models a sweep of two worker processes (--jobs 2); a second
+    run with more seeds trains only the new seed; one with other settings drops the runs of the old ones."""
     tiny = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",
             "model.d_model=8", "model.heads=2", "model.query_dim=8", "model.hidden=8", "model.decoder_layers=1",
             "slots.count=3", "slots.dim=4", "data.max_objects=2", "data.images=32", "data.test_images=8",
             "train.batch=4", "train.eval_images=8", "train.jacobian_images=2", "train.warmup=0",
             "train.eval_every=0", "train.alpha_start=1", "train.alpha_ramp=1", "train.beta_ramp=1"]
-    run_bench("slotvae.py", "--parallel", "--out", str(tmp_path), *[a for t in tiny for a in ("--set", t)])
+    sets = [a for t in tiny for a in ("--set", t)]
+    run_bench("slotvae.py", "--jobs", "2", "--seeds", "0", "--out", str(tmp_path), *sets)
     nums = json.loads((tmp_path / "results" / "slotvae.json").read_text())
     for key in ("jari_reg", "jari_noreg", "jis_reg", "jis_noreg", "train_seconds"):
         assert key in nums and nums[key] == nums[key], key  # present and not NaN
     assert nums["train_seconds"] == nums["train_seconds_reg"] + nums["train_seconds_noreg"]
-    assert "--parallel" in (tmp_path / "RESULTS-slotvae.md").read_text()
-    assert nums["seeds"] == 1 and nums["jari_reg"] == nums["jari_reg_seed0"]
-    run_bench("slotvae.py", "--seeds", "1", "--merge", "--out", str(tmp_path), *[a for t in tiny for a in ("--set", t)])
+    assert "--jobs 2" in (tmp_path / "RESULTS-slotvae.md").read_text()
+    assert nums["seeds"] == 1 and nums["jis_reg"] == nums["jis_reg_seed0"]
+    out = run_bench("slotvae.py", "--seeds", "0-1", "--out", str(tmp_path), *sets)
+    assert "2 done already, 2 to run" in out.stdout
     both = json.loads((tmp_path / "results" / "slotvae.json").read_text())
-    assert both["seeds"] == 2 and both["jari_reg_seed0"] == nums["jari_reg_seed0"]
-    assert both["jari_reg"] == (both["jari_reg_seed0"] + both["jari_reg_seed1"]) / 2
+    assert both["seeds"] == 2 and both["jis_reg_seed0"] == nums["jis_reg_seed0"]
+    assert both["jis_reg"] == (both["jis_reg_seed0"] + both["jis_reg_seed1"]) / 2
     assert "- seed 1: J-ARI" in (tmp_path / "RESULTS-slotvae.md").read_text()
-
-
-def test_slotvae_merge_keeps_other_seeds_and_reads_old_files(monkeypatch):
-    """--merge: other seeds' figures are kept when the settings match; a file without per-seed figures is one run
-    of the spec's seed; the plain figures are the means."""
-    slotvae = bench_module("slotvae", monkeypatch)
-    settings = {"alpha_reg": 5.0, "steps": 10.0, "batch": 4.0, "jacobian_images": 2.0, "spec": 7.0}
-    run = {"jari_reg": 0.9, "jari_noreg": 0.7, "train_seconds_reg": 3.0, "train_seconds_noreg": 1.0}
-    new = {**settings, **{f"{k}_seed1": v - 0.2 for k, v in run.items()}}
-    old = {**settings, **run, "train_seconds": 4.0}  # written before per-seed figures, by seed 0
-    r = slotvae.merged(old, new, spec_seed=0)
-    assert r["seeds"] == 2 and r["jari_reg_seed0"] == 0.9 and abs(r["jari_reg"] - 0.8) < 1e-12
-    assert abs(r["train_seconds"] - (2.9 + 0.9)) < 1e-12
-    again = slotvae.merged(r, {**settings, **{f"{k}_seed1": v for k, v in run.items()}}, spec_seed=0)
-    assert again["seeds"] == 2 and again["jari_reg_seed1"] == 0.9 and abs(again["jari_reg"] - 0.9) < 1e-12
-    for changed in ({"steps": 20.0}, {"spec": 8.0}):  # other settings or another spec: nothing is kept
-        other = slotvae.merged(r, {**new, **changed}, spec_seed=0)
-        assert other["seeds"] == 1 and "jari_reg_seed0" not in other
+    out = run_bench("slotvae.py", "--seeds", "1", "--out", str(tmp_path), *sets[:-2], "--set", "train.beta_ramp=2")
+    assert "dropped 2 run(s) recorded with other settings" in out.stdout
+    assert json.loads((tmp_path / "results" / "slotvae.json").read_text())["seeds"] == 1
 
 
 def test_slotvae_reference_covers_slot_attention(monkeypatch):
