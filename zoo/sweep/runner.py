@@ -52,33 +52,40 @@ def run_sweep(points: list[ResolvedPoint], folder: str | Path, executor: Executo
         KeyboardInterrupt: Ctrl-C; the table holds every run that finished.
     """
     folder = Path(folder)
-    with sweep_lock(folder):
-        rows = {r.run: r for r in read_table(folder)}
-        work = todo(points, list(rows.values()), folder)
-        result = SweepResult(folder / "results.csv", [], skipped=len(points) - len(work))
-        say(f"sweep {folder}: {len(points)} run(s); {result.skipped} done already, {len(work)} to run"
-            + (f", {executor.slots} at a time" if work and executor.slots > 1 else ""))
-
-        def record(item: Todo, outcome: RunOutcome) -> None:
-            p = item.point
-            row = RunRow(p.key, p.spec_name, p.setting, p.overrides, p.seed, outcome.status, outcome.error,
-                         outcome.wall_s or None, p.fingerprint, outcome.metrics)
-            rows[p.key] = row
-            write_table(folder, _ordered(points, rows))
-            result.ran += 1
-            result.failed += [row] if row.status != "ok" else []
-            setting = f" {p.setting}" if p.setting != "-" else ""
-            say(f"[{result.ran}/{len(work)}] {row.status:6s} {p.spec_name} seed {p.seed}{setting} "
-                f"({outcome.wall_s:.1f} s){': ' + row.error if row.error else ''}")
-
-        try:
+    try:
+        with sweep_lock(folder):
+            rows = {r.run: r for r in read_table(folder)}
+            work = todo(points, list(rows.values()), folder)
+            result = SweepResult(folder / "results.csv", [], skipped=len(points) - len(work))
+            say(f"sweep {folder}: {len(points)} run(s); {result.skipped} done already, {len(work)} to run"
+                + (f", {executor.slots} at a time" if work and executor.slots > 1 else ""))
+            record = _recorder(points, rows, result, len(work), say)
             _execute(work, folder, executor, threads, device, fail_fast, record)
-        finally:
-            executor.close()
-        if not folder.joinpath("results.csv").is_file():
-            write_table(folder, _ordered(points, rows))
-        result.rows = _ordered(points, rows)
-        return result
+            if not result.table.is_file():
+                write_table(folder, _ordered(points, rows))
+            result.rows = _ordered(points, rows)
+            return result
+    finally:
+        executor.close()
+
+
+def _recorder(points: list[ResolvedPoint], rows: dict[str, RunRow], result: SweepResult, total: int,
+              say: Callable[[str], Any]) -> Callable[[Todo, RunOutcome], None]:
+    """What to do with each finished run: its row into the table (written at once), a line said."""
+
+    def record(item: Todo, outcome: RunOutcome) -> None:
+        p = item.point
+        row = RunRow(p.key, p.spec_name, p.setting, p.overrides, p.seed, outcome.status, outcome.error,
+                     outcome.wall_s or None, p.fingerprint, outcome.metrics)
+        rows[p.key] = row
+        write_table(result.table.parent, _ordered(points, rows))
+        result.ran += 1
+        result.failed += [row] if row.status != "ok" else []
+        setting = f" {p.setting}" if p.setting != "-" else ""
+        say(f"[{result.ran}/{total}] {row.status:6s} {p.spec_name} seed {p.seed}{setting} "
+            f"({outcome.wall_s:.1f} s){': ' + row.error if row.error else ''}")
+
+    return record
 
 
 def _execute(work: list[Todo], folder: Path, executor: Executor, threads: int, device: str, fail_fast: bool,
