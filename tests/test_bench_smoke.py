@@ -42,6 +42,14 @@ def test_performance_quick(tmp_path):
     assert "overhead_ratio_rims" in md and "torch " in md
 
 
+def test_sweep_bench_quick(tmp_path):
+    """bench/sweep.py at tiny sizes: both figures measured, the report written."""
+    run_bench("sweep.py", "--quick", "--out", str(tmp_path), timeout=300)
+    nums = json.loads((tmp_path / "results" / "sweep.json").read_text())
+    assert nums["sweep_overhead_s_per_run"] > 0 and nums["sweep_jobs2_vs_jobs1"] > 0 and nums["zoo_train_process_s"] > 0
+    assert "`sweep_jobs2_vs_jobs1`" in (tmp_path / "RESULTS-sweep.md").read_text()
+
+
 def test_rims_quick_runs_through_the_sweep(tmp_path):
     """bench/rims.py at tiny sizes: its RIMs and LSTM for two seeds, a sweep of two worker processes (--jobs 2)."""
     out = run_bench("rims.py", "--quick", "--jobs", "2", "--tasks", "digits", "--seeds", "0-1", "--out", str(tmp_path))

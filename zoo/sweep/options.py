@@ -61,14 +61,19 @@ def options_document(seeds: str | None, grid: Iterable[str], sets: Iterable[str]
         source.override(("seeds",), f"--seeds {seeds}")
     for text in sets:
         path, value_text = _path_text("--set", text)
-        data["set"] = {**(data.get("set") or {}), path: _value("--set", text, path, value_text)}
+        data["set"] = {**_mapping(data.get("set")), path: _value("--set", text, path, value_text)}
         source.override(("set", path), f"--set {text}")
     for text in grid:
         path, values_text = _path_text("--grid", text)
         values = [_value("--grid", text, path, v) for v in split_values(values_text) if v]
-        data["grid"] = {**(data.get("grid") or {}), path: values}
+        data["grid"] = {**_mapping(data.get("grid")), path: values}
         source.override(("grid", path), f"--grid {text}")
     return data, source
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A sweep file's set or grid to add options to (one that is not a mapping is replaced by them)."""
+    return value if isinstance(value, dict) else {}
 
 
 def read_sweep_or_spec(refs: tuple[str, ...]) -> tuple[dict[str, Any] | None, SourceMap | None, Path | None]:
