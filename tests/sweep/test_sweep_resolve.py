@@ -61,4 +61,4 @@ def test_fingerprint_follows_settings_not_prose_or_written_defaults():
     assert fingerprint(load_spec("comet-particles", [f"train.weight_decay={base.train.weight_decay}"])) == \
         fingerprint(base)
     assert fingerprint(load_spec("comet-particles", ["train.lr=0.0031"])) != fingerprint(base)
-    assert fingerprint(load_spec("comet-particles", ["slots.dim=9"])) != fingerprint(base)
+    assert fingerprint(load_spec("comet-particles", ["router.hidden=[9]"])) != fingerprint(base)
