@@ -100,9 +100,11 @@ def _spec_path(plan: SweepPlan, ref: str) -> Path:
 
 
 def _check_graph(spec) -> None:
+    """What ``zoo validate`` checks beyond the schema: the graph's wiring and shapes, what training needs."""
     from zoo.compiler import checked_graph
+    from zoo.train.requirements import check_model
 
-    checked_graph(spec)
+    check_model(spec, checked_graph(spec))
 
 
 def _relocated(issue: Issue, plan: SweepPlan, overrides: tuple[Override, ...]) -> Issue:
