@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import time
+
 import pytest
 import torch
 
 import zoo.sweep.job as job_module
-from zoo.sweep import sweep
+from zoo.sweep import load_plan, resolve_points, sweep
+from zoo.sweep.executors import LocalExecutor
 from zoo.sweep.job import RunJob, run_job
 
 
@@ -39,3 +45,26 @@ def test_each_run_has_its_threads_and_the_caller_keeps_its_own(tmp_path, monkeyp
     before = torch.get_num_threads()
     outcome = run_job(RunJob("k", {}, str(tmp_path / "run"), str(tmp_path / "k.log"), False, threads=before + 1))
     assert outcome.status == "ok" and seen == [before + 1] and torch.get_num_threads() == before
+
+
+def test_a_worker_that_dies_fails_its_run_and_a_fresh_pool_runs_the_next(tmp_path, tiny):
+    long, short = (resolve_points(load_plan(["comet-particles"], "0", (), (*tiny, steps)))[0]
+                   for steps in ("train.steps=100000", "train.steps=2"))
+    jobs = [RunJob(p.key, p.spec, str(tmp_path / name), str(tmp_path / f"{name}.log"), False)
+            for p, name in ((long, "long"), (short, "short"))]
+    before = set(multiprocessing.active_children())
+    pool = LocalExecutor(1)
+    try:
+        handle = pool.submit(jobs[0])
+        deadline = time.monotonic() + 240
+        while not (tmp_path / "long" / "spec.yaml").is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)  # the run has started in its worker
+        (worker,) = set(multiprocessing.active_children()) - before
+        os.kill(worker.pid, signal.SIGKILL)
+        assert pool.wait([handle]) == [handle]
+        died = pool.outcome(handle)
+        assert died.status == "failed" and "worker process died" in died.error
+        again = pool.submit(jobs[1])
+        assert pool.wait([again]) == [again] and pool.outcome(again).status == "ok"
+    finally:
+        pool.close()

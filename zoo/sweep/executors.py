@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import signal
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,7 +70,8 @@ class InlineExecutor:
 class LocalExecutor:
     """A pool of ``jobs`` worker processes (spawned, so each starts clean), reused from run to run: a worker
     imports torch once, not once per run. Ctrl-C interrupts the runs in progress (workers ignore it while
-    idle); a worker that dies fails its run only."""
+    idle). A worker that dies (killed, out of memory) fails the runs in progress at that moment, and a fresh
+    pool runs the rest."""
 
     def __init__(self, jobs: int) -> None:
         self.slots = jobs
@@ -84,7 +86,7 @@ class LocalExecutor:
     def submit(self, job: RunJob) -> cf.Future:
         try:
             future = self._pool.submit(run_job, job)
-        except cf.process.BrokenProcessPool:  # an earlier run killed its worker: start a fresh pool
+        except BrokenProcessPool:  # an earlier run killed its worker: start a fresh pool
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
             future = self._pool.submit(run_job, job)
@@ -99,7 +101,7 @@ class LocalExecutor:
         job = self._jobs.pop(handle)
         try:
             return handle.result()
-        except cf.process.BrokenProcessPool:
+        except BrokenProcessPool:
             return RunOutcome(job.key, "failed", 0.0, error="its worker process died (killed, or out of memory?)")
         except KeyboardInterrupt:
             return RunOutcome(job.key, "interrupted", 0.0, error="interrupted")
