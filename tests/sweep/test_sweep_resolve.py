@@ -18,11 +18,10 @@ def test_override_errors_point_at_the_sweep_file(tmp_path):
     path.write_text("spec: comet-particles\nseeds: 0-2\nset: {train.stpes: 5}\ngrid:\n  train.lr: [0.001, -1]\n")
     with pytest.raises(SpecError) as e:
         resolved([str(path)])
-    assert [str(i) for i in e.value.issues] == [  # each problem once, though every seed has it
-        f"{path}:3:7: train.stpes: unknown key 'stpes'; did you mean 'steps'? (accepted: optimizer, lr, "
-        "weight_decay, schedule, warmup, steps, batch, seed, grad_clip, eval_every, checkpoint_every, log_every, "
-        "rollout, fraction, procedure, horizon, warm_start, temperature, final_temperature)",
-        f"{path}:5:21: train.lr: Input should be greater than 0"]
+    issues = [str(i) for i in e.value.issues]
+    assert len(issues) == 2  # each problem once, though every seed has it
+    assert issues[0].startswith(f"{path}:3:7: train.stpes: unknown key 'stpes'; did you mean 'steps'? (accepted: ")
+    assert issues[1] == f"{path}:5:21: train.lr: Input should be greater than 0"
 
 
 def test_graph_errors_are_found_before_anything_runs():

@@ -25,7 +25,7 @@ class RunJob:
     spec: dict[str, Any]  # the resolved spec document
     run_dir: str
     log: str  # where the run's output goes
-    resume: bool  # continue the run directory's checkpoint (same spec) instead of starting it
+    resume: bool  # continue the run directory's checkpoint (same spec); else start it afresh (overwrite)
     threads: int = 1  # torch threads of this run
     device: str = "cpu"
 
@@ -68,7 +68,8 @@ def _train(job: RunJob) -> dict[str, float]:
     from zoo.schema import validate
     from zoo.train import train
 
-    result = train(validate(job.spec), run_dir=job.run_dir, device=job.device, resume=job.resume, progress=False)
+    result = train(validate(job.spec), run_dir=job.run_dir, device=job.device, resume=job.resume, progress=False,
+                   overwrite=not job.resume, threads=job.threads)
     numbers = {k: float(v) for k, v in result.summary.items()
                if isinstance(v, (int, float)) and not isinstance(v, bool)}
     return {**numbers, **result.metrics}

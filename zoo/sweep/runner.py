@@ -11,7 +11,6 @@ error and the sweep goes on (unless ``fail_fast``). Layout of a sweep folder::
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -127,13 +126,12 @@ def _drain(running: dict[Any, Todo], executor: Executor, record: Callable[[Todo,
 
 
 def _job(item: Todo, folder: Path, threads: int, device: str) -> RunJob:
-    """The job of one point; a run that starts again starts in an empty directory with an empty log."""
+    """The job of one point; a run that starts again replaces its earlier run (training's overwrite) and log."""
     p = item.point
-    run_dir, log = folder / RUNS / p.key, folder / LOGS / f"{p.key}.log"
+    log = folder / LOGS / f"{p.key}.log"
     if not item.resume:
-        shutil.rmtree(run_dir, ignore_errors=True)
         log.unlink(missing_ok=True)
-    return RunJob(p.key, p.spec, str(run_dir), str(log), item.resume, threads, device)
+    return RunJob(p.key, p.spec, str(folder / RUNS / p.key), str(log), item.resume, threads, device)
 
 
 def _ordered(points: list[ResolvedPoint], rows: dict[str, RunRow]) -> list[RunRow]:
