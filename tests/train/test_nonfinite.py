@@ -73,3 +73,17 @@ def test_a_diverging_run_stops_and_the_cli_exits_1(tmp_path):
     resumed = CliRunner().invoke(main, ["train", str(tmp_path / "s.json"), "--run-dir", str(tmp_path / "run"),
                                         "--resume", "--no-progress"])
     assert resumed.exit_code == 1 and "the loss is inf at step 3" in resumed.output  # deterministic
+
+
+def test_finite_gradients_whose_norm_overflows_get_a_clear_message(tmp_path, monkeypatch):
+    original = SupervisedProcedure.loss
+
+    def huge(self, batch, step):
+        loss, logs = original(self, batch, step)
+        if step == 2:  # every gradient entry stays finite (3e30) but their squares overflow float32
+            loss = loss + 3e30 * self.model.net.net[0].weight.sum()
+        return loss, logs
+
+    monkeypatch.setattr(SupervisedProcedure, "loss", huge)
+    with pytest.raises(TrainingError, match=r"the gradient norm is inf at step 3 although every gradient is finite"):
+        train(_spec(), run_dir=tmp_path / "big", progress=False)

@@ -29,7 +29,7 @@ from zoo.train import distributed as dist
 from zoo.train.checkpoint import (Checkpoint, check_resumable, checkpoint_bytes, load_checkpoint, rng_state,
                                   save_checkpoint, set_rng_state)
 from zoo.train.memory import check_memory
-from zoo.train.numerics import clip_, grad_norm, non_finite
+from zoo.train.numerics import clip_, grad_norm, gradient_problem
 from zoo.train.optim import make_optimizer, make_scheduler
 from zoo.train.progress import Progress
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
@@ -239,10 +239,7 @@ class Trainer:
             self._fail(f"the loss is {values[0]} at step {self.step + 1}")
         norm = grad_norm(grads)
         if not torch.isfinite(norm):
-            bad = non_finite(self.named)
-            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-            self._fail(f"the gradient of {bad[0]!r} (parameter group {bad[0].split('.')[1]!r}) is not finite "
-                       f"at step {self.step + 1}{more}")
+            self._fail(gradient_problem(self.named, norm, self.step + 1))
         if self.cfg.grad_clip:
             clip_(grads, norm, self.cfg.grad_clip)
         self.opt.step()

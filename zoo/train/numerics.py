@@ -22,3 +22,14 @@ def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> Non
 def non_finite(named: list[tuple[str, torch.nn.Parameter]]) -> list[str]:
     """Names of the parameters whose gradient holds NaN or infinity."""
     return [n for n, p in named if p.grad is not None and not torch.isfinite(p.grad).all()]
+
+
+def gradient_problem(named: list[tuple[str, torch.nn.Parameter]], norm: torch.Tensor, step: int) -> str:
+    """Why the global gradient norm at ``step`` is not finite: a named non-finite gradient, or finite
+    gradients too large for the sum of their squares."""
+    bad = non_finite(named)
+    if not bad:
+        return (f"the gradient norm is {float(norm)} at step {step} although every gradient is finite "
+                f"(they are too large to add up); lower train.lr or set train.grad_clip")
+    more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+    return f"the gradient of {bad[0]!r} (parameter group {bad[0].split('.')[1]!r}) is not finite at step {step}{more}"
