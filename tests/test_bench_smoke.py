@@ -180,3 +180,33 @@ def test_local_reliability_cases_are_distinct_and_the_quick_ones_pass(monkeypatc
     for name in ("a file whose size lies (/proc): at most cap + 1 bytes read", "--threads 0",
                  "spec.json is a FIFO (zoo validate)", "a kill while eval.csv is cut back on --resume"):
         assert checks[name].run() is True, name
+
+
+def test_comet_robustness_quick(tmp_path):
+    """The robustness suite trains the catalogue's COMET spec on suite worlds and the catalogue world."""
+    out = run_bench("comet_robustness.py", "--quick", "--out", str(tmp_path), "--runs", str(tmp_path / "runs"))
+    for tag in ("predator-prey-seed0", "overcomplete-seed0", "catalogue-seed0"):
+        assert f"[{tag}]" in out.stdout
+    assert '"suite_worlds": 2' in out.stdout
+    assert not (tmp_path / "results").exists()  # a smoke run writes no results
+
+
+def test_comet_worlds_ground_truth_explains_every_transition(monkeypatch, tmp_path):
+    """Each labelled transition of a suite world is its type's law with its labelled partner."""
+    import numpy as np
+
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    worlds = importlib.import_module("comet_worlds")  # a dataclass module needs its name in sys.modules
+
+    for name in ("close-laws", "radius"):
+        world = worlds.WORLDS[name]
+        a = np.load(worlds.write(name, tmp_path / f"{name}.npz", seed=1, trajectories=4, test=2, length=6))
+        s, types, partners = a["states"].astype(np.float64), a["types"], a["partners"]
+        acc = (s[:, 1:, :, 2:4] - s[:, :-1, :, 2:4]) / worlds.DT  # (S, T, N, 2)
+        pos = s[:, :-1, :, :2]
+        other = np.take_along_axis(pos, np.maximum(partners, 0)[..., None].repeat(2, -1), 2)
+        laws = world.accelerations((pos - other).reshape(-1, pos.shape[2], 2)).reshape(4, *pos.shape)
+        law = np.array([worlds.LAWS.index(t) for t in world.type_names])[types]
+        expected = np.take_along_axis(laws, law[None, ..., None].repeat(2, -1), 0)[0]
+        assert np.allclose(acc, expected, atol=1e-3), name
+        assert ((types == world.type_names.index("none")) == (partners < 0)).all()

@@ -1,0 +1,106 @@
+"""The report of bench/comet_robustness.py: the suite table, the three worst worlds' mechanism figures,
+the ablation table across variants, and bench/results/comet_robustness.json.
+
+Reads every ``results/comet_robustness-<tag>.json`` a run of the suite wrote; ``default`` is the
+catalogue's settings as shipped. The diagnosis section is kept from the existing report (it is
+written by hand from the runs' tables).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from machine import environment  # noqa: E402  (bench/machine.py, beside this file)
+from zoo.io import write_json, write_text
+
+COMMAND = "PYTHONPATH=. python bench/comet_robustness.py --jobs 2 && PYTHONPATH=. python bench/comet_robustness.py --report"
+MARK = "<!-- diagnosis: kept by --report -->"
+
+
+def variants(results: Path) -> dict[str, dict]:
+    """Every recorded variant, by tag."""
+    out = {}
+    for path in sorted(results.glob("comet_robustness-*.json")):
+        data = json.loads(path.read_text())
+        out[data["tag"]] = data
+    return out
+
+
+def entries(summary: dict) -> list[str]:
+    """The suite entries of a summary, in a stable order."""
+    return sorted(k[: -len("_nmi_min")] for k in summary if k.endswith("_nmi_min") and not k.startswith("suite"))
+
+
+def suite_table(data: dict) -> list[str]:
+    """World x NMI, purity, one-step and rollout error: minimum (mean) over the seeds."""
+    s = data["summary"]
+    rows = ["| world | NMI min (mean) | purity min (mean) | one-step error max (mean) | rollout error max (mean) "
+            "| partner among the 2 nearest | types merged (any seed) |", "|---|---|---|---|---|---|---|"]
+    for e in entries(s):
+        merged = sorted({m for r in data["runs"] if r["entry"] == e for m in r["merged"]})
+        rows.append(f"| {e} | {s[f'{e}_nmi_min']:.3f} ({s[f'{e}_nmi_mean']:.3f}) | {s[f'{e}_purity_min']:.3f} "
+                    f"({s[f'{e}_purity_mean']:.3f}) | {s[f'{e}_one_step_mse_max']:.4f} ({s[f'{e}_one_step_mse_mean']:.4f}) "
+                    f"| {s[f'{e}_rollout_mse_max']:.4f} ({s[f'{e}_rollout_mse_mean']:.4f}) "
+                    f"| {s.get(f'{e}_coverage_min', 1.0):.3f} | {', '.join(merged) or '-'} |")
+    if "catalogue_nmi" in s:
+        rows.append(f"| catalogue particle world | {s['catalogue_nmi']:.3f} ({s['catalogue_nmi_mean']:.3f}) | | | | | |")
+    return rows
+
+
+def ablation_table(found: dict[str, dict]) -> list[str]:
+    """One row per variant: its overrides, seeds and the suite's minimum and mean NMI, minimum purity."""
+    rows = ["| variant | overrides | seeds | suite NMI min | suite NMI mean | suite purity min | catalogue NMI |"
+            + "".join(f" {e} |" for e in entries(found.get("default", next(iter(found.values())))["summary"])),
+            "|---|---|---|---|---|---|---|" + "---|" * len(entries(found.get("default", next(iter(found.values())))["summary"]))]
+    names = entries(found.get("default", next(iter(found.values())))["summary"])
+    for tag, data in found.items():
+        s = data["summary"]
+        cells = "".join(f" {s[f'{e}_nmi_min']:.2f} |" if f"{e}_nmi_min" in s else " |" for e in names)
+        rows.append(f"| {tag} | {' '.join(f'`{x}`' for x in data['sets']) or '(as shipped)'} | {data['seeds']} "
+                    f"| {s.get('suite_nmi_min', float('nan')):.3f} | {s.get('suite_nmi_mean', float('nan')):.3f} "
+                    f"| {s.get('suite_purity_min', float('nan')):.3f} | {s.get('catalogue_nmi', float('nan')):.3f} |{cells}")
+    return rows
+
+
+def worst_figures(data: dict, results: Path) -> list[str]:
+    """Copy the mechanism x type figure of the three worst worlds (lowest NMI run each) into results/."""
+    s = data["summary"]
+    worst = sorted(entries(s), key=lambda e: s[f"{e}_nmi_min"])[:3]
+    lines = []
+    for e in worst:
+        run = min((r for r in data["runs"] if r["entry"] == e), key=lambda r: r["nmi"])
+        target = results / f"comet-robustness-{e}-mechanisms.png"
+        if Path(run["plot"]).exists():
+            shutil.copyfile(run["plot"], target)
+        lines.append(f"![{e}](results/{target.name}) `{e}` seed {run['seed']}: NMI {run['nmi']:.3f}; table "
+                     f"(rows: mechanisms, columns: {', '.join(run['types'])}): {run['table']}")
+    return lines
+
+
+def write_report(results: Path, out: Path) -> None:
+    """Write bench/results/comet_robustness.json and bench/RESULTS-comet-robustness.md."""
+    found = variants(results)
+    data = found["default"]
+    s = data["summary"]
+    flat = {k: s[k] for k in ("suite_worlds", "suite_nmi_min", "suite_nmi_mean", "suite_purity_min", "catalogue_nmi")}
+    for e in entries(s):
+        flat[e] = {m: s[f"{e}_{m}"] for m in ("nmi_min", "nmi_mean", "purity_min", "purity_mean", "one_step_mse_max",
+                                              "one_step_mse_mean", "rollout_mse_max", "rollout_mse_mean") if f"{e}_{m}" in s}
+    write_json(results / "comet_robustness.json", flat)
+    md = out / "RESULTS-comet-robustness.md"
+    kept = md.read_text().split(MARK, 1)[1] if md.exists() and MARK in md.read_text() else "\n(no diagnosis yet)\n"
+    env = environment()
+    lines = ["## COMET robustness: worlds it was not designed for", "", f"Re-run: `{COMMAND}`", "",
+             f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread per run), torch {env['torch']}, "
+             f"{env['date']}, on a loaded, shared machine.", "",
+             f"The catalogue's `comet-particles` settings ({'as shipped' if not data['sets'] else ' '.join(data['sets'])}), "
+             f"{data['seeds']} seed(s) per world (world draw and training seed); minimum over seeds, mean in brackets. "
+             "Errors: one-step in units of each feature's mean squared one-step change, rollouts (10 steps) in units "
+             "of its variance.", "", *suite_table(data), "",
+             f"Suite: {s['suite_worlds']} entries, NMI min {s['suite_nmi_min']:.3f}, mean {s['suite_nmi_mean']:.3f}; "
+             f"purity min {s['suite_purity_min']:.3f}. Goal: NMI >= 0.85 and purity >= 0.9 on every entry.", "",
+             "### The three worst worlds", "", *worst_figures(data, results), "",
+             "### Ablation", "", *ablation_table(found), "", MARK + kept.rstrip() + "\n"]
+    write_text(md, "\n".join(lines))
