@@ -53,6 +53,18 @@ def test_a_pair_missing_at_one_step_is_out_unless_none_is_present_throughout():
     assert horizon_total(only_partial)[0, 0, 0].tolist() == pytest.approx([0.1, 0.5])  # judged on step 0
 
 
+def test_context_per_step_keeps_the_mechanism_and_lets_the_context_change():
+    # mechanism 0 fits with context 0 at step 0 and context 1 at steps 1-2 (its partner changed);
+    # mechanism 1 fits a little at every step with context 0 only
+    errors = torch.tensor([[[0.1, 2.0], [0.4, 0.4]],
+                           [[0.9, 0.1], [0.4, 0.9]],
+                           [[0.9, 0.1], [0.4, 0.9]]]).view(1, 3, 1, 2, 2)  # (B, H, N, M, J)
+    assert winners(horizon_total(errors)).item() == 2  # fixed pairs: mechanism 1 with context 0
+    per_step = horizon_total(errors, context_per_step=True)[0, 0]  # (M, J)
+    assert per_step.flatten().tolist() == pytest.approx([0.3 / 3, 2.2 / 3, 1.2 / 3, 1.2 / 3])
+    assert winners(per_step).item() == 0  # mechanism 0, judged with context 0 at its first step
+
+
 def test_hard_wta_gives_gradient_to_the_winner_only():
     total = torch.tensor([[[[0.4, 0.2], [0.9, INF]]]], requires_grad=True)  # (1, 1, M=2, J=2)
     loss = competition_loss(total, temperature=0.0)

@@ -65,6 +65,15 @@ class _SlotDynamicsTrain(TrainBase):
     )
 
 
+def _context_per_step() -> bool:
+    return Field(
+        default=False,
+        description="Over the horizon the winning mechanism stays the same but its context may change from step to "
+        "step (the pair's error is its error at the first step plus its mechanism's best context error at each "
+        "later step); false: one (mechanism, context) pair for the whole horizon.",
+    )
+
+
 class CompeteTrain(_SlotDynamicsTrain):
     """COMET's competition phase: only the best (mechanism, context) pair of each slot learns.
 
@@ -77,6 +86,7 @@ class CompeteTrain(_SlotDynamicsTrain):
 
     procedure: Literal["compete"] = Field(description="COMET's competition phase (trains a bank).")
     horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
+    context_per_step: bool = _context_per_step()
     warm_start: Steps = Field(default=0, description="Steps during which every pair gets gradient.")
     temperature: PositiveFloat = Field(default=1.0, description="Softmin temperature at step 0.")
     final_temperature: PositiveFloat = Field(
@@ -91,6 +101,7 @@ class ComposeTrain(_SlotDynamicsTrain):
 
     procedure: Literal["compose"] = Field(description="COMET's composition phase (trains the selector).")
     horizon: Horizon = Field(default=1, description="Steps H over which the target pair is chosen.")
+    context_per_step: bool = _context_per_step()
 
 
 class FinetuneTrain(_SlotDynamicsTrain):

@@ -65,7 +65,7 @@ class PairProcedure(Procedure):
         err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
         obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)
         first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
-        return horizon_total(obj.view(b, h, *obj.shape[1:])), first
+        return horizon_total(obj.view(b, h, *obj.shape[1:]), self.cfg.context_per_step), first
 
     def selector_loss(self, total: torch.Tensor, first: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
         """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total``; and its accuracy."""
@@ -105,7 +105,8 @@ class PairProcedure(Procedure):
             res = self._step_outputs(st[:, :-1].flatten(0, 1), st[:, 1:].flatten(0, 1))
             res = {key: v.reshape(k, t, *v.shape[1:]) for key, v in res.items()}
             h = self.cfg.horizon
-            total = horizon_total(res.pop("pairs").unfold(1, h, 1).movedim(-1, 1))  # (k, T-H+1, N, M, N+1)
+            windows = res.pop("pairs").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1)
+            total = horizon_total(windows, self.cfg.context_per_step)  # (k, T-H+1, N, M, N+1)
             mech, ctx = split_pair(winners(total), n + 1)
             res.update(mechanism=mech, context=ctx)
             for key, v in res.items():

@@ -50,12 +50,19 @@ def by_object(errors: torch.Tensor, index: torch.Tensor, mask: torch.Tensor) -> 
     return out[..., : n + 1]
 
 
-def horizon_total(errors: torch.Tensor) -> torch.Tensor:
+def horizon_total(errors: torch.Tensor, context_per_step: bool = False) -> torch.Tensor:
     """Mean error over a horizon: (B, H, ...) -> (B, ...), the last two axes being (M, J).
 
     A pair missing at any step of the horizon gets +inf. When a slot has no pair present at every
     step (a knn graph may change its lists), its pairs are judged on the first step alone.
+
+    With ``context_per_step`` pair (m, j) is scored by its error at the first step plus, at each later
+    step, the error of mechanism m with its best context there: the mechanism must stay the same over
+    the horizon, its context may change (a nearest neighbour does).
     """
+    if context_per_step:
+        later = errors[:, 1:].min(dim=-1, keepdim=True).values.sum(dim=1)  # (B, ..., M, 1)
+        return (errors[:, 0] + later) / errors.shape[1]
     total = errors.mean(dim=1)
     ok = torch.isfinite(total).flatten(-2).any(dim=-1)  # (B, ...)
     return torch.where(ok[..., None, None], total, errors[:, 0])
