@@ -84,7 +84,7 @@ def run_one(entry: str, seed: int, root: Path, sets: list[str], quick: bool) -> 
     row = {"entry": entry, "seed": seed, "seconds": result.seconds,
            **{m: float(result.metrics[m]) for m in METRICS if m in result.metrics},
            "table": proc.table.tolist(), "types": list(proc.world.type_names), "merged": merges(proc.table, proc.world.type_names),
-           "plot": str(root / tag / "plots" / "mechanisms.png")}
+           "plot": f"{root.name}/{tag}/plots/mechanisms.png"}  # under --runs
     if entry != "catalogue":
         row["coverage"] = coverage(path, spec.interactions.k)
     train_log = (root / tag / "train.csv").read_text().splitlines()
@@ -123,7 +123,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--entries", nargs="*", default=None, help="Suite entries (default: all, and the catalogue world).")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="A spec override for every run.")
-    parser.add_argument("--tag", default="default", help="Name of this variant in the results.")
+    parser.add_argument("--tag", default="default", help="Name of this variant in the results (with --report: the "
+                        "variant whose suite table is reported).")
     parser.add_argument("--jobs", type=int, default=1, help="Runs side by side (processes).")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet-robustness"))
     parser.add_argument("--out", type=Path, default=HERE, help="Where results/ and the report go.")
@@ -134,7 +135,7 @@ def main() -> None:
     if args.report:
         from comet_robustness_report import write_report
 
-        write_report(results, args.out)
+        write_report(results, args.out, args.tag, args.runs)
         return
     entries = args.entries or ([*SUITE, "catalogue"] if not args.quick else ["predator-prey", "overcomplete", "catalogue"])
     seeds = 1 if args.quick else args.seeds

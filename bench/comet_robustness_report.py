@@ -51,20 +51,19 @@ def suite_table(data: dict) -> list[str]:
 
 def ablation_table(found: dict[str, dict]) -> list[str]:
     """One row per variant: its overrides, seeds and the suite's minimum and mean NMI, minimum purity."""
-    rows = ["| variant | overrides | seeds | suite NMI min | suite NMI mean | suite purity min | catalogue NMI |"
-            + "".join(f" {e} |" for e in entries(found.get("default", next(iter(found.values())))["summary"])),
-            "|---|---|---|---|---|---|---|" + "---|" * len(entries(found.get("default", next(iter(found.values())))["summary"]))]
-    names = entries(found.get("default", next(iter(found.values())))["summary"])
+    names = sorted({e for data in found.values() for e in entries(data["summary"])})
+    rows = ["| variant | overrides | seeds | NMI min over its entries | NMI mean | purity min | catalogue NMI |"
+            + "".join(f" {e} |" for e in names), "|---|---|---|---|---|---|---|" + "---|" * len(names)]
     for tag, data in found.items():
         s = data["summary"]
         cells = "".join(f" {s[f'{e}_nmi_min']:.2f} |" if f"{e}_nmi_min" in s else " |" for e in names)
-        rows.append(f"| {tag} | {' '.join(f'`{x}`' for x in data['sets']) or '(as shipped)'} | {data['seeds']} "
+        rows.append(f"| `{tag}` | {' '.join(f'`{x}`' for x in data['sets']) or '(as shipped)'} | {data['seeds']} "
                     f"| {s.get('suite_nmi_min', float('nan')):.3f} | {s.get('suite_nmi_mean', float('nan')):.3f} "
                     f"| {s.get('suite_purity_min', float('nan')):.3f} | {s.get('catalogue_nmi', float('nan')):.3f} |{cells}")
     return rows
 
 
-def worst_figures(data: dict, results: Path) -> list[str]:
+def worst_figures(data: dict, results: Path, runs: Path) -> list[str]:
     """Copy the mechanism x type figure of the three worst worlds (lowest NMI run each) into results/."""
     s = data["summary"]
     worst = sorted(entries(s), key=lambda e: s[f"{e}_nmi_min"])[:3]
@@ -72,19 +71,21 @@ def worst_figures(data: dict, results: Path) -> list[str]:
     for e in worst:
         run = min((r for r in data["runs"] if r["entry"] == e), key=lambda r: r["nmi"])
         target = results / f"comet-robustness-{e}-mechanisms.png"
-        if Path(run["plot"]).exists():
-            shutil.copyfile(run["plot"], target)
+        if (runs / run["plot"]).exists():
+            shutil.copyfile(runs / run["plot"], target)
         lines.append(f"![{e}](results/{target.name}) `{e}` seed {run['seed']}: NMI {run['nmi']:.3f}; table "
                      f"(rows: mechanisms, columns: {', '.join(run['types'])}): {run['table']}")
     return lines
 
 
-def write_report(results: Path, out: Path) -> None:
-    """Write bench/results/comet_robustness.json and bench/RESULTS-comet-robustness.md."""
+def write_report(results: Path, out: Path, reference: str, runs: Path) -> None:
+    """Write bench/results/comet_robustness.json and bench/RESULTS-comet-robustness.md from the variant
+    ``reference`` (its suite table and figures) and every recorded variant (the ablation table)."""
     found = variants(results)
-    data = found["default"]
+    data = found[reference]
     s = data["summary"]
-    flat = {k: s[k] for k in ("suite_worlds", "suite_nmi_min", "suite_nmi_mean", "suite_purity_min", "catalogue_nmi")}
+    flat = {"variant": reference, "sets": data["sets"], "seeds": data["seeds"]}
+    flat |= {k: s[k] for k in ("suite_worlds", "suite_nmi_min", "suite_nmi_mean", "suite_purity_min", "catalogue_nmi")}
     for e in entries(s):
         flat[e] = {m: s[f"{e}_{m}"] for m in ("nmi_min", "nmi_mean", "purity_min", "purity_mean", "one_step_mse_max",
                                               "one_step_mse_mean", "rollout_mse_max", "rollout_mse_mean") if f"{e}_{m}" in s}
@@ -101,6 +102,6 @@ def write_report(results: Path, out: Path) -> None:
              "of its variance.", "", *suite_table(data), "",
              f"Suite: {s['suite_worlds']} entries, NMI min {s['suite_nmi_min']:.3f}, mean {s['suite_nmi_mean']:.3f}; "
              f"purity min {s['suite_purity_min']:.3f}. Goal: NMI >= 0.85 and purity >= 0.9 on every entry.", "",
-             "### The three worst worlds", "", *worst_figures(data, results), "",
+             "### The three worst worlds", "", *worst_figures(data, results, runs), "",
              "### Ablation", "", *ablation_table(found), "", MARK + kept.rstrip() + "\n"]
     write_text(md, "\n".join(lines))

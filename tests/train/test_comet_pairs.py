@@ -9,6 +9,7 @@ import torch
 
 from zoo.train.procedures.pairs import (
     by_object,
+    change_total,
     candidate_of,
     competition_loss,
     horizon_total,
@@ -63,6 +64,35 @@ def test_context_per_step_keeps_the_mechanism_and_lets_the_context_change():
     per_step = horizon_total(errors, context_per_step=True)[0, 0]  # (M, J)
     assert per_step.flatten().tolist() == pytest.approx([0.3 / 3, 2.2 / 3, 1.2 / 3, 1.2 / 3])
     assert winners(per_step).item() == 0  # mechanism 0, judged with context 0 at its first step
+
+
+def test_the_summed_change_prefers_the_law_to_a_pair_that_follows_the_noise():
+    # one slot, one feature, H=4: the true change is 0.1 per step, the states carry noise 0.3, -0.3,
+    # 0.3, 0 (after the first), so the observed one-step changes are 0.4, -0.5, 0.7, -0.2. Pair 0 is
+    # the law (0.1 every step); pair 1 follows the noise step by step (as a wrong law reading noisy
+    # inputs can) but its changes sum to 0 instead of the observed 0.4.
+    observed = torch.tensor([0.4, -0.5, 0.7, -0.2])
+    preds = torch.tensor([[0.1, 0.3], [0.1, -0.4], [0.1, 0.4], [0.1, -0.3]])  # (H, J)
+    errors = (preds - observed[:, None]).pow(2).view(1, 4, 1, 1, 2)  # (B, H, N, M, J)
+    total = horizon_total(errors)
+    assert winners(total).item() == 1  # one-step errors: 0.9 / 4 against 0.12 / 4
+    deltas = preds.view(1, 4, 1, 1, 2, 1)  # (B, H, N, M, J, D)
+    change = observed.sum().view(1, 1, 1)  # (B, N, D)
+    present = torch.ones(1, 4, 1, 1, 2, dtype=torch.bool)
+    score = change_total(deltas, change, torch.ones(1), total, present)
+    assert score[0, 0, 0].tolist() == pytest.approx([0.0, 0.16 / 4], abs=1e-7)
+    assert winners(score).item() == 0
+    present[0, 2] = False  # a pair missing at one step: judged as before
+    assert torch.equal(change_total(deltas, change, torch.ones(1), total, present), total)
+
+
+def test_the_loss_follows_the_score_s_winner():
+    total = torch.tensor([[[[0.4, 0.2]]]], requires_grad=True)  # (1, 1, M=1, J=2)
+    score = torch.tensor([[[[0.1, 0.3]]]])
+    loss = competition_loss(total, temperature=0.0, score=score)
+    loss.backward()
+    assert loss.item() == pytest.approx(0.4)
+    assert total.grad.flatten().tolist() == [1.0, 0.0]
 
 
 def test_hard_wta_gives_gradient_to_the_winner_only():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from zoo.schema.base import Count, Name, NonNegFloat, PositiveFloat, Spec, Steps
 from zoo.schema.data import DataInterface, DataSpec
@@ -74,7 +74,31 @@ def _context_per_step() -> bool:
     )
 
 
-class CompeteTrain(_SlotDynamicsTrain):
+def _select_on() -> str:
+    return Field(
+        default="steps",
+        description="What the winning pair is chosen by: 'steps', its one-step errors averaged over the horizon; "
+        "'change', the error of its one-step changes summed over the horizon against the observed change from the "
+        "window's first to its last state (observation noise enters once, a wrong law's error grows with the "
+        "horizon). Either way the winner learns from its one-step errors. 'change' keeps one context per horizon.",
+    )
+
+
+class _PairSelection(_SlotDynamicsTrain):
+    """The fields that say how COMET's procedures pick the winning (mechanism, context) pair."""
+
+    horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
+    context_per_step: bool = _context_per_step()
+    select_on: Literal["steps", "change"] = _select_on()
+
+    @model_validator(mode="after")
+    def _one_context_for_change(self):
+        if self.context_per_step and self.select_on == "change":
+            raise ValueError("select_on: change keeps one context per horizon; set context_per_step: false")
+        return self
+
+
+class CompeteTrain(_PairSelection):
     """COMET's competition phase: only the best (mechanism, context) pair of each slot learns.
 
     The winner of a slot is the pair with the lowest error summed over ``horizon`` consecutive steps.
@@ -85,8 +109,6 @@ class CompeteTrain(_SlotDynamicsTrain):
     """
 
     procedure: Literal["compete"] = Field(description="COMET's competition phase (trains a bank).")
-    horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
-    context_per_step: bool = _context_per_step()
     warm_start: Steps = Field(default=0, description="Steps during which every pair gets gradient.")
     temperature: PositiveFloat = Field(default=1.0, description="Softmin temperature at step 0.")
     final_temperature: PositiveFloat = Field(
@@ -94,14 +116,12 @@ class CompeteTrain(_SlotDynamicsTrain):
     )
 
 
-class ComposeTrain(_SlotDynamicsTrain):
+class ComposeTrain(_PairSelection):
     """COMET's composition phase: the bank is frozen; a classifier over (mechanism, context) pairs is
     trained by NLL on the pairs that win over ``horizon`` steps, and at test time picks a pair from
     the current state alone."""
 
     procedure: Literal["compose"] = Field(description="COMET's composition phase (trains the selector).")
-    horizon: Horizon = Field(default=1, description="Steps H over which the target pair is chosen.")
-    context_per_step: bool = _context_per_step()
 
 
 class FinetuneTrain(_SlotDynamicsTrain):

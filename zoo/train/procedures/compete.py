@@ -18,13 +18,13 @@ class CompeteProcedure(PairProcedure):
     key_metric = "nmi"  # mechanism x ground-truth type: the family's headline
 
     def loss(self, batch, step):
-        total, first = self.pair_totals(batch["states"])  # (B, N, M, N+1)
+        total, score, first = self.pair_totals(batch["states"])  # (B, N, M, N+1) each
         cfg = self.cfg
         tau = temperature_at(step, cfg.warm_start, cfg.temperature, cfg.final_temperature)
-        loss = competition_loss(total, tau)
+        loss = competition_loss(total, tau, None if score is total else score)
         logs = {"wta": total.detach().flatten(-2).min(-1).values.mean().item(), "temperature": tau}
         if self.routed:
-            nll, acc = self.selector_loss(total, first)
+            nll, acc = self.selector_loss(score, first)
             loss = loss + nll
             logs.update(nll=nll.item(), selector_accuracy=acc)
         return loss, logs

@@ -24,8 +24,8 @@ class ComposeProcedure(PairProcedure):
             model.get_submodule(name).requires_grad_(False)
 
     def loss(self, batch, step):
-        total, first = self.pair_totals(batch["states"])
-        nll, acc = self.selector_loss(total, first)
+        _, score, first = self.pair_totals(batch["states"])
+        nll, acc = self.selector_loss(score, first)
         return nll, {"selector_accuracy": acc}
 
     def artifacts(self, run_dir, metrics):

@@ -11,7 +11,15 @@ import torch.nn.functional as F
 from zoo.metrics.comet import contingency, nmi, purity, usage
 from zoo.train.procedure import Procedure
 from zoo.train.procedures import slots
-from zoo.train.procedures.pairs import by_object, candidate_of, horizon_total, pair_errors, split_pair, winners
+from zoo.train.procedures.pairs import (
+    by_object,
+    candidate_of,
+    change_total,
+    horizon_total,
+    pair_errors,
+    split_pair,
+    winners,
+)
 
 USED = 0.01  # a mechanism winning at least this fraction of the (object, step)s counts as used
 
@@ -57,18 +65,33 @@ class PairProcedure(Procedure):
     def batch(self, step, generator):
         return {"states": slots.windows(self.train_traj, self.cfg.batch, self.cfg.horizon, generator).to(self.device)}
 
-    def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    @property
+    def by_change(self) -> bool:
+        """Whether winners are chosen by the error of the summed change over the horizon."""
+        return self.cfg.select_on == "change"
+
+    def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
         """Windows (B, H+1, N, D) -> mean error of every (mechanism, object) pair (B, N, M, N+1) over the
-        horizon, and the model's outputs on the first step of each window."""
+        horizon, the score winners are chosen by (the same, or with ``select_on: change`` the error of
+        the summed change), and the model's outputs on the first step of each window."""
         b, h = states.shape[0], states.shape[1] - 1
-        out = self.model(**{self.input: states[:, :h].flatten(0, 1)})
+        x = states[:, :h].flatten(0, 1)
+        out = self.model(**{self.input: x})
         err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
         obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)
+        obj = obj.view(b, h, *obj.shape[1:])
         first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
-        return horizon_total(obj.view(b, h, *obj.shape[1:]), self.cfg.context_per_step), first
+        total = horizon_total(obj, self.cfg.context_per_step)  # (B, N, M, N+1)
+        if not self.by_change:
+            return total, total, first
+        deltas = by_object(out["candidates"] - x[:, :, None, None], out["index"], out["mask"], fill=0.0)
+        deltas = deltas.view(b, h, *deltas.shape[1:])  # (B, H, N, M, N+1, D)
+        score = change_total(deltas, states[:, h] - states[:, 0], self.weight, total, torch.isfinite(obj))
+        return total, score, first
 
     def selector_loss(self, total: torch.Tensor, first: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
-        """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total``; and its accuracy."""
+        """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total`` (the winner scores);
+        and its accuracy."""
         n = total.shape[1]
         mech, obj = split_pair(winners(total.detach()), n + 1)
         obj = torch.where(obj < 0, torch.full_like(obj, n), obj)
@@ -84,6 +107,8 @@ class PairProcedure(Procedure):
         out = self.model(**{self.input: x})
         err = by_object(pair_errors(out["candidates"], y, self.weight), out["index"], out["mask"])
         res = {"pairs": err, "oracle": err.flatten(-2).min(-1).values}
+        if self.by_change:
+            res["deltas"] = by_object(out["candidates"] - x[:, :, None, None], out["index"], out["mask"], fill=0.0)
         if self.routed:
             res["chosen"] = slots.scaled_error(out["prediction"], y, self.weight)
             c = out["logits"].shape[-1]
@@ -104,9 +129,7 @@ class PairProcedure(Procedure):
             k = st.shape[0]
             res = self._step_outputs(st[:, :-1].flatten(0, 1), st[:, 1:].flatten(0, 1))
             res = {key: v.reshape(k, t, *v.shape[1:]) for key, v in res.items()}
-            h = self.cfg.horizon
-            windows = res.pop("pairs").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1)
-            total = horizon_total(windows, self.cfg.context_per_step)  # (k, T-H+1, N, M, N+1)
+            total = self._window_scores(res, st, self.cfg.horizon)  # (k, T-H+1, N, M, N+1)
             mech, ctx = split_pair(winners(total), n + 1)
             res.update(mechanism=mech, context=ctx)
             for key, v in res.items():
@@ -114,6 +137,17 @@ class PairProcedure(Procedure):
         cat = {k: torch.cat(v) for k, v in parts.items()}
         return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"),
                        cat.get("selected_context"))
+
+    def _window_scores(self, res: dict[str, torch.Tensor], states: torch.Tensor, h: int) -> torch.Tensor:
+        """Winner scores of every window of H steps of trajectories ``states`` (k, T+1, N, D) from the
+        per-step outputs in ``res`` (removed from it): (k, T-H+1, N, M, N+1)."""
+        pairs = res.pop("pairs").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1)
+        total = horizon_total(pairs, self.cfg.context_per_step)
+        if not self.by_change:
+            return total
+        deltas = res.pop("deltas").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1, D)
+        change = states[:, h:] - states[:, :-h]  # (k, T-H+1, N, D)
+        return change_total(deltas, change, self.weight, total, torch.isfinite(pairs))
 
     def mechanism_types(self) -> list[str]:
         """The ground-truth type each mechanism wins most often on the test split ("unused" if never)."""

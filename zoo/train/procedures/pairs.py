@@ -30,24 +30,48 @@ def pair_errors(candidates: torch.Tensor, target: torch.Tensor, weight: torch.Te
     return (diff.pow(2) * weight).sum(dim=-1) / scored
 
 
-def by_object(errors: torch.Tensor, index: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def by_object(errors: torch.Tensor, index: torch.Tensor, mask: torch.Tensor, fill: float = INF) -> torch.Tensor:
     """Errors over candidate lists -> errors over context objects.
 
     Args:
-        errors: (B, N, M, C) error of mechanism m with candidate c.
+        errors: (B, N, M, C, ...) error (or any per-pair value) of mechanism m with candidate c.
         index: (B, N, C) the object each candidate is (-1: no context).
         mask: (B, N, C) whether the candidate exists.
+        fill: the value where j is not a candidate.
 
     Returns:
-        (B, N, M, N+1) error of mechanism m with context object j (j = N: no context); +inf where
-        j is not a candidate.
+        (B, N, M, N+1, ...) the value of mechanism m with context object j (j = N: no context);
+        ``fill`` (+inf) where j is not a candidate.
     """
-    b, n, m, _ = errors.shape
+    b, n, m = errors.shape[:3]
+    rest = errors.shape[4:]
     slot = torch.where(index < 0, torch.full_like(index, n), index)  # (B, N, C)
     slot = torch.where(mask, slot, torch.full_like(slot, n + 1))  # padding goes to a spare column
-    out = errors.new_full((b, n, m, n + 2), INF)
-    out = out.scatter(3, slot[:, :, None, :].expand(-1, -1, m, -1), errors)
-    return out[..., : n + 1]
+    where = slot[:, :, None, :].reshape(b, n, 1, -1, *(1,) * len(rest)).expand(b, n, m, -1, *rest)
+    out = errors.new_full((b, n, m, n + 2, *rest), fill)
+    out = out.scatter(3, where, errors)
+    return out[:, :, :, : n + 1]
+
+
+def change_total(deltas: torch.Tensor, change: torch.Tensor, weight: torch.Tensor, total: torch.Tensor,
+                 present: torch.Tensor) -> torch.Tensor:
+    """Error of each pair's summed one-step changes against the observed change over the horizon.
+
+    Observation noise enters the observed change once however long the horizon, while a wrong law's
+    error grows with it, so pairs are told apart where one-step errors are dominated by noise.
+
+    Args:
+        deltas: (B, H, N, M, J, D) each pair's predicted one-step change (0 where not a candidate).
+        change: (B, N, D) observed change from the first to the last state of the window.
+        weight: (D,) feature weights (see :func:`pair_errors`).
+        total: (B, N, M, J) the pairs' :func:`horizon_total`, used where a pair is missing at some step.
+        present: (B, H, N, M, J) whether the pair is a candidate at each step.
+
+    Returns:
+        (B, N, M, J) the weighted squared error divided by H.
+    """
+    err = pair_errors(deltas.sum(dim=1), change, weight) / deltas.shape[1]
+    return torch.where(present.all(dim=1), err, total)
 
 
 def horizon_total(errors: torch.Tensor, context_per_step: bool = False) -> torch.Tensor:
@@ -79,25 +103,27 @@ def split_pair(flat: torch.Tensor, contexts: int) -> tuple[torch.Tensor, torch.T
     return mech, torch.where(ctx == contexts - 1, torch.full_like(ctx, -1), ctx)
 
 
-def competition_loss(total: torch.Tensor, temperature: float) -> torch.Tensor:
+def competition_loss(total: torch.Tensor, temperature: float, score: torch.Tensor | None = None) -> torch.Tensor:
     """Winner-takes-all loss over pairs, softened during the warm start.
 
     Args:
         total: (B, N, M, J) horizon error of every pair (+inf for pairs that do not exist).
-        temperature: 0 for hard WTA (only the winning pair gets gradient: the loss is the minimum);
+        temperature: 0 for hard WTA (only the winning pair gets gradient: the loss is its error);
             > 0 for the warm start: every pair gets gradient, weighted by a softmin whose temperature
-            is relative to the batch's mean pair error (so it means the same at any error scale).
+            is relative to the batch's mean pair score (so it means the same at any error scale).
+        score: (B, N, M, J) what the winner is chosen by (default: ``total``); finite where ``total`` is.
 
     Returns:
         the loss averaged over batch and slots.
     """
     flat = total.flatten(-2)  # (B, N, K)
+    rank = flat if score is None else score.detach().flatten(-2)
     if temperature <= 0:
-        return flat.min(dim=-1).values.mean()
-    finite = torch.isfinite(flat)
+        return flat.gather(-1, rank.argmin(dim=-1, keepdim=True)).mean()
+    finite = torch.isfinite(rank)
     safe = torch.where(finite, flat, torch.zeros_like(flat))
-    scale = safe.detach().sum() / finite.sum().clamp_min(1)
-    weights = torch.softmax(-flat.detach() / (temperature * scale.clamp_min(1e-12)), dim=-1)  # 0 where inf
+    scale = torch.where(finite, rank, torch.zeros_like(rank)).detach().sum() / finite.sum().clamp_min(1)
+    weights = torch.softmax(-rank.detach() / (temperature * scale.clamp_min(1e-12)), dim=-1)  # 0 where inf
     return (weights * safe).sum(dim=-1).mean()
 
 
