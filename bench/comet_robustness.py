@@ -118,9 +118,21 @@ def summarise(rows: list[dict]) -> dict:
     return out
 
 
+def kept_runs(path: Path, sets: list[str], rerun: set[tuple[str, int]]) -> list[dict]:
+    """The runs recorded in ``path`` with the same overrides, except those run again now."""
+    if not path.exists():
+        return []
+    old = json.loads(path.read_text())
+    if old["sets"] != sets:
+        raise SystemExit(f"{path} was measured with other overrides ({old['sets']}); use another --tag")
+    return [r for r in old["runs"] if (r["entry"], r["seed"]) not in rerun]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seed-from", type=int, default=0,
+                        help="First seed; the variant's recorded runs of other seeds (same overrides) are kept.")
     parser.add_argument("--entries", nargs="*", default=None, help="Suite entries (default: all, and the catalogue world).")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="A spec override for every run.")
     parser.add_argument("--tag", default="default", help="Name of this variant in the results (with --report: the "
@@ -140,10 +152,12 @@ def main() -> None:
     entries = args.entries or ([*SUITE, "catalogue"] if not args.quick else ["predator-prey", "overcomplete", "catalogue"])
     seeds = 1 if args.quick else args.seeds
     root = args.runs / args.tag
-    jobs = [(e, s, root, args.sets, args.quick) for s in range(seeds) for e in entries]
+    jobs = [(e, s, root, args.sets, args.quick) for s in range(args.seed_from, args.seed_from + seeds) for e in entries]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(run_one, *zip(*jobs)))
-    out = {"tag": args.tag, "sets": args.sets, "seeds": seeds, "summary": summarise(rows), "runs": rows}
+    rows += kept_runs(results / f"comet_robustness-{args.tag}.json", args.sets, {(e, s) for e, s, *_ in jobs})
+    out = {"tag": args.tag, "sets": args.sets, "seeds": len({r["seed"] for r in rows}), "summary": summarise(rows),
+           "runs": rows}
     print(json.dumps(out["summary"], indent=1, sort_keys=True))
     if not args.quick:
         write_json(results / f"comet_robustness-{args.tag}.json", out)
