@@ -25,7 +25,9 @@ COMMANDS = {
     "slotvae": "PYTHONPATH=. python bench/slotvae.py",
     "performance": "PYTHONPATH=. python bench/performance.py",
     "reliability": "PYTHONPATH=. python bench/reliability.py",
+    "comet-robustness": "PYTHONPATH=. python bench/comet_robustness.py --jobs 2 && PYTHONPATH=. python bench/comet_robustness.py --report",
 }
+FIGURES = {"comet-robustness": "comet_robustness"}  # results file names that differ from the section's
 
 
 def main() -> None:
@@ -45,7 +47,7 @@ def main() -> None:
     ]
     for n in names:
         cmd = COMMANDS.get(n, f"PYTHONPATH=. python bench/{n}.py")
-        lines.append(f"| {n} | `{cmd}` | `bench/results/{n}.json` |")
+        lines.append(f"| {n} | `{cmd}` | `bench/results/{FIGURES.get(n, n)}.json` |")
     lines.append("")
     for n in names:
         section = (bench / f"RESULTS-{n}.md").read_text(encoding="utf-8").strip()

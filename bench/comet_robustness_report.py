@@ -15,7 +15,7 @@ from pathlib import Path
 from machine import environment  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text
 
-COMMAND = "PYTHONPATH=. python bench/comet_robustness.py --jobs 2 && PYTHONPATH=. python bench/comet_robustness.py --report"
+COMMAND = "PYTHONPATH=. python bench/comet_robustness.py"
 MARK = "<!-- diagnosis: kept by --report -->"
 
 
@@ -49,17 +49,18 @@ def suite_table(data: dict) -> list[str]:
     return rows
 
 
-def ablation_table(found: dict[str, dict]) -> list[str]:
-    """One row per variant: its overrides, seeds and the suite's minimum and mean NMI, minimum purity."""
-    names = sorted({e for data in found.values() for e in entries(data["summary"])})
-    rows = ["| variant | overrides | seeds | NMI min over its entries | NMI mean | purity min | catalogue NMI |"
-            + "".join(f" {e} |" for e in names), "|---|---|---|---|---|---|---|" + "---|" * len(names)]
+def ablation_table(found: dict[str, dict], seed: int = 0) -> list[str]:
+    """One row per variant: its overrides and the NMI of its run with ``seed`` on every entry it ran
+    (so variants run with different numbers of seeds compare on the same draws)."""
+    names = sorted({r["entry"] for data in found.values() for r in data["runs"]} - {"catalogue"})
+    rows = [f"| variant | overrides | NMI min, seed {seed} | NMI mean | catalogue NMI |" + "".join(f" {e} |" for e in names),
+            "|---|---|---|---|---|" + "---|" * len(names)]
     for tag, data in found.items():
-        s = data["summary"]
-        cells = "".join(f" {s[f'{e}_nmi_min']:.2f} |" if f"{e}_nmi_min" in s else " |" for e in names)
-        rows.append(f"| `{tag}` | {' '.join(f'`{x}`' for x in data['sets']) or '(as shipped)'} | {data['seeds']} "
-                    f"| {s.get('suite_nmi_min', float('nan')):.3f} | {s.get('suite_nmi_mean', float('nan')):.3f} "
-                    f"| {s.get('suite_purity_min', float('nan')):.3f} | {s.get('catalogue_nmi', float('nan')):.3f} |{cells}")
+        nmi = {r["entry"]: r["nmi"] for r in data["runs"] if r["seed"] == seed}
+        suite = [v for e, v in nmi.items() if e != "catalogue"]
+        cells = "".join(f" {nmi[e]:.2f} |" if e in nmi else " |" for e in names)
+        rows.append(f"| `{tag}` | {' '.join(f'`{x}`' for x in data['sets']) or '(as shipped)'} | {min(suite):.3f} "
+                    f"| {sum(suite) / len(suite):.3f} | {nmi.get('catalogue', float('nan')):.3f} |{cells}")
     return rows
 
 
@@ -93,7 +94,10 @@ def write_report(results: Path, out: Path, reference: str, runs: Path) -> None:
     md = out / "RESULTS-comet-robustness.md"
     kept = md.read_text().split(MARK, 1)[1] if md.exists() and MARK in md.read_text() else "\n(no diagnosis yet)\n"
     env = environment()
-    lines = ["## COMET robustness: worlds it was not designed for", "", f"Re-run: `{COMMAND}`", "",
+    sets = "".join(f" --set {x}" for x in data["sets"])
+    again = f"{COMMAND} --jobs 2 --seeds {data['seeds']} --tag {reference}{sets} && {COMMAND} --report --tag {reference}"
+    lines = ["## COMET robustness: worlds it was not designed for", "", f"Re-run: `{again}` (the suite as the goal "
+             f"states it: `{COMMAND} --jobs 2 && {COMMAND} --report`)", "",
              f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread per run), torch {env['torch']}, "
              f"{env['date']}, on a loaded, shared machine.", "",
              f"The catalogue's `comet-particles` settings ({'as shipped' if not data['sets'] else ' '.join(data['sets'])}), "

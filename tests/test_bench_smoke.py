@@ -210,3 +210,24 @@ def test_comet_worlds_ground_truth_explains_every_transition(monkeypatch, tmp_pa
         expected = np.take_along_axis(laws, law[None, ..., None].repeat(2, -1), 0)[0]
         assert np.allclose(acc, expected, atol=1e-3), name
         assert ((types == world.type_names.index("none")) == (partners < 0)).all()
+
+
+def test_comet_robustness_report_from_recorded_variants(tmp_path, monkeypatch):
+    """The report tables every entry of the reference variant and compares variants on the same seed."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    bench = importlib.import_module("comet_robustness")
+    report = importlib.import_module("comet_robustness_report")
+    results = tmp_path / "results"
+    results.mkdir()
+    for tag, nmi in (("ref", 0.5), ("other", 0.9)):
+        runs = [{"entry": e, "seed": s, "nmi": nmi + 0.01 * s, "purity": 0.8, "one_step_mse": 0.1, "rollout_mse": 0.01,
+                 "merged": ["a+b"] if e == "w1" else [], "table": [[1.0]], "types": ["a"], "plot": "none.png"}
+                for e in ("w1", "w2", "catalogue") for s in (0, 1)]
+        data = {"tag": tag, "sets": [f"x={tag}"], "seeds": 2, "summary": bench.summarise(runs), "runs": runs}
+        (results / f"comet_robustness-{tag}.json").write_text(json.dumps(data))
+    report.write_report(results, tmp_path, "ref", tmp_path)
+    flat = json.loads((results / "comet_robustness.json").read_text())
+    assert flat["suite_worlds"] == 2 and flat["suite_nmi_min"] == 0.5 and flat["w1"]["nmi_mean"] == 0.505
+    md = (tmp_path / "RESULTS-comet-robustness.md").read_text()
+    assert "| w1 | 0.500 (0.505) |" in md and "a+b" in md
+    assert "| `other` | `x=other` | 0.900 |" in md  # seed 0 of each variant
