@@ -82,6 +82,14 @@ def test_a_malformed_file_exits_2_before_anything_is_written(tmp_path, name):
     assert not (run / "report").exists()
 
 
+def test_a_metrics_json_link_loop_is_refused_not_skipped(tmp_path):
+    run = _fake_run(tmp_path / "run")
+    (run / "metrics.json").unlink()
+    (run / "metrics.json").symlink_to("metrics.json")
+    r = CliRunner().invoke(main, ["report", str(run)], catch_exceptions=False)
+    assert r.exit_code == 2 and "metrics.json: cannot read" in r.output and not (run / "report").exists()
+
+
 def test_metric_names_and_values_cannot_break_the_table_or_the_terminal(tmp_path):
     run = _fake_run(tmp_path / "run")
     (run / "metrics.json").write_text(json.dumps({"\x1b]0;x\x07a|b": {"n": [1, "\x1b[2J"]}, "b": "t|x\ny", "c": 2}))

@@ -104,7 +104,7 @@ def _metrics_table(metrics: dict[str, Any]) -> str:
 def read_metrics(run_dir: Path) -> dict[str, Any]:
     """``metrics.json`` of a run (empty when there is none), refused clearly when it is not a mapping."""
     path = run_dir / "metrics.json"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link that leads nowhere is refused, not skipped
         return {}
     metrics = safejson.read(path)
     if not isinstance(metrics, dict):

@@ -49,6 +49,17 @@ def test_a_linked_file_is_refused_on_load_and_push(tiny_bank, tmp_path, name):
     assert r.exit_code == 2 and f"{name}: is a symbolic link" in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.parametrize("name", ["README.md", "spec.json", "model.safetensors"])
+def test_a_link_loop_is_refused_clearly(tiny_bank, name):
+    path, _ = tiny_bank
+    (path / name).unlink()
+    (path / name).symlink_to(name)  # a link to itself
+    with pytest.raises(BankError, match=rf"{name}: is a symbolic link that leads nowhere"):
+        load_bank(path)
+    r = CliRunner().invoke(main, ["info", str(path)])
+    assert r.exit_code == 2 and f"{name}: is a symbolic link" in r.output and "Traceback" not in r.output
+
+
 @pytest.mark.parametrize("make", ["fifo", "directory"])
 def test_files_that_are_not_regular_are_refused(tiny_bank, make):
     path, _ = tiny_bank

@@ -41,7 +41,11 @@ def regular_file(path: Path, links_within: Path | None = None) -> Path:
     except OSError as e:
         raise BankError(f"{path}: cannot read ({e.strerror or e})") from None
     if stat.S_ISLNK(mode):
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13) or a dangling link
+            raise BankError(f"{path}: is a symbolic link that leads nowhere (a loop or a missing target); "
+                            "a bank's files must be regular files") from None
         if links_within is None or not target.is_relative_to(links_within.resolve()):
             raise BankError(f"{path}: is a symbolic link; a bank's files must be regular files "
                             "(copy the file itself in place of the link)")
