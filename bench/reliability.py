@@ -1,8 +1,10 @@
 """Reliability benchmark: spec fuzzing, weight-file corruptions, SIGKILL + resume, NaN/inf faults,
 2-process data parallelism and Hub download faults, each counted.
 
-Run: ``PYTHONPATH=. python bench/reliability.py [--quick]``. Writes ``bench/results/reliability.json``
-and ``bench/RESULTS-reliability.md``.
+Run: ``PYTHONPATH=. python bench/reliability.py [--quick | --cases-only]``. Writes
+``bench/results/reliability.json`` and ``bench/RESULTS-reliability.md``. ``--cases-only`` runs only the fast
+sections (weights, numerics, hub and every named adversarial case, :mod:`bench.reliability_cases`) and keeps
+the other sections' numbers from the previous full run.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.reliability_cases import case_counts  # noqa: E402
 from bench.reliability_checks import (corruption_counts, ddp_counts, hub_counts,  # noqa: E402
                                       kill_counts, numeric_counts)
 from zoo.testing.specchecks import cli_problems, problems  # noqa: E402
 from zoo.testing.specfuzz import cases  # noqa: E402
+
+
+FAST = ("weights", "numerics", "hub", "cases")  # the sections --cases-only runs
 
 
 def spec_fuzz(n: int, n_cli: int, n_proc: int, seed: int, work: Path) -> dict:
@@ -91,6 +97,8 @@ def machine() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer cases (a smoke run)")
+    ap.add_argument("--cases-only", action="store_true",
+                    help="only the named cases, weights, numerics and hub; keep the other numbers recorded")
     ap.add_argument("--seed", type=int, default=20260)
     args = ap.parse_args()
     q = args.quick
@@ -103,7 +111,10 @@ def main() -> None:
         ("numerics", lambda: numeric_counts(work / "numerics", seed=args.seed)),
         ("ddp", lambda: ddp_counts(work / "ddp", ROOT)),
         ("hub", lambda: hub_counts(work / "hub")),
+        ("cases", lambda: case_counts(results)),
     ]
+    if args.cases_only:
+        sections = [s for s in sections if s[0] in FAST]
     for name, fn in sections:
         t = time.perf_counter()
         print(f"== {name}", flush=True)
@@ -111,17 +122,20 @@ def main() -> None:
         timings[name] = time.perf_counter() - t
         print(json.dumps(results[name], indent=1, default=str)[:3000], flush=True)
     shutil.rmtree(work, ignore_errors=True)
-    write_results(results, timings, q)
+    write_results(results, timings, q, args.cases_only)
 
 
-def write_results(r: dict, timings: dict, quick: bool) -> None:
-    from bench.reliability_report import flat, markdown
+def write_results(r: dict, timings: dict, quick: bool, cases_only: bool = False) -> None:
+    from bench.reliability_report import earlier_run, flat, markdown
 
     from zoo.io import write_json, write_text
 
-    numbers = flat(r, timings)
-    write_json(ROOT / "bench" / "results" / "reliability.json", numbers)
-    write_text(ROOT / "bench" / "RESULTS-reliability.md", markdown(numbers, r, machine(), quick))
+    json_path, md_path = ROOT / "bench" / "results" / "reliability.json", ROOT / "bench" / "RESULTS-reliability.md"
+    kept = json.loads(json_path.read_text()) if cases_only else {}
+    numbers = {**kept, **flat(r, timings)}
+    earlier = earlier_run(md_path.read_text()) if cases_only else None
+    write_json(json_path, numbers)
+    write_text(md_path, markdown(numbers, r, machine(), quick, earlier))
     print(json.dumps(numbers, indent=1))
 
 
