@@ -111,7 +111,7 @@ def main() -> None:
         ("numerics", lambda: numeric_counts(work / "numerics", seed=args.seed)),
         ("ddp", lambda: ddp_counts(work / "ddp", ROOT)),
         ("hub", lambda: hub_counts(work / "hub")),
-        ("cases", lambda: case_counts(results)),
+        ("cases", lambda: case_counts(results, stall=not q)),
     ]
     if args.cases_only:
         sections = [s for s in sections if s[0] in FAST]

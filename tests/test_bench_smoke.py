@@ -231,3 +231,17 @@ def test_comet_robustness_report_from_recorded_variants(tmp_path, monkeypatch):
     md = (tmp_path / "RESULTS-comet-robustness.md").read_text()
     assert "| w1 | 0.500 (0.505) |" in md and "a+b" in md
     assert "| `other` | `x=other` | 0.900 |" in md  # seed 0 of each variant
+
+
+def test_reliability_cases_are_distinct_at_least_400_and_a_sample_passes(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.reliability_cases import class_of, named_cases, run_case, section_verdicts
+
+    cases = {c.name: c for c in named_cases()}
+    assert len(cases) == len(named_cases()) >= 400
+    assert sum(class_of(n) == "other" for n in cases) < 20
+    sample = ["bad revision (dotdot inside) via zoo pull", "bad repo id (ESC) via zoo validate",
+              "OSC in the metric key (shown escaped)", "special file: symlink loop as the README.md of a bank (zoo info)"]
+    assert [(n, run_case(cases[n])) for n in sample] == [(n, (True, "")) for n in sample]
+    verdicts = section_verdicts({"weights": {"outcomes": {"bank:empty": "refused", "bank:x": "accepted"}}})
+    assert verdicts == {"weight file bank:empty": True, "weight file bank:x": False}
