@@ -108,6 +108,7 @@ def case_counts(sections: dict, stall: bool = True, log: Callable[[str], None] =
     if set(sectioned) & set(verdicts):
         raise ValueError(f"section case names repeat named ones: {sorted(set(sectioned) & set(verdicts))}")
     verdicts.update(sectioned)
+    measured = _stall_case(verdicts, notes) if stall else {}
     by_class: dict[str, dict[str, int]] = {}
     for name, ok in verdicts.items():
         row = by_class.setdefault(class_of(name), {"cases": 0, "failures": 0})
@@ -116,11 +117,23 @@ def case_counts(sections: dict, stall: bool = True, log: Callable[[str], None] =
     failed = [n for n, ok in verdicts.items() if not ok]
     out = {"cases": len(verdicts), "failures": len(failed), "failed": [f"{n} {notes.get(n, '')}".strip() for n in failed],
            "by_class": dict(sorted(by_class.items()))}
-    if stall:
-        from bench.reliability_hub_cases import hub_stall_seconds_max
+    return out | measured
 
-        out["hub_stall_seconds_max"] = round(hub_stall_seconds_max(), 1)
-    return out
+
+STALL_CASE = "a stalled Hub gives a clear error within 60 s (default limits)"
+
+
+def _stall_case(verdicts: dict[str, bool], notes: dict[str, str]) -> dict:
+    """Measure ``hub_stall_seconds_max`` and count it as one more case (refused within 60 s)."""
+    from bench.reliability_hub_cases import hub_stall_seconds_max
+
+    try:
+        seconds = hub_stall_seconds_max()
+    except RuntimeError as e:
+        verdicts[STALL_CASE], notes[STALL_CASE] = False, str(e)[:300]
+        return {}
+    verdicts[STALL_CASE] = seconds < 60.0
+    return {"hub_stall_seconds_max": round(seconds, 1)}
 
 
 if __name__ == "__main__":

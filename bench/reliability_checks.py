@@ -193,27 +193,30 @@ def hub_counts(work: Path) -> dict:
     files = {p.name: p.read_bytes() for p in src.iterdir()}
     truth = load_bank(src).tensors
     good = {etag(n, d) for n, d in files.items()}
-    fetch.BACKOFF_S = 0.0
     scenarios = {"500": {"model.safetensors": ["500"]}, "500 x3": {"model.safetensors": ["500"] * 3},
                  "cut": {"model.safetensors": ["cut"]}, "garble": {"model.safetensors": ["garble"]},
                  "cut+garble+500": {"model.safetensors": ["cut", "garble", "500"]}, "api 500 x2": {"api": ["500", "500"]},
                  "spec.json garbled": {"spec.json": ["garble"]}, "garble x10 (persistent)": {"model.safetensors": ["garble"] * 10}}
     rows, injected, corrupt_used = [], 0, 0
-    for i, (name, faults) in enumerate(scenarios.items()):
-        with serve(FaultyHub("org/bank", dict(files)), work / f"cache-{i}") as hub:
-            hub.faults = {k: list(v) for k, v in faults.items()}
-            total = sum(len(v) for v in faults.values())
-            try:
-                bank = load_bank("hf://org/bank")
-                ok = all(torch.equal(bank.tensors[k], v) for k, v in truth.items())
-                outcome = "loaded intact" if ok else "LOADED CORRUPT"
-                corrupt_used += not ok
-            except BankError as e:
-                outcome = f"refused: {str(e)[:120]}"
-            left = sum(len(v) for v in hub.faults.values())
-            blobs = {p.name for p in hub.cache.rglob("blobs/*")}
-            bad_blobs = [b for b in blobs if not b.endswith(".incomplete") and b not in good]
-            corrupt_used += len(bad_blobs)
-        injected += total - left
-        rows.append({"scenario": name, "faults_served": total - left, "outcome": outcome, "corrupt_blobs_left": len(bad_blobs)})
+    saved, fetch.BACKOFF_S = fetch.BACKOFF_S, 0.0  # restored: later sections time real retries
+    try:
+        for i, (name, faults) in enumerate(scenarios.items()):
+            with serve(FaultyHub("org/bank", dict(files)), work / f"cache-{i}") as hub:
+                hub.faults = {k: list(v) for k, v in faults.items()}
+                total = sum(len(v) for v in faults.values())
+                try:
+                    bank = load_bank("hf://org/bank")
+                    ok = all(torch.equal(bank.tensors[k], v) for k, v in truth.items())
+                    outcome = "loaded intact" if ok else "LOADED CORRUPT"
+                    corrupt_used += not ok
+                except BankError as e:
+                    outcome = f"refused: {str(e)[:120]}"
+                left = sum(len(v) for v in hub.faults.values())
+                blobs = {p.name for p in hub.cache.rglob("blobs/*")}
+                bad_blobs = [b for b in blobs if not b.endswith(".incomplete") and b not in good]
+                corrupt_used += len(bad_blobs)
+            injected += total - left
+            rows.append({"scenario": name, "faults_served": total - left, "outcome": outcome, "corrupt_blobs_left": len(bad_blobs)})
+    finally:
+        fetch.BACKOFF_S = saved
     return {"faults_injected": injected, "corrupt_banks_used_or_cached": corrupt_used, "rows": rows}
