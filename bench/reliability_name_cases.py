@@ -1,7 +1,7 @@
 """Parametrized adversarial case families: bad revisions and repository ids (each through ``zoo pull``
 and inside a spec's ``hf://`` source under ``zoo validate``), terminal control codes in every field zoo
-prints from a bank or a spec, and special files (FIFO, a link to /dev/zero, a directory, a link loop)
-in place of every file a command reads.
+prints from a bank or a spec, special files (FIFO, a link to /dev/zero, a directory, a link loop) in
+place of every file a command reads, and ``--resume`` with each field that may not change changed.
 
 Each case is a distinct input; ``run()`` builds what it needs in a temporary directory and returns True
 when zoo handled it cleanly: exit code 2, one ``error:`` message saying what was wrong, no traceback, no
@@ -173,9 +173,23 @@ def special_file_checks() -> list[Check]:
             if (kind, reader) not in tried]
 
 
+# -- --resume with a changed spec: one case per field that may not change ----------------------------------
+RESUME_CHANGES = {"name": "name=other", "model.nodes[1].hidden[1]": "model.nodes[1].hidden=[8, 16]",
+                  "data.noise": "data.noise=0.5", "train.batch": "train.batch=4", "train.schedule": "train.schedule=constant",
+                  "train.warmup": "train.warmup=1", "train.grad_clip": "train.grad_clip=0.5"}
+
+
+def resume_checks() -> list[Check]:
+    """``--set FIELD=...`` on ``--resume`` exits 2 with the difference, leaving every file (spec.yaml too) as it was."""
+    from bench.reliability_local_cases import _changed_on_resume, _in_tmp
+
+    return [Check(f"--resume --set {override} (changed {field})", _in_tmp(_changed_on_resume(override, f"{field}: ")))
+            for field, override in RESUME_CHANGES.items()]
+
+
 def family_cases() -> list[Check]:
     """Every case of this file."""
-    return name_checks() + escape_checks() + special_file_checks()
+    return name_checks() + escape_checks() + special_file_checks() + resume_checks()
 
 
 if __name__ == "__main__":
