@@ -6,7 +6,8 @@ bias 0 at first; a meta-learning inner loop may adapt both per task). The layers
 ``generated`` get their weights from the embedding; the others are ordinary weights shared by all
 tasks. The target is run with the generated weights as arguments (:meth:`TargetMLP.apply`, a pure
 function of the input and the weights; ``torch.func.functional_call`` would give the same result at
-several times the Python cost per call); a batch of embeddings runs under ``torch.func.vmap``.
+several times the Python cost per call). A batch of embeddings generates every example's weights in one
+product per layer and runs the targets as batched products (no ``vmap`` and no loop over examples).
 
 The embedding is one vector z (K,) that generates every generated layer (``per_layer=False``) or
 one row per generated layer, z (G, K) (``per_layer=True``). With ``normalize`` every row is rescaled
@@ -20,7 +21,6 @@ from typing import Sequence
 
 import torch
 from torch import nn
-from torch.func import vmap
 
 from zoo.nn.activations import activation_fn
 from zoo.nn.mlp import MLP
@@ -43,10 +43,12 @@ class TargetMLP(nn.Module):
         return self.apply(x, [getattr(self, f"w{i}") for i in range(self.depth)])
 
     def apply(self, x: torch.Tensor, weights: Sequence[torch.Tensor]) -> torch.Tensor:
-        """The target with the given layer weights (a, b) each: x (..., in) -> (..., out)."""
+        """The target with the given layer weights (a, b) each: x (..., in) -> (..., out); or, with weights
+        (B, a, b), x (B, N, in) -> (B, N, out)."""
         act, roots, last = self.act, self.roots, self.depth - 1
         for i, w in enumerate(weights):
-            x = x @ w / roots[i]
+            # the 1/sqrt(fan_in) scale goes on the smaller operand (the weights, for more shots than inputs)
+            x = x @ (w / roots[i]) if w.numel() < x.numel() else x @ w / roots[i]
             if i < last:
                 x = act(x)
         return x
@@ -99,7 +101,8 @@ class _Hypernetwork(nn.Module):
         return dict(zip(self.generated, self.made(z)))
 
     def made(self, z: torch.Tensor) -> list[torch.Tensor]:  # pragma: no cover - abstract
-        """The weights of every generated layer, in the order of ``generated``."""
+        """The weights of every generated layer, in the order of ``generated``: (a, b) each, or (B, a, b)
+        for a batch of embeddings z (B, *embedding_shape)."""
         raise NotImplementedError
 
     def embed(self, z: torch.Tensor) -> torch.Tensor:
@@ -123,7 +126,8 @@ class _Hypernetwork(nn.Module):
         z (B, *embedding_shape), one embedding per example."""
         if z.dim() == self.embed_rank:
             return self._run(x, z)
-        return vmap(self._run)(x, z)
+        flat = x.reshape(x.shape[0], -1, x.shape[-1])  # (B, N, in): one target network per row of z
+        return self._run(flat, z).reshape(*x.shape[:-1], -1)
 
 
 class LinearHypernetwork(_Hypernetwork):
@@ -143,11 +147,11 @@ class LinearHypernetwork(_Hypernetwork):
 
     def made(self, z: torch.Tensor) -> list[torch.Tensor]:
         z = self.embed(z)  # (K,) or (G, K)
-        rows = z.unbind(0) if self.per_layer else [z] * len(self.generated)
-        # sum_k z_k Theta_k as one (K,) @ (K, a*b) product per layer; thetas are in ``generated`` order
+        rows = z.unbind(-2) if self.per_layer else [z] * len(self.generated)
+        # sum_k z_k Theta_k as one ([B,] K) @ (K, a*b) product per layer; thetas are in ``generated`` order
         # read from the ParameterDict's own table (where functional_call swaps tensors in, too):
         # iterating ParameterDict.values() costs several microseconds per call
-        return [(r @ t.flatten(1)).view(t.shape[1:]) for r, t in zip(rows, self._thetas.values())]
+        return [(r @ t.flatten(1)).view(*r.shape[:-1], *t.shape[1:]) for r, t in zip(rows, self._thetas.values())]
 
 
 class MLPHypernetwork(_Hypernetwork):
@@ -168,6 +172,7 @@ class MLPHypernetwork(_Hypernetwork):
         nn.init.zeros_(last.bias)
 
     def made(self, z: torch.Tensor) -> list[torch.Tensor]:
-        flat = self.net(self.embed(z).reshape(-1))  # (sum of a*b,)
+        lead = z.shape[: z.dim() - self.embed_rank]  # (B,) for a batch of embeddings, else ()
+        flat = self.net(self.embed(z).reshape(*lead, -1))  # ([B,] sum of a*b)
         parts = flat.split(self.sizes, dim=-1)
-        return [p.view(self.shapes[layer]) for layer, p in zip(self.generated, parts)]
+        return [p.view(*lead, *self.shapes[layer]) for layer, p in zip(self.generated, parts)]
