@@ -73,15 +73,15 @@ class LoopBank(nn.Module):
         return torch.stack([mlp(x) for mlp in self.mlps], dim=-2)  # the loop the bank avoids
 
 
-def bank_vs_loop(count: int = 16, width: int = 16, batch: int = 32) -> dict[str, float]:
+def bank_vs_loop(count: int = 16, width: int = 16, batch: int = 32, device: str = "cpu") -> dict[str, float]:
     """Forward+backward time of the grouped bank vs the Python loop, outputs checked equal.
 
     The default batch is small, the regime where the loop's per-call overhead dominates; at larger
     batches the elementwise work on the (batch, M, out) outputs, the same for both, takes over."""
     torch.manual_seed(0)
-    bank = MechanismBank(count, width, (width,), width, "relu")
-    loop = LoopBank(bank)
-    x = torch.randn(batch, width)
+    bank = MechanismBank(count, width, (width,), width, "relu").to(device)
+    loop = LoopBank(bank).to(device)
+    x = torch.randn(batch, width, device=device)
     torch.testing.assert_close(bank(x), loop(x), rtol=1e-4, atol=1e-5)
 
     def step(m: nn.Module) -> Callable[[], None]:
@@ -95,14 +95,18 @@ def bank_vs_loop(count: int = 16, width: int = 16, batch: int = 32) -> dict[str,
     return {"bank_ms": t_bank * 1e3, "loop_ms": t_loop * 1e3, "bank_vs_loop_speedup": t_loop / t_bank}
 
 
-def bank_matmul_fraction(count: int = 16, width: int = 256, batch: int = 4096, square: int = 2048) -> dict[str, float]:
+def bank_matmul_fraction(count: int = 16, width: int = 256, batch: int = 4096, square: int = 2048,
+                         device: str = "cpu") -> dict[str, float]:
     """Bank forward FLOP/s on a large batch vs torch.matmul FLOP/s on a square product (same run)."""
+    from peers import synchronized
+
     torch.manual_seed(0)
-    bank = MechanismBank(count, width, (width,), width, "relu")
-    x = torch.randn(batch, width)
-    a, b = torch.randn(square, square), torch.randn(square, square)
+    bank = MechanismBank(count, width, (width,), width, "relu").to(device)
+    x = torch.randn(batch, width, device=device)
+    a, b = torch.randn(square, square, device=device), torch.randn(square, square, device=device)
     with torch.no_grad():
-        t = interleaved({"bank": lambda: bank(x), "mm": lambda: a @ b}, repeat=10)
+        t = interleaved({"bank": synchronized(lambda: bank(x), device), "mm": synchronized(lambda: a @ b, device)},
+                        repeat=10)
     t_bank, t_mm = t["bank"], t["mm"]
     bank_flops = 2 * batch * count * (width * width + width * width) / t_bank
     mm_flops = 2 * square**3 / t_mm

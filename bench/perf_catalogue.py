@@ -104,3 +104,35 @@ def throughput(names: list[str], steps: int = 3, batch: int | None = None,
         rows.append({"spec": name, "batch": spec.train.batch, "step_ms": sec / steps * 1e3,
                      "samples_per_s": steps * spec.train.batch / sec})
     return {f"train_samples_per_s_{r['spec'].replace('-', '_')}": r["samples_per_s"] for r in rows}, rows
+
+
+# one catalogue spec per family for the thread-scaling figures
+FAMILY_SPECS = {"comet": "comet-particles", "hypernetwork": "hypernet-linear-connected", "rims": "rims-digits",
+                "slot_vae": "slotvae-sprites"}
+
+
+def thread_scaling(steps: int = 3, threads: int = 2, families: dict[str, str] = FAMILY_SPECS,
+                   device: str = "cpu", batch: int | None = None) -> dict[str, float]:
+    """Training throughput at ``threads`` torch threads over one thread, per family (one trainer each, its
+    steps timed in alternation between the two settings so that a load change hits both alike)."""
+    from zoo.train.loop import Trainer
+
+    before = torch.get_num_threads()
+    out = {}
+    for family, name in families.items():
+        spec = load_spec(name, [f"train.steps={2 * steps + 2}"] + ([f"train.batch={batch}"] if batch else []))
+        with tempfile.TemporaryDirectory() as tmp:
+            trainer = Trainer(spec, Path(tmp), torch.device(device), progress=False)
+            times: dict[int, list[float]] = {1: [], threads: []}
+            for n in (1, threads):  # warm-up at each setting
+                torch.set_num_threads(n)
+                trainer._step()
+            for _ in range(steps):
+                for n in (1, threads):
+                    torch.set_num_threads(n)
+                    t = time.perf_counter()
+                    trainer._step()
+                    times[n].append(time.perf_counter() - t)
+        out[f"thread_scaling_{family}"] = statistics.median(times[1]) / statistics.median(times[threads])
+    torch.set_num_threads(before)
+    return out

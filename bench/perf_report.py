@@ -8,6 +8,7 @@ from pathlib import Path
 
 import torch
 from machine import cpu_model
+from peers_report import PEER_TARGETS, QUALITY_LIMIT_S, peers_section, quality_and_threads
 
 from zoo.io import write_text
 
@@ -117,11 +118,12 @@ def _table(rows: list[dict], cols: list[str]) -> list[str]:
     return out
 
 
-def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[dict]], command: str,
-                   device: str, quick: bool, measured: str) -> None:
+def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str, quick: bool) -> None:
     """Writes the section: setup, headline table against the targets, per-spec tables, comments.
 
-    ``measured`` is when the figures were taken (a rewrite from saved results keeps it)."""
+    ``saved`` holds the tables, the command and when the figures were taken (a rewrite from saved results keeps
+    them), the peers' versions and notes, and any later partial re-measurements."""
+    tables, command, measured = saved["tables"], saved["command"], saved["measured"]
     lines = [
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
@@ -130,12 +132,19 @@ def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[di
         f"torch {torch.__version__}; {measured}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
         "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
         "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
+    ]
+    for part in saved.get("partial", []):
+        lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`, {part['measured']}, "
+                  f"{part['seconds']:.0f} s; the other sections' figures are from the run above.  "]
+    lines += [
         "",
         "| metric | value | target | met |",
         "|---|---|---|---|",
     ]
     missed = []
-    for key, (target, ok, why) in TARGETS.items():
+    quality = {f"time_to_bar_s_{f}": ("<= 600", lambda v: v <= QUALITY_LIMIT_S, "see the time-to-quality section.")
+               for f in ("comet", "hypernetwork", "rims", "slot_vae")}
+    for key, (target, ok, why) in {**TARGETS, **PEER_TARGETS, **quality}.items():
         if key in nums:
             met = ok(nums[key])
             lines.append(f"| `{key}` | {nums[key]:.3g} | {target} | {'yes' if met else '**no**'} |")
@@ -181,6 +190,8 @@ def write_markdown(path: Path, nums: dict[str, float], tables: dict[str, list[di
                   "on the same shared machine); the metric is evaluated once at the end, so the time is that of "
                   "the whole run, an upper bound on the time to reach the bar:", ""]
         lines += _table(bars, ["family", "quality bar", "reached", "training s", "from"])
+    lines += peers_section(nums, saved) if "peers" in saved else []
+    lines += quality_and_threads(nums)
     if missed:
         lines += ["", "### Targets missed", ""]
         lines += [f"- `{k}` = {nums[k]:.3g}: {why}" for k, why in missed]
