@@ -10,12 +10,8 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
-import json
 import sys
-import tempfile
 import types
-import warnings
-from pathlib import Path
 from typing import Callable
 
 import torch
@@ -70,8 +66,9 @@ def peak_mb(step: Step, device: str = "cpu") -> float:
 
     CUDA: the caching allocator's peak of allocated bytes (``max_memory_allocated``). CPU: torch keeps no
     such counter, so the profiler records every tensor allocation and free of the step (``profile_memory``)
-    and its memory timeline is summed over categories; the peak of that sum minus its start is the peak of
-    live tensor bytes, the same quantity as on CUDA (allocator caching and Python objects excluded)."""
+    and its memory profile's timeline (the one ``export_memory_timeline`` draws) is replayed: the peak of the
+    bytes created and not yet destroyed during the step, the same quantity as on CUDA (allocator caching and
+    Python objects excluded)."""
     step()  # warm-up: lazily created state (gradients, caches) is live before the measured call, both sides
     if device.startswith("cuda"):
         torch.cuda.synchronize()
@@ -81,15 +78,18 @@ def peak_mb(step: Step, device: str = "cpu") -> float:
         torch.cuda.synchronize()
         return (torch.cuda.max_memory_allocated() - base) / 2**20
     from torch.profiler import ProfilerActivity, profile
+    from torch.profiler._memory_profiler import Action
 
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True, record_shapes=True, with_stack=True) as prof:
         step()
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # the timeline export is marked deprecated (CUDA tools)
-        prof.export_memory_timeline(str(Path(tmp) / "timeline.json"), device="cpu")
-        _, sizes = json.loads((Path(tmp) / "timeline.json").read_text())
-    totals = [sum(s) for s in sizes]
-    return (max(totals) - totals[0]) / 2**20 if totals else float("nan")
+    live = peak = 0
+    for _, action, _, size in prof._memory_profile().timeline:  # (time, action, (tensor, version), bytes)
+        if action == Action.CREATE:
+            live += size
+        elif action == Action.DESTROY:  # a tensor alive before the step and freed in it counts as negative
+            live -= size
+        peak = max(peak, live)
+    return peak / 2**20
 
 
 def synchronized(step: Step, device: str) -> Step:

@@ -29,17 +29,66 @@ def bench_module(name: str, monkeypatch):
     return module
 
 
+PEER_KEYS = {"torch-rim": "vs_torch_rim_speedup", "slot-attention": "vs_slot_attention_speedup",
+             "learn2learn": "vs_learn2learn_maml_speedup", "higher": "vs_higher_maml_speedup",
+             "hypnettorch": "vs_hypnettorch_speedup"}
+
+
 def test_performance_quick(tmp_path):
-    run_bench("performance.py", "--quick", "--out", str(tmp_path), timeout=120)
+    out = run_bench("performance.py", "--quick", "--out", str(tmp_path), timeout=400)
     nums = json.loads((tmp_path / "results" / "performance.json").read_text())
     for key in ("overhead_ratio_comet", "overhead_ratio_hypernet", "overhead_ratio_rims", "overhead_ratio_slotvae",
                 "bank_vs_loop_speedup", "bank_matmul_fraction", "compile_ms_median", "catalogue_specs",
-                "torch_compile_specs_ok", "knn_scaling_ratio"):
+                "torch_compile_specs_ok", "knn_scaling_ratio", "vs_rims_authors_design_speedup",
+                "bank_vs_bmm_speedup", "thread_scaling_hypernetwork"):
         assert key in nums and nums[key] > 0, key
     assert nums["catalogue_specs"] == len(list((ROOT / "specs").glob("*.yaml")))
     assert nums["torch_compile_specs_ok"] == 2  # the two specs checked in quick mode match eager
+    for peer, key in PEER_KEYS.items():  # measured where installed, else skipped with a note saying so
+        assert (key in nums and nums[key] > 0) or f"note: {peer}" in out.stdout or f"skipped {peer}" in out.stdout, peer
     md = (tmp_path / "RESULTS-performance.md").read_text()
-    assert "overhead_ratio_rims" in md and "torch " in md
+    assert "overhead_ratio_rims" in md and "torch " in md and "Side by side" in md
+
+
+def test_performance_only_keeps_the_other_sections(tmp_path, monkeypatch):
+    """--only re-measures some sections and keeps the saved figures of the others."""
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "performance.json").write_text(json.dumps({"overhead_ratio_comet": 1.5}))
+    (tmp_path / "results" / "performance-tables.json").write_text(
+        json.dumps({"command": "earlier", "measured": "2026-01-01 00:00 UTC", "tables": {"compile": []}}))
+    run_bench("performance.py", "--quick", "--only", "threads", "--out", str(tmp_path))
+    nums = json.loads((tmp_path / "results" / "performance.json").read_text())
+    assert nums["overhead_ratio_comet"] == 1.5 and nums["thread_scaling_hypernetwork"] > 0
+    md = (tmp_path / "RESULTS-performance.md").read_text()
+    assert "Command: `earlier`" in md and "Re-measured later (threads)" in md
+
+
+def test_time_to_bar_is_the_first_step_at_the_bar(tmp_path, monkeypatch):
+    """The first evaluated step meeting the bar, times the run's seconds per step; NaN when never reached."""
+    time_to_bar = bench_module("time_to_bar", monkeypatch)
+    (tmp_path / "metrics.json").write_text(json.dumps({"train_seconds": 300.0, "steps": 30}))
+    (tmp_path / "eval.csv").write_text("step,nmi,purity\n10,0.5,0.95\n20,0.92,0.91\n30,0.95,0.97\n")
+    got = time_to_bar.time_to_bar(tmp_path, "comet")
+    assert got["time_to_bar_s_comet"] == 200.0 and got["time_to_bar_step_comet"] == 20
+    (tmp_path / "eval.csv").write_text("step,nmi,purity\n10,0.5,0.95\n30,0.95,0.85\n")
+    assert time_to_bar.time_to_bar(tmp_path, "comet")["time_to_bar_s_comet"] != time_to_bar.time_to_bar(
+        tmp_path, "comet")["time_to_bar_s_comet"]  # NaN: never reached
+
+
+def test_peak_memory_counts_the_tensors_alive_at_once(monkeypatch):
+    """The CPU peak is that of the live tensors during the step (a freed tensor's bytes are reused)."""
+    import torch
+
+    peers = bench_module("peers", monkeypatch)
+    mib = 2**18  # float32 elements in 1 MiB
+
+    def step() -> None:
+        a = torch.ones(4 * mib)  # 4 MiB
+        del a
+        b, c = torch.ones(2 * mib), torch.ones(mib)  # 3 MiB alive at once
+        del b, c
+
+    assert abs(peers.peak_mb(step) - 4.0) < 0.1
 
 
 def test_sweep_bench_quick(tmp_path):
