@@ -128,6 +128,14 @@ def assert_same(got: torch.Tensor | list, want: torch.Tensor | list, what: str, 
         torch.testing.assert_close(a, b, rtol=rtol, atol=atol, msg=lambda m: f"{what} [{i}]: {m}")
 
 
+def backward_step(params: list[torch.Tensor], out: Callable[[], torch.Tensor]) -> Step:
+    """One forward+backward of ``out()`` with the mean square as the loss, gradients cleared first."""
+    def run() -> None:
+        zero_grads(params)
+        out().square().mean().backward()
+    return run
+
+
 def zero_grads(params: list[torch.Tensor]) -> None:
     """Clears gradients the same way on both sides (not ``Module.zero_grad``'s walk)."""
     for p in params:

@@ -65,11 +65,5 @@ def compare(quick: bool = False, device: str = "cpu") -> dict[str, float]:
     with torch.no_grad():
         peers.assert_same(ours_out(), theirs_out(), "outputs")
     params = [*ours.parameters(), *hnet.parameters(), z_ours, z_theirs, gain, bias]
-
-    def step(out) -> peers.Step:
-        def run() -> None:
-            peers.zero_grads(params)
-            out().square().mean().backward()
-        return run
-
-    return peers.side_by_side("hypnettorch", step(ours_out), step(theirs_out), device, repeat=3 if quick else 30)
+    return peers.side_by_side("hypnettorch", peers.backward_step(params, ours_out),
+                              peers.backward_step(params, theirs_out), device, repeat=3 if quick else 30)

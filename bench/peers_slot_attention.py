@@ -57,11 +57,5 @@ def compare(quick: bool = False, device: str = "cpu", sizes: str = "catalogue") 
     with torch.no_grad():
         peers.assert_same(ours_out(), theirs_out(), "slots")
     params = [*ours.parameters(), *theirs.parameters()]
-
-    def step(out) -> peers.Step:
-        def run() -> None:
-            peers.zero_grads(params)
-            out().square().mean().backward()
-        return run
-
-    return peers.side_by_side("slot_attention", step(ours_out), step(theirs_out), device, repeat=3 if quick else 20)
+    return peers.side_by_side("slot_attention", peers.backward_step(params, ours_out),
+                              peers.backward_step(params, theirs_out), device, repeat=3 if quick else 20)
