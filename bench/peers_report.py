@@ -34,6 +34,22 @@ PEER_TARGETS = {
 }
 QUALITY_LIMIT_S = 600.0
 FAMILIES = ("comet", "hypernetwork", "rims", "slot_vae")
+# where the time goes, for the families whose bar is not reached within 10 minutes (profiled: torch.profiler over
+# one training step of the catalogue spec, one thread; shares of the step's CPU time)
+QUALITY_NOTES = {
+    "rims": "rims-copying trains 2000 steps of about 1 s each on one thread (its whole recorded run took 2029 s, "
+            "bench/results/rims.json), so reaching the bar within 10 minutes needs it before about step 600. Where "
+            "a step goes: the recurrence's grouped products (bmm, about 32% of the step, some 1,500 calls), the "
+            "concatenations and copies that the autograd of the per-step splits and transposes makes (about 17%), "
+            "softmax, where and the gates; every time step runs some twenty small kernels on (64, 6, 100) "
+            "tensors, so kernel dispatch, not arithmetic, sets the pace (zoo's compiled model is within 1% of a "
+            "hand-written reference, `overhead_ratio_rims`).",
+    "slot_vae": "slotvae-sprites trains 8000 steps of about 136 ms (18 min on one thread), and its recorded run ends "
+                "below J-ARI 0.8 (bench/results/slotvae.json): the bar is a quality problem before it is a speed "
+                "one. Where a step goes: the decoder's per-pixel products (mm, about 20%: 1,024 pixel queries x 16 "
+                "images), the softmax over slots and its backward (about 14%), layer-norm backward (7%), ReLU "
+                "backward (6%), the CNN's convolution backward (3%).",
+}
 
 # (row label, key prefix, what the peer side is)
 COMPARISONS = [
@@ -73,6 +89,13 @@ HOW = [
     "prices RIMs' structure against a dense net of equal work. RIM-pytorch (PyPI, 0.0.25), the one package "
     "named after RIMs, raises NotImplementedError in its `RIM` class, so there is no installable RIMs library "
     "to compare with; the authors' design rewritten from its description stands in.",
+    "Install: `pip install -e \".[bench]\"`. learn2learn 0.2.0 is a source release whose generated C files do not "
+    "compile on Python >= 3.11, so the extra leaves it out there; it was built from its sdist (`pip install cython`, "
+    "then `python setup.py build_ext bdist_wheel` in the unpacked sdist re-generates them) and installed with "
+    "`--no-deps` plus `requests` and `gym`. Its top-level package imports torchvision, and the PyPI torchvision "
+    "wheel matching torch 2.13 does not load against this CPU build of torch (`operator torchvision::nms does not "
+    "exist`), so the benchmark imports `learn2learn.algorithms` by itself (their MAML code, unchanged; "
+    "bench/peers.py `load_learn2learn`). The other peers install with their dependencies and no other torch.",
     "Peak memory: CUDA, `max_memory_allocated`; CPU, the peak of live tensor bytes during one step above those "
     "live before it, from the profiler's allocation and free events (`profile_memory`, its memory timeline "
     "summed over categories). Both count tensors only (not allocator caches or Python objects), so a ratio is "
@@ -127,6 +150,14 @@ def quality_and_threads(nums: dict[str, float]) -> list[str]:
             ok = "not reached" if math.isnan(s) else ("yes" if s <= QUALITY_LIMIT_S else "**no**")
             lines.append(f"| {f} | {_fmt(nums.get(f'time_to_bar_step_{f}'))} | {_fmt(s)} | "
                          f"{_fmt(nums.get(f'time_to_bar_run_s_{f}'))} | {ok} |")
+    if timed:
+        lines += ["", "Each run evaluated 20 times (the first step at the bar is known to 1/20 of the run); the "
+                  "machine was shared with several busy jobs while they ran (load average 10 to 20 on 2 cores), so "
+                  "the seconds are inflated several times over a quiet machine; the steps are not."]
+    for f in FAMILIES:
+        s = nums.get(f"time_to_bar_s_{f}", math.nan)
+        if f in QUALITY_NOTES and not s <= QUALITY_LIMIT_S:
+            lines += ["", f"- {f}: {'not measured in this run (`python bench/time_to_bar.py --families ' + f + '`). ' if f'time_to_bar_s_{f}' not in nums else ''}{QUALITY_NOTES[f]}"]
     scaled = [f for f in FAMILIES if f"thread_scaling_{f}" in nums]
     if scaled:
         lines += ["", "### Thread scaling (training steps/s at 2 threads over 1 thread)", "",
