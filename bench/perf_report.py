@@ -118,6 +118,12 @@ def _table(rows: list[dict], cols: list[str]) -> list[str]:
     return out
 
 
+def machine_line(device: str, measured: str, seconds: float) -> str:
+    """Where and when figures were measured (saved with them, so a re-rendered report keeps it)."""
+    return (f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
+            f"torch {torch.__version__}; {measured}; whole run {seconds:.0f} s.  ")
+
+
 def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str, quick: bool) -> None:
     """Writes the section: setup, headline table against the targets, per-spec tables, comments.
 
@@ -128,14 +134,13 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
         f"Command: `{command}`  ",
-        f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
-        f"torch {torch.__version__}; {measured}; whole run {nums.get('benchmark_seconds', 0):.0f} s.  ",
+        saved.get("machine") or machine_line(device, measured, nums.get("benchmark_seconds", 0)),
         "Measured on a shared, loaded machine: wall-clock times are as measured; ratios come from interleaved "
         "repeats (medians) in the same run, so load hits both sides of each ratio alike.",
     ]
     for part in saved.get("partial", []):
-        lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`, {part['measured']}, "
-                  f"{part['seconds']:.0f} s; the other sections' figures are from the run above.  "]
+        lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`; "
+                  f"{part.get('machine', part['measured'])} The other sections' figures are from the run above.  "]
     lines += [
         "",
         "| metric | value | target | met |",

@@ -29,7 +29,7 @@ import perf_bank  # noqa: E402
 import perf_catalogue as cat  # noqa: E402
 import perf_overhead  # noqa: E402
 import perf_peers  # noqa: E402
-from perf_report import write_markdown  # noqa: E402
+from perf_report import machine_line, write_markdown  # noqa: E402
 from zoo.io import write_json  # noqa: E402
 
 HEADLINE = ["comet-particles", "hypernet-linear-connected", "rims-digits", "slotvae-sprites"]
@@ -115,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     nums, tables, notes = run(args.quick, args.device, args.inductor_all, tuple(args.only or SECTIONS))
     seconds = time.perf_counter() - start
-    saved = {"command": command, "measured": measured, "tables": tables}
+    machine = machine_line(args.device, measured, seconds)
+    saved = {"command": command, "measured": measured, "machine": machine, "tables": tables}
     if args.only:  # keep the saved figures of the sections not measured now
         saved = {**json.loads(saved_path.read_text()), "partial": [{"sections": args.only, "command": command,
-                                                                     "measured": measured, "seconds": seconds}]}
+                                                                     "measured": measured, "machine": machine}]}
         saved["tables"].update(tables)
         nums = {**json.loads(figures.read_text()), **nums}
     else:
