@@ -52,7 +52,8 @@ def dense_rims(p: Params, x: torch.Tensor, active: int = 4, comm_heads: int = 4)
     """rims-digits computed the authors' way (module docstring): x (B, T) tokens -> logits, activity."""
     c = "rims.cell."
     kcount, hid = p["rims.h0"].shape
-    w_q, w_ci, b_ci, w_co = p[c + "query.weight"], p[c + "comm_in.weight"], p[c + "comm_in.bias"], p[c + "comm_out.weight"]
+    w_q, w_ci, b_ci = p[c + "query.weight"], p[c + "comm_in.weight"], p[c + "comm_in.bias"]
+    w_co = p[c + "comm_out.weight"]
     dk, dv = w_q.shape[-1], p[c + "value.weight"].shape[0]
     cdk = (w_ci.shape[-1] - hid) // 3 // comm_heads
     w_ih, w_hh = block_diagonal(p[c + "cells.weight_ih"], 3), block_diagonal(p[c + "cells.weight_hh"], 3)

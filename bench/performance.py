@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     figures, saved_path = out / "results" / "performance.json", out / "results" / "performance-tables.json"
     measured = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if args.report_only:  # rewrite the markdown from the last run's files (no measurement)
-        write_markdown(out / "RESULTS-performance.md", json.loads(figures.read_text()), json.loads(saved_path.read_text()),
-                       args.device, args.quick)
+        nums, saved = json.loads(figures.read_text()), json.loads(saved_path.read_text())
+        write_markdown(out / "RESULTS-performance.md", nums, saved, args.device, args.quick)
         return 0
     start = time.perf_counter()
     nums, tables, notes = run(args.quick, args.device, args.inductor_all, tuple(args.only or SECTIONS))

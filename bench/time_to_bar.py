@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     for family, run_dir in runs.items():
         nums.update(time_to_bar(run_dir, family))
         seconds = nums[f"time_to_bar_s_{family}"]
-        verdict = "not reached" if math.isnan(seconds) else f"{seconds:.0f} s ({'within' if seconds <= LIMIT_S else 'over'} 10 min)"
+        within = "within" if seconds <= LIMIT_S else "over"
+        verdict = "not reached" if math.isnan(seconds) else f"{seconds:.0f} s ({within} 10 min)"
         print(f"{family}: {BARS[family][1]}: {verdict}")
     merge(args.out, nums)
     return 0
