@@ -51,14 +51,16 @@ QUALITY_NOTES = {
                     "the time to the bar on a quiet machine is at most about 4 minutes.",
     "rims": "The catalogue spec rims-copying trains 2000 steps of about 1 s each on one thread (its whole recorded "
             "run took 2029 s, bench/results/rims.json), so reaching the bar within 10 minutes needs it before "
-            "about step 600. Where a step goes: the recurrence's grouped products (bmm, about 32% of the step, some 1,500 calls), the "
+            "about step 600. Where a step goes: the recurrence's grouped products (bmm, about 32% of the step, "
+            "some 1,500 calls), the "
             "concatenations and copies that the autograd of the per-step splits and transposes makes (about 17%), "
             "softmax, where and the gates; every time step runs some twenty small kernels on (64, 6, 100) "
             "tensors, so kernel dispatch, not arithmetic, sets the pace (zoo's compiled model is within 1% of a "
             "hand-written reference, `overhead_ratio_rims`).",
     "slot_vae": "The catalogue spec slotvae-sprites trains 8000 steps of about 136 ms (18 min on one thread), and "
                 "its recorded run ends below J-ARI 0.8 (bench/results/slotvae.json): the bar is a quality problem "
-                "before it is a speed one. Where a step goes: the decoder's per-pixel products (mm, about 20%: 1,024 pixel queries x 16 "
+                "before it is a speed one. Where a step goes: the decoder's per-pixel products (mm, about 20%: "
+                "1,024 pixel queries x 16 "
                 "images), the softmax over slots and its backward (about 14%), layer-norm backward (7%), ReLU "
                 "backward (6%), the CNN's convolution backward (3%).",
 }
