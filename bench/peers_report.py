@@ -112,8 +112,10 @@ HOW = [
     "bench/peers.py `load_learn2learn`). The other peers install with their dependencies and no other torch.",
     "Peak memory: CUDA, `max_memory_allocated`; CPU, the peak of live tensor bytes during one step above those "
     "live before it, from the profiler's allocation and free events (`profile_memory`, its memory timeline "
-    "summed over categories). Both count tensors only (not allocator caches or Python objects), so a ratio is "
-    "one of tensor working sets.",
+    "replayed in order). Both count tensors only (not allocator caches or Python objects), so a ratio is one of "
+    "tensor working sets.",
+    "GPU: `--device cuda` runs the same comparisons with synchronised timing and `max_memory_allocated` (the knn "
+    "memory and the thread scaling stay CPU-only); no GPU was available for this work, so that path is untested.",
 ]
 
 
