@@ -81,3 +81,16 @@ def test_output_is_scale_free_in_the_embedding_and_targets_are_not_saved():
     x, z = torch.randn(5, 3), torch.tensor([3.0, 0.0, 0.0, 4.0])
     torch.testing.assert_close(h(x, z), h(x, 10 * z))  # rescaled to norm sqrt(K) first
     assert not any(k.startswith("target") for k in h.state_dict())
+
+
+@pytest.mark.parametrize("shots", [1, 50])
+def test_the_fan_in_scale_gives_the_same_output_on_either_operand(shots):
+    """The 1/sqrt(fan_in) scale goes on the weights or on the activations, whichever is smaller: same output."""
+    torch.manual_seed(0)
+    h = LinearHypernetwork(3, [4, 5, 2])
+    z = torch.randn(3)
+    w = h.layer_weights(z)
+    x = torch.randn(shots, 4)
+    expected = torch.relu(x @ w[0] / 2) @ w[1] / 5**0.5 * h.gain + h.bias
+    torch.testing.assert_close(h(x, z), expected)
+    torch.testing.assert_close(h(x.expand(3, -1, -1), z.expand(3, -1)), expected.expand(3, -1, -1))  # batched
