@@ -118,8 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_line(args.device, measured, seconds)
     saved = {"command": command, "measured": measured, "machine": machine, "tables": tables}
     if args.only:  # keep the saved figures of the sections not measured now
-        saved = {**json.loads(saved_path.read_text()), "partial": [{"sections": args.only, "command": command,
-                                                                     "measured": measured, "machine": machine}]}
+        saved = json.loads(saved_path.read_text())
+        earlier = [{**part, "sections": [x for x in part["sections"] if x not in args.only]}
+                   for part in saved.get("partial", [])]
+        saved["partial"] = [part for part in earlier if part["sections"]] + [
+            {"sections": args.only, "command": command, "measured": measured, "machine": machine}]
         saved["tables"].update(tables)
         nums = {**json.loads(figures.read_text()), **nums}
     else:

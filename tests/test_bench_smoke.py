@@ -61,6 +61,9 @@ def test_performance_only_keeps_the_other_sections(tmp_path, monkeypatch):
     assert nums["overhead_ratio_comet"] == 1.5 and nums["thread_scaling_hypernetwork"] > 0
     md = (tmp_path / "RESULTS-performance.md").read_text()
     assert "Command: `earlier`" in md and "Re-measured later (threads)" in md
+    run_bench("performance.py", "--quick", "--only", "bank", "--out", str(tmp_path))  # a later partial run
+    md = (tmp_path / "RESULTS-performance.md").read_text()
+    assert "Re-measured later (threads)" in md and "Re-measured later (bank)" in md
 
 
 def test_time_to_bar_is_the_first_step_at_the_bar(tmp_path, monkeypatch):
