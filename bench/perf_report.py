@@ -121,7 +121,8 @@ def _table(rows: list[dict], cols: list[str]) -> list[str]:
 def machine_line(device: str, measured: str, seconds: float) -> str:
     """Where and when figures were measured (saved with them, so a re-rendered report keeps it)."""
     return (f"CPU: {cpu_model()}, {os.cpu_count()} cores (torch threads: {torch.get_num_threads()}); device: {device}; "
-            f"torch {torch.__version__}; {measured}; whole run {seconds:.0f} s.  ")
+            f"torch {torch.__version__}; {measured}; whole run {seconds:.0f} s; load average {os.getloadavg()[0]:.1f} "
+            "at its end (other jobs on the machine).  ")
 
 
 def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str, quick: bool) -> None:
@@ -140,7 +141,7 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
     ]
     for part in saved.get("partial", []):
         lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`; "
-                  f"{part.get('machine', part['measured'])} The other sections' figures are from the run above.  "]
+                  f"{part.get('machine', part['measured']).strip()} The other sections' figures are from the run above.  "]
     lines += [
         "",
         "| metric | value | target | met |",
