@@ -141,7 +141,8 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
     ]
     for part in saved.get("partial", []):
         lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`; "
-                  f"{part.get('machine', part['measured']).strip()} The other sections' figures are from the run above.  "]
+                  f"{part.get('machine', part['measured']).strip()} The other sections' figures are from the run "
+                  "above.  "]
     lines += [
         "",
         "| metric | value | target | met |",
