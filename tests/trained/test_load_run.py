@@ -39,10 +39,10 @@ def trained_on_file(name: str, tmp_path):
     return spec, section, on_file, result
 
 
-def test_comet_on_a_trajectories_file_matches_the_generated_world(tmp_path):
-    spec, section, _, on_file = trained_on_file("comet-particles", tmp_path)
-    generated = train(spec, run_dir=tmp_path / "generated", progress=False)
-    assert on_file.metrics == generated.metrics and "nmi" in on_file.metrics
+def test_comet_on_a_trajectories_file(tmp_path):
+    """(That the metrics equal the generated world's: tests/envs/files/test_export_roundtrip.py, every kind.)"""
+    _, section, _, on_file = trained_on_file("comet-particles", tmp_path)
+    assert "nmi" in on_file.metrics
     run = load_run(tmp_path / "run")
     assert "DynamicsRun comet-particles" in repr(run) and "nmi=" in repr(run)
     states = torch.randn(2, 5, 8)

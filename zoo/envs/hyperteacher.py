@@ -96,6 +96,24 @@ class Hyperteacher:
         }
 
 
+class FiniteHyperteacher:
+    """A finite sample of a hyperteacher, drawn once from ``seed``: ``tasks`` tasks of each split, each with its
+    support and query shots. :meth:`sample` draws from these tasks with replacement, as a ``tasks`` file
+    does: this is the world ``zoo data export`` writes, so training on it and on the export agree."""
+
+    def __init__(self, teacher: Hyperteacher, tasks: int, seed: int):
+        gen = torch.Generator().manual_seed(seed)
+        self.drawn = {split: teacher.sample(split, tasks, gen) for split in SPLITS}
+        self.tasks = {split: torch.arange(tasks) for split in SPLITS}
+        self.data, self.classification = teacher.data, teacher.classification
+        self.templates, self.generated = teacher.templates, teacher.generated
+
+    def sample(self, split: str, tasks: int, generator: torch.Generator) -> dict[str, torch.Tensor]:
+        """``tasks`` of the drawn tasks of ``split`` (``task``: their index in the sample)."""
+        index = torch.randint(0, len(self.tasks[split]), (tasks,), generator=generator)
+        return {**{k: v[index] for k, v in self.drawn[split].items()}, "task": index}
+
+
 def make(data, seed: int) -> Hyperteacher:
     """The ``hyperteacher`` environment maker."""
     return Hyperteacher(data, seed)

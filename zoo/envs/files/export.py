@@ -3,7 +3,8 @@
 Training on the written file(s) with the returned ``data`` section gives the same splits, and so the
 same metrics, as training on the generated world with the same seed, for every environment with fixed
 splits (trajectories, images, sequences). The hyperteacher draws fresh tasks and inputs at every step,
-so its export is a finite sample of it: ``tasks`` tasks per split, each with its support and query shots.
+so its export is a finite sample of it: ``tasks`` tasks per split, each with its support and query shots
+(:class:`~zoo.envs.hyperteacher.FiniteHyperteacher`, the world training on the export matches).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from zoo.envs.hyperteacher import FiniteHyperteacher, Hyperteacher
 from zoo.envs.trajectories import SlotWorld
 from zoo.errors import DataError
 from zoo.io import atomic_path
@@ -68,9 +70,8 @@ def _sequences(env, out: Path, data) -> dict[str, Any]:
     return spec
 
 
-def _tasks(env, out: Path, tasks: int, seed: int) -> dict[str, Any]:
-    gen = torch.Generator().manual_seed(seed)
-    drawn = {split: env.sample(split, tasks, gen) for split in ("train", "test", "ood")}
+def _tasks(env: Hyperteacher, out: Path, tasks: int, seed: int) -> dict[str, Any]:
+    drawn = FiniteHyperteacher(env, tasks, seed).drawn
     x = torch.cat([torch.cat([d["x_support"], d["x_query"]], 1) for d in drawn.values()]).numpy()
     y = torch.cat([torch.cat([d["y_support"], d["y_query"]], 1) for d in drawn.values()]).numpy()
     latents = torch.cat([d["embedding"].flatten(1) for d in drawn.values()]).numpy()
@@ -84,7 +85,6 @@ def export(spec, out: str | Path, seed: int | None = None, tasks: int = 512) -> 
     (an ``.npz`` path; extra test splits of sequences go beside it). Returns the ``data`` section that
     reads the file(s) back."""
     from zoo.envs import make_env
-    from zoo.envs.hyperteacher import Hyperteacher
     from zoo.envs.sprites import SpritesEnv
     from zoo.schema.datafiles import FILE_KINDS
 
