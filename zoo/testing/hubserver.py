@@ -1,7 +1,9 @@
 """A minimal Hub-compatible download server on 127.0.0.1 that injects faults, for testing downloads offline.
 
-It serves one repository's files the way ``snapshot_download`` reads them (revision info, tree
-listing, ``HEAD``/``GET`` of ``resolve`` URLs with ETags and ranges). ``hub.faults[file]`` (or
+It serves one repository's files the way ``snapshot_download`` and ``hf_hub_download`` read them (revision
+info, tree listing, ``HEAD``/``GET`` of ``resolve`` URLs with ETags and ranges): a model repository, or with
+``repo_type="dataset"`` a dataset repository (``/api/datasets/...``, ``/datasets/{repo}/resolve/...``); any
+other repository is not found. ``hub.faults[file]`` (or
 ``["api"]``, for every API request, ``POST`` included) is a queue of faults, each used by one request:
 ``"500"`` (server error), ``"cut"`` (announce the whole body, send half, hang up), ``"garble"`` (the
 right length, the wrong bytes), ``"stall"`` (never answer) or ``"trickle"`` (a file body sent one
@@ -26,12 +28,15 @@ from urllib.parse import unquote, urlparse
 SHA = "c0ffee" + "0" * 34
 
 
+LFS = (".safetensors", ".npz")  # stored with git LFS on the Hub (weights, data arrays)
+
+
 def etag(name: str, data: bytes, style: str = "hub") -> str:
-    """The Hub's ETag: SHA-256 for LFS files (weights), the git blob id for the others; with
+    """The Hub's ETag: SHA-256 for LFS files (weights, data arrays), the git blob id for the others; with
     ``style="opaque"``, an MD5 (a mirror's ETag: it names the content but is no hash zoo checks)."""
     if style == "opaque":
         return hashlib.md5(data).hexdigest()
-    if name.endswith(".safetensors"):
+    if name.endswith(LFS):
         return hashlib.sha256(data).hexdigest()
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -39,8 +44,12 @@ def etag(name: str, data: bytes, style: str = "hub") -> str:
 class FaultyHub:
     """One repository's files, the queued faults and a log of ``(path, fault)`` requests."""
 
-    def __init__(self, repo: str, files: dict[str, bytes]):
-        self.repo, self.files = repo, files
+    def __init__(self, repo: str, files: dict[str, bytes], repo_type: str = "model"):
+        if repo_type not in ("model", "dataset"):
+            raise ValueError(f"repo_type {repo_type!r}: expected 'model' or 'dataset'")
+        self.repo, self.files, self.repo_type = repo, files, repo_type
+        prefix = "/datasets" if repo_type == "dataset" else ""
+        self.api, self.resolve = f"/api/{repo_type}s/{repo}/", f"{prefix}/{repo}/resolve/"
         self.faults: dict[str, list[str]] = {}
         self.requests: list[tuple[str, str | None]] = []
         self.cache: Path | None = None
@@ -64,7 +73,7 @@ class FaultyHub:
 
     def tree(self) -> list[dict]:
         return [{"type": "file", "path": f, "size": len(d), "oid": etag("", d),
-                 **({"lfs": {"oid": etag(f, d), "size": len(d), "pointerSize": 134}} if f.endswith(".safetensors") else {})}
+                 **({"lfs": {"oid": etag(f, d), "size": len(d), "pointerSize": 134}} if f.endswith(LFS) else {})}
                 for f, d in self.files.items()]
 
 
@@ -85,8 +94,8 @@ def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
 
         def _api(self, path: str) -> None:
             hub.log(path, None)
-            own = f"/api/models/{hub.repo}/"
-            if path.startswith("/api/models/") and not path.startswith(own):
+            own = hub.api
+            if path.startswith(("/api/models/", "/api/datasets/")) and not path.startswith(own):
                 return self._send(404, b"{}", {"Content-Type": "application/json", "X-Error-Code": "RepoNotFound"})
             fault = hub.fault("api")
             if fault == "stall":
@@ -102,8 +111,11 @@ def _handler(hub: FaultyHub) -> type[BaseHTTPRequestHandler]:
             self._send(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
         def _file(self, head: bool) -> None:
-            parts = unquote(urlparse(self.path).path).split("/resolve/", 1)
-            name = parts[1].split("/", 1)[1] if len(parts) == 2 and "/" in parts[1] else ""
+            path = unquote(urlparse(self.path).path)
+            if not path.startswith(hub.resolve):
+                return self._send(404, b"", {"X-Error-Code": "RepoNotFound"}, head)
+            rest = path[len(hub.resolve):]  # {revision}/{file}
+            name = rest.split("/", 1)[1] if "/" in rest else ""
             if name not in hub.files:
                 return self._send(404, b"", {"X-Error-Code": "EntryNotFound"}, head)
             data = hub.files[name]
