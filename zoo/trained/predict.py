@@ -1,7 +1,10 @@
 """``zoo predict``: run a trained model over a whole data file, in chunks, into an ``.npz`` of predictions.
 
 The input file is read a chunk of samples at a time (never whole) and every output array is appended
-to on disk, so memory stays bounded by the chunk size whatever the file's size. What is written, by
+to on disk, so memory stays bounded by the chunk size whatever the file's size. A chunk holds at most
+``CHUNK_BYTES`` of input and at most its family's number of samples (``PLANS``), and a dynamics model sees at most
+``STATES_PER_CALL`` states per call: the activations (every mechanism for every candidate context of every
+slot) grow with the samples per call, far beyond the input's size. What is written, by
 family (S samples):
 
 * COMET / interaction network, on a trajectories file: ``prediction`` (S, T, N, D) one step ahead of
@@ -31,13 +34,16 @@ from zoo.trained.stream import NpzStreamWriter
 from zoo.trained.tasks import TaskRun
 
 CHUNK_BYTES = 32 * 2**20  # input bytes per chunk
+STATES_PER_CALL = 2048  # slot states per call of a dynamics model
 
 
 def _dynamics(run: DynamicsRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
     states = arrays["states"]  # (k, T+1, N, D)
     k, t1 = states.shape[:2]
-    out = run.predict(torch.from_numpy(states[:, :-1].reshape(k * (t1 - 1), *states.shape[2:])))
-    res = {key: v.cpu().numpy().reshape(k, t1 - 1, *v.shape[1:]) for key, v in out.items()}
+    flat = torch.from_numpy(states[:, :-1].reshape(k * (t1 - 1), *states.shape[2:]))  # (k*T, N, D)
+    parts = [run.predict(flat[i:i + STATES_PER_CALL]) for i in range(0, len(flat), STATES_PER_CALL)]
+    res = {key: torch.cat([p[key] for p in parts]).cpu().numpy().reshape(k, t1 - 1, *parts[0][key].shape[1:])
+           for key in parts[0]}
     if rollout:
         res["rollout"] = run.rollout(torch.from_numpy(states[:, 0]), rollout).cpu().numpy()
     return res
@@ -75,20 +81,22 @@ def _tasks(run: TaskRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[st
     return {"y_query": pred.cpu().numpy()}
 
 
-PLANS: list[tuple[type[Run], tuple[str, ...], Callable]] = [
-    (DynamicsRun, ("states",), _dynamics), (ImageRun, ("images",), _images),
-    (SequenceRun, ("inputs",), _sequences), (TaskRun, ("x", "y"), _tasks),
+# family, the arrays it reads, what it writes, and ROWS: the most samples of a chunk
+PLANS: list[tuple[type[Run], tuple[str, ...], Callable, int]] = [
+    (DynamicsRun, ("states",), _dynamics, 256), (ImageRun, ("images",), _images, 32),
+    (SequenceRun, ("inputs",), _sequences, 256), (TaskRun, ("x", "y"), _tasks, 32),
 ]
 
 
-def _chunks(npz: NpzArchive, keys: tuple[str, ...], chunk_bytes: int) -> tuple[int, Iterator[dict[str, np.ndarray]]]:
+def _chunks(npz: NpzArchive, keys: tuple[str, ...], chunk_bytes: int,
+            max_rows: int) -> tuple[int, Iterator[dict[str, np.ndarray]]]:
     members = [npz.member(k) for k in keys]
     rows = members[0].shape[0] if members[0].shape else 0
     for k, m in zip(keys, members):
         if not m.shape or m.shape[0] != rows:
             raise DataError(f"{npz.path}: array {k!r} has shape {m.shape}; expected {rows} rows like {keys[0]!r}")
     per_row = max(1, sum(m.nbytes for m in members) // max(rows, 1))
-    step = max(1, chunk_bytes // per_row)
+    step = max(1, min(max_rows, chunk_bytes // per_row))
     streams = [npz.rows(k, step) for k in keys]
 
     def gen() -> Iterator[dict[str, np.ndarray]]:
@@ -106,9 +114,9 @@ def predict_file(run: Run, data: str, out: str | Path, rollout: int = 0, chunk_b
     """Predict on every sample of data file ``data`` (local or ``hf://datasets/...``) and write ``out``."""
     from tqdm.auto import tqdm
 
-    keys, fn = next((k, f) for cls, k, f in PLANS if isinstance(run, cls))
+    keys, fn, max_rows = next((k, f, r) for cls, k, f, r in PLANS if isinstance(run, cls))
     with NpzArchive(resolve(data)) as npz:
-        rows, chunks = _chunks(npz, keys, chunk_bytes)
+        rows, chunks = _chunks(npz, keys, chunk_bytes, max_rows)
         writer = NpzStreamWriter(Path(out), rows)
         try:
             with tqdm(total=rows, desc=f"predict {run.spec.name}", disable=None if progress is None else not progress,
