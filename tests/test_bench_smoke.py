@@ -94,6 +94,20 @@ def test_peak_memory_counts_the_tensors_alive_at_once(monkeypatch):
     assert abs(peers.peak_mb(step) - 4.0) < 0.1
 
 
+def test_own_data_quick(tmp_path):
+    """bench/own_data.py at tiny sizes: a round trip, the own world, composing its bank, zoo predict's memory."""
+    run_bench("own_data.py", "--quick", "--kinds", "copying", "--out", str(tmp_path), timeout=600)
+    nums = json.loads((tmp_path / "results" / "own_data.json").read_text())
+    for key in ("roundtrip_max_abs_diff", "own_world_nmi", "own_world_compose_ratio_1pct", "predict_peak_rss_mb_2gb",
+                "own_world_1pct_scratch_error", "predict_tiny_peak_rss_mb"):
+        assert key in nums and nums[key] == nums[key], key  # present and not NaN
+    assert nums["roundtrip_kinds"] == 1 and nums["roundtrip_max_abs_diff"] <= 1e-6
+    assert nums["predict_peak_rss_mb_2gb"] > 100 and nums["predict_large_file_mb"] > 1
+    assert not list((tmp_path / "runs" / "scratch").iterdir())  # the large file and its predictions are deleted
+    md = (tmp_path / "RESULTS-own-data.md").read_text()
+    assert "--quick" in md and "Quick mode" in md and "`own_world_nmi`" in md
+
+
 def test_sweep_bench_quick(tmp_path):
     """bench/sweep.py at tiny sizes: both figures measured, the report written."""
     run_bench("sweep.py", "--quick", "--out", str(tmp_path), timeout=300)
