@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 import own_data_predict  # noqa: E402  (bench/, beside this file)
 from _predator_prey import simulate, write  # noqa: E402  (examples/_predator_prey.py)
 from comet import methods_curves  # noqa: E402
-from machine import environment  # noqa: E402
+from machine import environment, recorded_line  # noqa: E402
 from own_data_report import report  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE, help="where results/ and the report go (default: bench/)")
     args = ap.parse_args(argv)
     results = args.out / "results" / "own_data.json"
-    out: dict[str, float] = json.loads(results.read_text()) if results.is_file() and not args.quick else {}
+    out: dict[str, float] = {}
     start = time.perf_counter()
     root = args.runs or (args.out / "runs" if args.quick else Path("runs/bench-own-data"))
     if "roundtrip" in args.only:
@@ -156,9 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     if "predict" in args.only:
         predict(root, args.quick, args.gigabytes, out)
     out["bench_seconds_last_run"] = time.perf_counter() - start
+    if results.is_file() and not args.quick:  # the other parts' figures, as they are now (parts may run side by side)
+        out = {**json.loads(results.read_text()), **out}
     write_json(results, {k: float(v) for k, v in sorted(out.items())})
-    command = "PYTHONPATH=. python bench/own_data.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    write_text(args.out / "RESULTS-own-data.md", report(out, environment(), command.strip(), args.quick))
+    command = ("PYTHONPATH=. python bench/own_data.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    md, env = args.out / "RESULTS-own-data.md", environment()
+    made = {part: f"- `{part}`: `{command}`, {env['date']}" if part in args.only else
+            None if args.quick else recorded_line(md, f"- `{part}`: ") for part in PARTS}
+    write_text(md, report(out, env, made, args.quick))
     say(f"wrote {results} and {args.out / 'RESULTS-own-data.md'}")
     return 0
 

@@ -51,14 +51,15 @@ def _row(out: dict, key: str, op: str, goal: float | None, what: str) -> str:
     return f"| {what} (`{key}`) | {value:.4g} | {op} {goal:g} | {'yes' if met else 'no'} |"
 
 
-def report(out: dict, env: dict, command: str, quick: bool) -> str:
-    """The whole markdown report for the figures ``out`` measured on machine ``env`` by ``command``."""
+def report(out: dict, env: dict, made: dict[str, str | None], quick: bool) -> str:
+    """The whole markdown report for the figures ``out`` measured on machine ``env``; ``made``: for each part, the
+    line saying which command measured it and when (None: not measured)."""
     from zoo.testing.roundtrip import KINDS
 
-    lines = ["## Your own data", "", f"Produced by: `{command}`", "",
-             f"Measured on {env['cpu']} ({env['cores']} cores shared with other work, one torch thread), torch "
-             f"{env['torch']}, Python {env['python']}, {env['date']}. Parts not run by this command keep the "
-             "figures of the previous run.", ""]
+    lines = ["## Your own data", "", "Produced by (each part's command and date):", "",
+             *(line or f"- `{part}`: not measured" for part, line in made.items()), "",
+             f"Machine: {env['cpu']} ({env['cores']} cores shared with other work, one torch thread), torch "
+             f"{env['torch']}, Python {env['python']}.", ""]
     if quick:
         lines += ["**Quick mode: tiny sizes, a smoke run; these numbers mean nothing.**", ""]
     lines += ["| figure | measured | goal | met |", "|---|---|---|---|"]
