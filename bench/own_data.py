@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 
 import own_data_predict  # noqa: E402  (bench/, beside this file)
 from _predator_prey import simulate, write  # noqa: E402  (examples/_predator_prey.py)
-from comet import methods_curves  # noqa: E402
+from comet import methods_curves, type_errors  # noqa: E402
 from machine import environment, recorded_line  # noqa: E402
 from own_data_report import report  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
@@ -91,6 +91,21 @@ def new_world(path: Path, quick: bool) -> Path:
     return path
 
 
+def adapt_specs(root: Path, quick: bool, bank: Path, source: Path) -> dict:
+    """The specs adapting to a fresh draw of the own world: ``compose`` (the bank frozen, only the selector trained),
+    ``finetune`` (the interaction network pre-trained on the own world), ``scratch`` (that network untrained) and
+    ``compose-all-features`` (the selector reading every feature, not only the roles and the offsets)."""
+    target = f"data={{kind: trajectories, path: {new_world(root / 'own-world-new.npz', quick)}}}"
+    small_in = TINY_IN if quick else []
+    composed = [f"mechanisms[0].source={bank}", target, *WORLD, *(["train.steps=4"] if quick else [])]
+    spec = load_spec("comet-particles-compose", [*composed, *SELECTOR])
+    network = [target, *WORLD, f"train.steps={spec.train.steps}", "train.eval_every=0", *small_in]
+    return {"compose": spec,
+            "finetune": load_spec("interaction-network-particles", [*network, f"train.pretrained={source}"]),
+            "scratch": load_spec("interaction-network-particles", network),
+            "compose-all-features": load_spec("comet-particles-compose", [*composed, "router.features=null"])}
+
+
 def compose(root: Path, quick: bool, out: dict) -> None:
     """The own world's bank composed for a fresh draw with 1% of its data vs fine-tuning an interaction network
     pre-trained on the own world (best of comet.py's learning rates) and vs one trained from scratch."""
@@ -98,21 +113,17 @@ def compose(root: Path, quick: bool, out: dict) -> None:
     if not bank.is_dir():
         raise SystemExit(f"{bank}: no bank; run the 'world' part first (--only world compose)")
     own = f"data={{kind: trajectories, path: {root / 'own-world.npz'}}}"
-    small_in = TINY_IN if quick else []
-    source = train(load_spec("interaction-network-particles", [own, *WORLD, *small_in]),
+    source = train(load_spec("interaction-network-particles", [own, *WORLD, *(TINY_IN if quick else [])]),
                    run_dir=root / "own-world-in", progress=False)
-    target = f"data={{kind: trajectories, path: {new_world(root / 'own-world-new.npz', quick)}}}"
-    spec = load_spec("comet-particles-compose", [f"mechanisms[0].source={bank}", target, *WORLD, *SELECTOR,
-                                                 *(["train.steps=4"] if quick else [])])
-    finetune = load_spec("interaction-network-particles", [
-        target, *WORLD, f"train.pretrained={source.run_dir}", f"train.steps={spec.train.steps}",
-        "train.eval_every=0", *small_in])
-    curves = methods_curves(spec, finetune, (0.01,), root / "adapt", out, "own_world_adapt")
-    scratch = load_spec("interaction-network-particles", [target, *WORLD, f"train.steps={spec.train.steps}",
-                                                         "train.eval_every=0", *small_in])
-    curves.update(adaptation_curve({"scratch": scratch}, (0.01,), root / "adapt"))
+    specs = adapt_specs(root, quick, bank, source.run_dir)
+    curves = methods_curves(specs.pop("compose"), specs.pop("finetune"), (0.01,), root / "adapt", out,
+                            "own_world_adapt")
+    curves.update(adaptation_curve(specs, (0.01,), root / "adapt"))
     for method, points in curves.items():
-        out[f"own_world_1pct_{method}_error"] = points[0.01]
+        out[f"own_world_1pct_{method.replace('-', '_')}_error"] = points[0.01]
+    for method in ("compose", "finetune"):  # where the 1% errors come from: per behaviour, and its share
+        for name, err in type_errors(root / "adapt" / f"{method}-1pct").items():
+            out[f"own_world_1pct_{method}_error_{name}"] = err
     out["own_world_source_in_one_step_mse"] = source.metrics["one_step_mse"]
     out["own_world_compose_ratio_1pct"] = curves["compose"][0.01] / curves["finetune"][0.01]
     out["own_world_compose_ratio_1pct_vs_scratch"] = curves["compose"][0.01] / curves["scratch"][0.01]
