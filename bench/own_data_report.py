@@ -100,4 +100,4 @@ def report(out: dict, env: dict, made: dict[str, str | None], quick: bool) -> st
     lines += ["", *findings(out), NOTES.format(kinds=", ".join(KINDS), short="for 20 steps")]
     lines += ["| more measurements | value |", "|---|---|"]
     lines += [f"| `{k}` | {v:.4g} |" for k, v in sorted(out.items()) if k not in shown]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
