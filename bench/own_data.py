@@ -51,7 +51,7 @@ def say(msg: str) -> None:
 
 
 def roundtrips(root: Path, quick: bool, kinds: list[str], out: dict) -> None:
-    """The generated worlds ``kinds`` trained on and from their export; the largest metric difference."""
+    """The generated worlds ``kinds`` trained on and from their export: the largest metric difference of each."""
     for kind in kinds:
         name = KINDS[kind]
         r = roundtrip(load_spec(name, TINY[name] + QUICK if quick else SHORT), root / "roundtrip" / kind,

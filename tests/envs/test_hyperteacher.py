@@ -107,3 +107,16 @@ def test_spec_checks_name_their_paths():
     assert "data.generated[1]" in text and "data.hot" in text
     with pytest.raises(SpecError, match="data.experts"):
         loads_spec(spec_text("  kind: hyperteacher\n  support: disconnected\n  experts: 7\n"))
+
+
+def test_a_finite_sample_draws_only_its_own_tasks():
+    from zoo.envs.hyperteacher import FiniteHyperteacher
+
+    teacher = make_env(data(support_shots=3, query_shots=2), seed=0)
+    finite = FiniteHyperteacher(teacher, tasks=4, seed=1)
+    assert finite.drawn["ood"]["x_support"].shape == (4, 3, 16) and set(finite.tasks) == {"train", "test", "ood"}
+    batch = finite.sample("train", 20, torch.Generator().manual_seed(0))
+    assert batch["x_query"].shape == (20, 2, 16) and len(set(batch["task"].tolist())) > 1
+    assert torch.equal(batch["y_support"], finite.drawn["train"]["y_support"][batch["task"]])
+    again = FiniteHyperteacher(teacher, tasks=4, seed=1)
+    assert torch.equal(again.drawn["test"]["y_query"], finite.drawn["test"]["y_query"])
