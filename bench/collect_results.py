@@ -16,18 +16,19 @@ sys.path.insert(0, str(ROOT))
 
 from zoo.io import write_text  # noqa: E402
 
-ORDER = ["comet", "hub", "hypernet", "rims", "slotvae", "performance", "reliability"]
+ORDER = ["comet", "hub", "hypernet", "rims", "slotvae", "own-data", "performance", "reliability"]
 COMMANDS = {
     "comet": "PYTHONPATH=. python bench/comet.py",
     "hub": "PYTHONPATH=. python bench/hub.py",
     "hypernet": "PYTHONPATH=. python bench/hypernet.py",
     "rims": "PYTHONPATH=. python bench/rims.py",
     "slotvae": "PYTHONPATH=. python bench/slotvae.py",
+    "own-data": "PYTHONPATH=. python bench/own_data.py",
     "performance": "PYTHONPATH=. python bench/performance.py",
     "reliability": "PYTHONPATH=. python bench/reliability.py",
     "comet-robustness": "PYTHONPATH=. python bench/comet_robustness.py --jobs 2 && PYTHONPATH=. python bench/comet_robustness.py --report",
 }
-FIGURES = {"comet-robustness": "comet_robustness"}  # results file names that differ from the section's
+FIGURES = {"comet-robustness": "comet_robustness", "own-data": "own_data"}  # results file names that differ from the section's
 
 
 def main() -> None:
