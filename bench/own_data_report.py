@@ -47,8 +47,8 @@ def findings(out: dict) -> list[str]:
         lines += [f"- Own world: NMI {out['own_world_nmi']:.3f}, purity {out['own_world_purity']:.3f}, "
                   f"{out['own_world_mechanisms_used']:g} of 4 mechanisms used, one-step error "
                   f"{out['own_world_one_step_mse']:.3g} (the interaction network on the same data: "
-                  f"{out.get('own_world_source_in_one_step_mse', float('nan')):.3g}). For comparison, the same "
-                  "settings reach NMI 0.93 on the catalogue's particles (bench/RESULTS-comet.md)."]
+                  f"{out.get('own_world_source_in_one_step_mse', float('nan')):.3g}). For comparison: the same "
+                  "settings on the catalogue's particles, `particles_nmi` in bench/RESULTS-comet.md."]
     if "own_world_compose_ratio_1pct" in out:
         types = sorted({k.rsplit("_", 1)[1] for k in out if k.startswith("own_world_1pct_compose_error_")
                         and not k.endswith("_share")})
@@ -66,7 +66,7 @@ def findings(out: dict) -> list[str]:
         lines += [f"- Predict: peak RSS {out['predict_large_peak_rss_mb']:.0f} MiB on a "
                   f"{out['predict_large_file_mb'] / 1024:.2f} GiB file ({out['predict_large_trajectories']:,.0f} "
                   f"trajectories, {out['predict_large_seconds'] / 60:.0f} min), {out['predict_tiny_peak_rss_mb']:.0f} MiB "
-                  "on a 1 MiB file. Before this benchmark's fix (`zoo/trained/predict.py`: at most 2048 states per "
+                  "on a 1 MiB file. Before the fix that came with this benchmark (`zoo/trained/predict.py`: at most 2048 states per "
                   "model call, at most 256 trajectories per chunk), a 51 MB file peaked at 7.6 GB: a whole 32 MB "
                   "chunk went through COMET at once, every mechanism for every candidate context."]
     return ["Findings:", "", *lines, ""] if lines else []
