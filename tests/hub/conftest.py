@@ -7,17 +7,9 @@ import pytest
 import torch
 
 from fake_hub import serving
+from small_bank import SMALL_BANK
 
 FAULTY_REPO = "org/bank"
-SMALL_BANK = """\
-zoo: 2
-name: owner
-model: {kind: comet}
-slots: {count: 3, dim: 4}
-mechanisms:
-  - {name: bank, kind: mlp, count: 2, hidden: [5], inputs: [self, context]}
-interactions: {kind: complete}
-"""
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def _move(hub, seed: int) -> str:
     from zoo.hub import save_bank
     from zoo.schema import loads_spec
 
-    from conftest import SMALL_BANK
+    from small_bank import SMALL_BANK
 
     torch.manual_seed(seed)
     src = save_bank(compile_spec(loads_spec(SMALL_BANK)), "bank", hub.cache.parent / f"moved-{seed}")

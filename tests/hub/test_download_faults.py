@@ -97,7 +97,7 @@ def test_weights_swapped_on_the_hub_are_refused_at_once(hub, tmp_path):
     from zoo.hub import save_bank
     from zoo.schema import loads_spec
 
-    from conftest import SMALL_BANK
+    from small_bank import SMALL_BANK
 
     torch.manual_seed(11)
     other = save_bank(compile_spec(loads_spec(SMALL_BANK)), "bank", tmp_path / "other")
