@@ -35,7 +35,8 @@ How each figure is measured:
   test split (units: each changing feature's mean squared one-step change).
 - **Predict memory** (`predict_*`): a trajectories file of the own world's shape, written chunk by chunk in a
   temporary directory (deleted afterwards), and `zoo predict` with the own world's run, as a child process; its
-  peak resident set size comes from the kernel's accounting of that child (`os.wait4`). `predict_tiny_*` is the
+  peak resident set size is its own `VmHWM` (/proc/self/status) as it exits (not `ru_maxrss`, which on Linux also
+  counts the memory of the parent that forked it). `predict_tiny_*` is the
   same on a 1 MiB file: the fixed cost of Python, torch and the model.
 """
 
