@@ -1,0 +1,1 @@
+"""COMET: compete and compose mechanisms over object slots, with the interaction-network baseline."""

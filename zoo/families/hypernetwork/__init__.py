@@ -1,0 +1,1 @@
+"""Modular hypernetworks over a task embedding, with the ANIL and MAML baselines."""

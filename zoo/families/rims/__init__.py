@@ -1,0 +1,1 @@
+"""Recurrent Independent Mechanisms, with the LSTM baseline."""

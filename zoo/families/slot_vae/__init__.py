@@ -1,0 +1,1 @@
+"""The slot VAE with an interaction regulariser on its decoder."""
