@@ -27,7 +27,8 @@ torch.set_num_threads(1)
 from comet import FINETUNE_LRS, FRACTIONS, environment, methods_curves, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
 
 from zoo.compiler import compile_spec  # noqa: E402
-from zoo.hub.catalogue import build, catalogue_bank, catalogue_banks  # noqa: E402
+from zoo.banks.catalogue import catalogue_bank, catalogue_banks  # noqa: E402
+from zoo.hub.catalogue_build import build  # noqa: E402
 from zoo.hub.compose import compose_spec, trainable_split  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402

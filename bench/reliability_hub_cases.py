@@ -156,7 +156,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from zoo.cli import main
-import zoo.hub.bank, zoo.hub.remote
+import zoo.banks.bank, zoo.hub.remote
 ready = Path(sys.argv[1]); (ready / sys.argv[2]).touch(); end = time.monotonic() + 120
 while len(list(ready.iterdir())) < int(sys.argv[3]) and time.monotonic() < end:
     time.sleep(0.01)

@@ -112,7 +112,7 @@ def _huge_weights(where: str) -> Callable[[Path], bool]:
             (run / "bank").mkdir()
             os.replace(path, run / "bank" / "model.safetensors")
             from zoo.errors import BankError
-            from zoo.hub.bank import read_tensors
+            from zoo.banks.format import read_tensors
 
             try:
                 read_tensors(run / "bank")

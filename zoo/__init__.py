@@ -1,15 +1,18 @@
 """zoo: a declarative, config-compiled zoo of modular neural models."""
 
+from zoo.banks.refs import set_remote
 from zoo.errors import BankError, SpecError, TrainingError, ZooError
 from zoo.schema import ModelSpec, load_spec, loads_spec
+
+set_remote("zoo.hub.remote:REMOTE")  # Hub bank references load through zoo.hub (imported on first use)
 
 __version__ = "0.1.0"
 
 _LAZY = {  # torch-backed entry points, imported on first use so that ``import zoo`` stays light
-    "compile_spec": ("zoo.compiler", "compile_spec"),
-    "load_bank": ("zoo.hub", "load_bank"),
+    "compile_spec": ("zoo.train.build", "build_model"),
+    "load_bank": ("zoo.banks", "load_bank"),
     "load_run": ("zoo.trained", "load_run"),
-    "save_bank": ("zoo.hub", "save_bank"),
+    "save_bank": ("zoo.banks", "save_bank"),
 }
 
 

@@ -91,11 +91,11 @@ def main() -> None:
 def validate(spec: str, overrides: tuple[str, ...]) -> None:
     """Check a spec: schema, references, data, graph wiring and shapes, what training needs. Lists every
     problem at once."""
-    from zoo.compiler import checked_graph
+    from zoo.train.build import resolved_graph
     from zoo.train.requirements import check_model
 
     s = _load(spec, overrides)
-    g = _located(s, lambda: checked_graph(s))
+    g = _located(s, lambda: resolved_graph(s))
     check_model(s, g)
     click.echo(f"ok: {s.name} ({s.model.kind}, {g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
 
@@ -124,11 +124,11 @@ def schema(out: str | None, markdown: bool) -> None:
 @friendly
 def graph(spec: str, overrides: tuple[str, ...], out: str | None) -> None:
     """Show the dataflow graph a spec compiles to: nodes, ports and inferred shapes."""
-    from zoo.compiler import checked_graph
+    from zoo.train.build import resolved_graph
     from zoo.compiler.render import render_text, write_graph
 
     s = _load(spec, overrides)
-    g = _located(s, lambda: checked_graph(s))
+    g = _located(s, lambda: resolved_graph(s))
     if out:
         write_graph(g, Path(out))
         click.echo(f"wrote {out}")
@@ -143,10 +143,10 @@ def graph(spec: str, overrides: tuple[str, ...], out: str | None) -> None:
 @friendly
 def compile_(spec: str, overrides: tuple[str, ...], print_code: bool) -> None:
     """Compile a spec to a PyTorch module and report its parameters (or print its code)."""
-    from zoo.compiler import compile_spec
+    from zoo.train.build import build_model
 
     s = _load(spec, overrides)
-    model = _located(s, lambda: compile_spec(s))
+    model = _located(s, lambda: build_model(s))
     if print_code:
         click.echo(model.code.strip("\n"))
         return
@@ -271,7 +271,7 @@ def pull(ref: str, revision: str | None, to: str | None, force: bool) -> None:
     """Download a bank from the Hub into the local cache (checked), for use offline."""
     from zoo.hub.info import copy_bank
     from zoo.hub.pretrained import from_pretrained
-    from zoo.hub.remote import is_repo_ref
+    from zoo.banks.refs import is_repo_ref
 
     if not is_repo_ref(ref):
         raise ZooError(f"{ref!r} is not a Hub repository; expected ORG/NAME, ORG/NAME@REV or hf://ORG/NAME@REV")
@@ -352,7 +352,7 @@ def banks() -> None:
 @friendly
 def banks_list() -> None:
     """List the committed catalogue banks with their size and key metrics."""
-    from zoo.hub.catalogue import catalogue_banks
+    from zoo.banks.catalogue import catalogue_banks
     from zoo.hub.pretrained import from_pretrained
 
     for entry in catalogue_banks():
@@ -375,7 +375,7 @@ def banks_list() -> None:
 def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: bool, overrides: tuple[str, ...],
                 progress: bool) -> None:
     """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
-    from zoo.hub.catalogue import build
+    from zoo.hub.catalogue_build import build
 
     written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything)
     click.echo(f"wrote {len(written)} bank(s)")

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from zoo.compiler import checked_graph
+from zoo.train.build import resolved_graph as checked_graph
 from zoo.compiler.picture import DPI, figure, node_text, write_picture
 from zoo.schema import catalogue, load_spec
 

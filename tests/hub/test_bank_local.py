@@ -8,7 +8,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.errors import BankError, SpecError
 from zoo.hub import load_bank, save_bank
 from zoo.schema import loads_spec

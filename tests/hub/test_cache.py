@@ -26,7 +26,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from zoo.cli import main
-import zoo.hub.bank, zoo.hub.remote  # imported before the start, so that the pulls overlap
+import zoo.banks.bank, zoo.hub.remote  # imported before the start, so that the pulls overlap
 ready = Path(sys.argv[1])
 (ready / sys.argv[2]).touch()
 end = time.monotonic() + 120
@@ -52,7 +52,7 @@ def test_concurrent_pulls_all_succeed_when_one_response_is_corrupted(faulty_hub,
 
 def _move(hub, seed: int) -> str:
     """Point every revision at a new commit with other weights; returns it."""
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.hub import save_bank
     from zoo.schema import loads_spec
 

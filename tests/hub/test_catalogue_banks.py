@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from zoo.hub.catalogue import catalogue_banks, default_builds, trainable_banks
+from zoo.banks.catalogue import catalogue_banks
+from zoo.hub.catalogue_build import default_builds, trainable_banks
 from zoo.schema import catalogue, load_spec
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from zoo.errors import BankError
-from zoo.hub.bank import load_bank
+from zoo.banks import load_bank
 from zoo.testing.hubserver import etag
 
 REPO = "org/bank"

@@ -11,10 +11,10 @@ import textwrap
 import pytest
 import torch
 
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.errors import BankError, SpecError
 from zoo.hub import from_pretrained, load_bank, push, save_bank
-from zoo.hub.bank import Bank
+from zoo.hub import Bank
 from zoo.schema import loads_spec
 
 REPO = "zoo-org/tiny-bank"

@@ -13,10 +13,10 @@ import torch
 from click.testing import CliRunner
 
 from zoo.cli import main
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.errors import BankError
 from zoo.hub import from_pretrained, load_bank, push, save_bank
-from zoo.hub.bank import Bank
+from zoo.hub import Bank
 from zoo.schema import loads_spec
 
 REPO = "zoo-org/checked-bank"

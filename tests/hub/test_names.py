@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from zoo.cli import main
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.errors import BankError, SpecError
 from zoo.hub import load_bank, push_to_hub
-from zoo.hub.names import repo_id_problem, revision_problem
+from zoo.banks.names import repo_id_problem, revision_problem
 from zoo.hub.remote import download
 from zoo.schema import loads_spec
 

@@ -1,4 +1,7 @@
-"""The compiler: spec -> networkx graph -> checked graph -> ``torch.fx`` module. Pure functions.
+"""The compiler: spec -> networkx graph -> checked graph -> ``torch.fx`` module. Pure functions: it
+reads no file and no network. A spec with pretrained banks is resolved before compiling and the
+banks' weights are loaded after (:func:`zoo.banks.resolve_sources`, :func:`zoo.banks.load_pretrained`;
+:func:`zoo.compile_spec` does all three).
 
 >>> model = compile_spec(load_spec("comet-particles"))   # doctest: +SKIP
 """
@@ -14,22 +17,29 @@ from zoo.errors import SpecError
 
 
 def checked_graph(spec, registry: Registry = DEFAULT):
-    """``check(build_graph(spec))`` after resolving pretrained bank sources: the typed graph.
+    """``check(build_graph(spec))``: the typed graph (pretrained banks must be resolved first).
 
     Raises:
         SpecError: every wiring or shape problem, located in the spec's file when it came from one.
     """
-    from zoo.hub.bank import resolve_sources
-
     try:
-        return check(build_graph(resolve_sources(spec), registry), registry)
+        _require_resolved(spec)
+        return check(build_graph(spec, registry), registry)
     except SpecError as e:
         source = getattr(spec, "source", None)
         raise (source.locate(e) if source is not None else e) from None
 
 
+def _require_resolved(spec) -> None:
+    for i, bank in enumerate(getattr(spec, "mechanisms", ())):
+        if bank.kind == "pretrained":
+            raise SpecError(f"bank {bank.name!r} is pretrained: resolve its source before compiling "
+                            "(zoo.banks.resolve_sources), or build with zoo.compile_spec, which does",
+                            ("mechanisms", i, "source"))
+
+
 def compile_spec(spec, registry: Registry = DEFAULT):
-    """The spec as a :class:`~zoo.compiler.lower.CompiledModel` (an ``nn.Module``)."""
+    """The spec as a :class:`~zoo.compiler.lower.CompiledModel` (an ``nn.Module``), freshly initialised."""
     from zoo.compiler.budget import check_budget
     from zoo.compiler.lower import lower
 

@@ -25,6 +25,7 @@ class CompiledModel(fx.GraphModule):
         spec: the model spec it was compiled from.
         input_types / output_types: TensorType of each input and output.
         node_types: node name -> (input port types, output port types).
+        node_specs: node name -> its node spec (as the template wrote it).
     """
 
 
@@ -70,6 +71,7 @@ def lower(graph: nx.MultiDiGraph, registry: Registry = DEFAULT) -> CompiledModel
     module.input_types = input_types
     module.output_types = {k: graph.nodes[n]["out_types"][p] for k, (n, p) in outputs.items()}
     module.node_types = {n: (graph.nodes[n]["in_types"], graph.nodes[n]["out_types"]) for n in names}
+    module.node_specs = {n: graph.nodes[n]["spec"] for n in names}
     return module
 
 

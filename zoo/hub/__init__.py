@@ -6,9 +6,8 @@
     >>> bank.save_pretrained("my-bank"); bank.push_to_hub("org/other")
 """
 
-from zoo.hub.bank import Bank, load_bank, resolve_sources
-from zoo.hub.bankdir import save_bank
-from zoo.hub.pretrained import from_pretrained, push, push_to_hub, save_pretrained
+from zoo.banks import load_bank, resolve_sources, save_bank
+from zoo.hub.pretrained import Bank, from_pretrained, push, push_to_hub, save_pretrained
 
 __all__ = ["Bank", "from_pretrained", "load_bank", "push", "push_to_hub", "resolve_sources", "save_bank",
            "save_pretrained"]

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from zoo.errors import BankError
-from zoo.hub.names import COMMIT
+from zoo.banks.names import COMMIT
 from zoo.io import write_json
 
 LOCK_NAME, RESOLVED_NAME = "zoo.lock", "zoo-resolved.json"

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from zoo.banks.format import read_config
+from zoo.banks.refs import is_repo_ref, parse_ref
 from zoo.errors import BankError, SpecError
-from zoo.hub.bankdir import read_config
+from zoo.hub.remote import REMOTE
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
 
 
@@ -34,18 +36,12 @@ class Source:
 
 def pin(ref: str | os.PathLike[str]) -> Source:
     """Resolve a bank reference (directory, catalogue name, ``org/name[@rev]``, ``hf://...``)."""
-    from zoo.hub.bank import find_local
-    from zoo.hub.remote import download, is_repo_ref
-
     text = str(ref)
-    local = None if text.startswith("hf://") else find_local(text)
-    if local is not None:
-        return Source(text, str(local.resolve()), read_config(local))
-    if is_repo_ref(text):
-        bank = download(text).bank  # read and checked while the download was verified
-        return Source(text, bank.origin, bank.meta)
-    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository (expected a "
-                    "bank or run directory, a catalogue bank name (`zoo banks list`), ORG/NAME[@REV] or hf://ORG/NAME@REV)")
+    parsed = parse_ref(text)
+    if not parsed.remote:
+        return Source(text, str(parsed.path.resolve()), read_config(parsed.path))
+    bank = REMOTE.load(parsed)  # read and checked while the download was verified
+    return Source(text, bank.origin, bank.meta)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -65,7 +61,6 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
     order given); for other models there must be one bank per mechanisms entry, replaced in order.
     """
     from zoo.hub.network import shared_deadline
-    from zoo.hub.remote import is_repo_ref
     from zoo.schema import validate
 
     if not banks:
@@ -94,9 +89,9 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
 
 def trainable_split(spec) -> tuple[int, int]:
     """(trainable, frozen) parameter counts of the model ``spec`` compiles to."""
-    from zoo.compiler import compile_spec
+    from zoo.train.build import build_model
 
-    model = compile_spec(spec)
+    model = build_model(spec)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     return trainable, sum(p.numel() for p in model.parameters()) - trainable
 

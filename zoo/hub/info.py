@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from zoo.errors import BankError, printable
-from zoo.hub.bank import Bank
-from zoo.hub.bankdir import CARD, CONFIG, WEIGHTS
+from zoo.banks.bank import Bank
+from zoo.banks.card import trained_from
+from zoo.banks.format import CARD, CONFIG, WEIGHTS
 from zoo.io import write_bytes
 
 
@@ -56,7 +57,7 @@ def describe(bank: Bank) -> str:
         f"  ports: {', '.join(f'{k}={v}' for k, v in s['ports'].items())}",
         f"  trained: {prov.get('procedure') or '(no procedure recorded)'} on {env.get('kind') or '(no environment recorded)'} "
         f"(spec {prov.get('spec_name')}, seed {prov.get('seed')}, {prov.get('steps')} steps, "
-        f"source revision {prov.get('source_revision') or 'unknown'})",
+        f"{trained_from(prov)})",
         f"  tensors ({s['parameters']:,} parameters):",
     ]
     lines += [f"    {k:32s} {str(tuple(v['shape'])):18s} {v['dtype']}" for k, v in s["tensors"].items()]

@@ -34,7 +34,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from zoo.errors import BankError
-from zoo.hub.names import COMMIT
+from zoo.banks.names import COMMIT
 
 TIMEOUT_ENV, DEADLINE_ENV = "ZOO_HUB_TIMEOUT", "ZOO_HUB_DEADLINE"
 DEFAULT_TIMEOUT_S, DEFAULT_DEADLINE_S = 10.0, 45.0

@@ -13,12 +13,39 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
+from zoo.banks import bank as banks
+from zoo.banks.bank import load_dir
+from zoo.banks.format import CONFIG, publishable_files
+from zoo.banks.refs import find_local, is_repo_ref
 from zoo.errors import BankError
-from zoo.hub.bank import Bank, find_local, load_dir
-from zoo.hub.bankdir import CONFIG, publishable_files, write_bank
-from zoo.hub.remote import Published, download, is_repo_ref, upload
+from zoo.hub.remote import Published, download, upload
+
+
+class Bank(banks.Bank):
+    """A loaded bank with the Hub's conventions: ``Bank.from_pretrained`` and ``bank.push_to_hub``
+    (:class:`zoo.banks.Bank` plus these two)."""
+
+    @classmethod
+    def from_pretrained(cls, repo_id_or_dir: str | os.PathLike[str], revision: str | None = None, *,
+                        cache_dir: str | os.PathLike[str] | None = None, force_download: bool = False,
+                        local_files_only: bool = False, token: str | bool | None = None) -> "Bank":
+        """Load a bank from a directory, a catalogue name or the Hub; see :func:`from_pretrained`."""
+        return from_pretrained(repo_id_or_dir, revision, cache_dir=cache_dir, force_download=force_download,
+                               local_files_only=local_files_only, token=token)
+
+    def push_to_hub(self, repo_id: str, *, branch: str | None = None, tag: str | None = None,
+                    private: bool | None = None, commit_message: str | None = None,
+                    token: str | bool | None = None) -> Published:
+        """Publish this bank to the Hub; see :func:`push_to_hub`."""
+        return push_to_hub(self, repo_id, branch=branch, tag=tag, private=private,
+                           commit_message=commit_message, token=token)
+
+
+def _with_hub(bank: banks.Bank) -> Bank:
+    return Bank(**{f.name: getattr(bank, f.name) for f in fields(bank)})
 
 
 def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None = None, *,
@@ -45,19 +72,18 @@ def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None
     if local is not None:
         if revision is not None:
             raise BankError(f"{text}: is a local bank; a revision applies only to Hub repositories")
-        return load_dir(local)
+        return _with_hub(load_dir(local))
     if is_repo_ref(text):
         snap = download(text, revision, cache_dir=cache_dir, force_download=force_download,
                         local_files_only=local_files_only, token=token)
-        return snap.bank
+        return _with_hub(snap.bank)
     raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository "
                     "(expected a directory, a catalogue bank name, org/name or hf://org/name@revision)")
 
 
-def save_pretrained(bank: Bank, directory: str | os.PathLike[str]) -> Path:
-    """Write ``bank`` as a bank directory (the same bytes as the directory it was loaded from, its
-    card as generated; tensors are moved to CPU and made contiguous when written)."""
-    return write_bank(Path(directory), bank.meta, bank.tensors)
+def save_pretrained(bank: banks.Bank, directory: str | os.PathLike[str]) -> Path:
+    """Write ``bank`` as a bank directory (see :meth:`zoo.banks.Bank.save_pretrained`)."""
+    return bank.save_pretrained(directory)
 
 
 def push(directory: str | os.PathLike[str], repo_id: str, *, branch: str | None = None, tag: str | None = None,
@@ -72,7 +98,7 @@ def push(directory: str | os.PathLike[str], repo_id: str, *, branch: str | None 
                   commit_message=message, token=token)
 
 
-def push_to_hub(bank: Bank, repo_id: str, *, branch: str | None = None, tag: str | None = None,
+def push_to_hub(bank: banks.Bank, repo_id: str, *, branch: str | None = None, tag: str | None = None,
                 private: bool | None = None, commit_message: str | None = None, token: str | bool | None = None) -> Published:
     """Publish ``bank`` to the Hub repo ``repo_id`` (created when missing) as one commit.
 

@@ -11,43 +11,18 @@ offline mode (``HF_HUB_OFFLINE=1``: cached revisions only) work as for any Hub l
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zoo.errors import BankError
-from zoo.hub.names import COMMIT, check_repo_id, check_revision
+from zoo.banks.names import COMMIT, check_revision
+from zoo.banks.refs import BankRef, parse_repo, pinned
 from zoo.hub.network import UnsafeResponseError
 
-_SHAPE = re.compile(r"^[^/\s@]+/[^/\s@]+(?:@\S*)?$")  # org/name[@rev], before the rules are checked
 FILES = ["spec.json", "model.safetensors", "README.md"]
 REQUIRED = ("spec.json", "model.safetensors")
 logger = logging.getLogger("zoo.hub")
-
-
-def parse_repo(text: str) -> tuple[str, str | None]:
-    """``hf://org/name@rev`` or ``org/name@rev`` -> ``("org/name", "rev")`` (revision None when
-    absent), with the repository id and the revision checked (:mod:`zoo.hub.names`)."""
-    bare = text.removeprefix("hf://")
-    if not _SHAPE.match(bare):
-        expected = "hf://org/name or hf://org/name@revision" if text.startswith("hf://") else "org/name or org/name@revision"
-        kind = "bank reference" if text.startswith("hf://") else "Hub repository"
-        raise BankError(f"bad {kind} {text!r:.200}; expected {expected}")
-    repo_id, at, revision = bare.partition("@")
-    check_repo_id(repo_id, repr(text))
-    return repo_id, check_revision(revision if at else None, repr(text))
-
-
-def is_repo_ref(text: str) -> bool:
-    """Whether ``text`` is written as a Hub reference (``hf://...`` or ``org/name[@rev]``); whether
-    its names are valid is :func:`parse_repo`'s to say."""
-    return text.startswith("hf://") or bool(_SHAPE.match(text))
-
-
-def pinned(repo_id: str, revision: str | None) -> str:
-    """The ``hf://`` reference of a repo at a revision."""
-    return f"hf://{repo_id}@{revision}" if revision else f"hf://{repo_id}"
 
 
 def _endpoint() -> str:
@@ -174,7 +149,7 @@ class _Getter:
                                       tqdm_class=functools.partial(tqdm, disable=True) if quiet else None))
 
     def verify(self, path: Path) -> None:
-        from zoo.hub.bank import load_dir
+        from zoo.banks.bank import load_dir
 
         missing = [f for f in REQUIRED if not (path / f).is_file()]
         if missing:
@@ -239,3 +214,22 @@ def upload(files: dict[str, bytes], repo_id: str, *, branch: str | None = None, 
         if tag is not None:
             run(lambda: api.create_tag(repo_id, tag=tag, revision=info.oid, tag_message=f"mechanism bank {tag}"), retries=0)
     return Published(repo_id, info.oid, str(info.commit_url), branch, tag)
+
+
+class HubBanks:
+    """The remote loader :mod:`zoo.banks.refs` uses for Hub references (registered by ``zoo``)."""
+
+    @staticmethod
+    def load(ref: BankRef):
+        """The bank ``ref`` names, downloaded (or found in the cache) and verified."""
+        return download(pinned(ref.repo_id, ref.revision)).bank
+
+    @staticmethod
+    def session(remote: bool):
+        """One time limit shared by every pull inside it (:func:`zoo.hub.network.shared_deadline`)."""
+        from zoo.hub.network import shared_deadline
+
+        return shared_deadline(remote)
+
+
+REMOTE = HubBanks()

@@ -31,7 +31,7 @@ MODULE_ATTRIBUTES = frozenset({
     "print_readable", "recompile", "shape_env", "to_folder",
 })
 # What zoo's compiler sets on the compiled model (zoo.compiler.lower.CompiledModel).
-COMPILED_ATTRIBUTES = frozenset({"spec", "input_types", "output_types", "node_types"})
+COMPILED_ATTRIBUTES = frozenset({"spec", "input_types", "output_types", "node_types", "node_specs"})
 # ``forward(self, ...)``: an input named ``self`` would be its first argument twice.
 ARGUMENTS = frozenset({"self"})
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 
 from zoo.sweep.cluster import ClusterOptions
 from zoo.sweep.executors import make_executor
-from zoo.sweep.fingerprint import fingerprint
+from zoo.schema.fingerprint import fingerprint
 from zoo.sweep.options import load_plan
 from zoo.sweep.report import write_report
 from zoo.sweep.resolve import ResolvedPoint, resolve_points

@@ -17,7 +17,7 @@ from typing import Any
 from zoo.errors import Issue, SpecError
 from zoo.schema.catalogue import resolve
 from zoo.schema.loader import apply_overrides, read_document, validate
-from zoo.sweep.fingerprint import fingerprint
+from zoo.schema.fingerprint import fingerprint
 from zoo.sweep.plan import Override, Point, SweepPlan
 
 
@@ -101,10 +101,10 @@ def _spec_path(plan: SweepPlan, ref: str) -> Path:
 
 def _check_graph(spec) -> None:
     """What ``zoo validate`` checks beyond the schema: the graph's wiring and shapes, what training needs."""
-    from zoo.compiler import checked_graph
+    from zoo.train.build import resolved_graph
     from zoo.train.requirements import check_model
 
-    check_model(spec, checked_graph(spec))
+    check_model(spec, resolved_graph(spec))
 
 
 def _relocated(issue: Issue, plan: SweepPlan, overrides: tuple[Override, ...]) -> Issue:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zoo.errors import ZooError
-from zoo.sweep.fingerprint import fingerprint
+from zoo.schema.fingerprint import fingerprint
 from zoo.sweep.resolve import ResolvedPoint
 from zoo.sweep.table import RunRow
 

@@ -57,7 +57,7 @@ class Trainer:
     def __init__(self, spec, run_dir: Path | None, device: torch.device, progress: bool | None,
                  max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB):
         check_memory(spec, max_memory_gib)  # before the data or the model take any memory (or time)
-        from zoo.compiler import compile_spec
+        from zoo.train.build import build_model
         from zoo.envs import make_env
         from zoo.train.procedures import make_procedure
 
@@ -79,7 +79,7 @@ class Trainer:
         self.run_dir = Path(dist.broadcast_bytes(run_dir).decode())  # rank 0's choice everywhere
         seed_everything(self.cfg.seed)
         self.env = make_env(spec.data, self.cfg.seed)
-        model = compile_spec(spec).to(device)
+        model = build_model(spec).to(device)
         self.proc = make_procedure(spec, model, self.env, device)
         dist.broadcast_state(self.proc.modules().values())
         self.named = self._named_parameters()

@@ -111,12 +111,12 @@ def activation_bytes(graph, rows: int, length: int) -> int:
 def estimate(spec, activations: bool = True) -> dict[str, Any]:
     """The run's estimated peak memory by part: ``data``, ``parameters``, ``activations`` (bytes; 0 when
     not asked for) and the spec path of what drives each (``<part>_path``)."""
-    from zoo.compiler import checked_graph
+    from zoo.train.build import resolved_graph
     from zoo.compiler.budget import meta_blocks, parameter_counts
     from zoo.compiler.kinds import DEFAULT
     from zoo.envs.footprint import data_footprint, sequence_length
 
-    graph = checked_graph(spec)
+    graph = resolved_graph(spec)
     counts = parameter_counts(meta_blocks(graph, DEFAULT))
     params = sum(counts.values())
     largest = max(counts, key=counts.get) if counts else None

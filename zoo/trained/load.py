@@ -33,12 +33,12 @@ def _family(spec, model) -> type[Run]:
 
 
 def _run_dir(path: Path, device: torch.device):
-    from zoo.compiler import compile_spec
+    from zoo.train.build import build_model
     from zoo.schema import load_spec
     from zoo.weights import read_weights
 
     spec = load_spec(str(path / "spec.yaml"))
-    model = compile_spec(spec)
+    model = build_model(spec)
     weights = path / "model.safetensors"
     if not weights.is_file():
         raise BankError(f"{path}: no model.safetensors (the run has not finished; its last checkpoint is in "
@@ -57,7 +57,7 @@ def _run_dir(path: Path, device: torch.device):
 
 
 def _bank(ref: str, revision: str | None, device: torch.device):
-    from zoo.compiler import compile_spec
+    from zoo.train.build import build_model
     from zoo.hub import from_pretrained
     from zoo.schema import validate
 
@@ -66,7 +66,7 @@ def _bank(ref: str, revision: str | None, device: torch.device):
     if not isinstance(model_spec, dict):
         raise BankError(f"{ref}: the bank records no model spec, so there is no model to rebuild around it")
     spec = validate(model_spec)
-    model = compile_spec(spec)
+    model = build_model(spec)
     try:
         model.get_submodule(bank.name).load_state_dict(bank.tensors, strict=True)
     except (AttributeError, RuntimeError) as e:

@@ -31,7 +31,7 @@ class CompeteProcedure(PairProcedure):
 
     def artifacts(self, run_dir, metrics):
         """The heatmap (plots/mechanisms.png) and the trained bank (bank/, or banks/<name>/ for several)."""
-        from zoo.hub import save_bank
+        from zoo.banks import save_bank
         from zoo.plots.comet import mechanism_heatmap
 
         if self.table is not None:

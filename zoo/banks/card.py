@@ -48,6 +48,13 @@ def _layout(config: dict[str, Any]) -> str:
             f"its input is `{order}` without the state.")
 
 
+def trained_from(prov: dict[str, Any]) -> str:
+    """What the bank was trained from: the spec's fingerprint (older banks: a source revision)."""
+    if prov.get("source_revision") and not prov.get("spec_fingerprint"):
+        return f"source revision: {prov['source_revision']}"
+    return f"spec fingerprint: {prov.get('spec_fingerprint') or 'unknown'}"
+
+
 def model_card(config: dict[str, Any]) -> str:
     """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
     bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
@@ -107,7 +114,7 @@ weights = load_file(hf_hub_download("ORG/NAME", "model.safetensors"))  # names, 
 ## Provenance
 
 - library {config['library']} {config['library_version']}, spec schema version {config['schema_version']}
-- source revision: {prov.get('source_revision') or 'unknown'}
+- {trained_from(prov)}
 - created: {prov.get('created')}
 - input port widths: {config['ports']}
 """

@@ -18,7 +18,7 @@ FORMAT = "zoo-bank"
 FORMAT_VERSION = 1
 MAX_TEXT = 1000  # characters of a name, a metric's name or a provenance string
 # Provenance fields zoo reads (any may be null or missing); others are the procedure's own records.
-PROVENANCE = {"spec_name": str, "family": str, "procedure": str, "source_revision": str, "created": str,
+PROVENANCE = {"spec_name": str, "family": str, "procedure": str, "source_revision": str, "spec_fingerprint": str, "created": str,
               "seed": int, "steps": int, "environment": dict, "model_spec": dict}
 
 

@@ -2,7 +2,7 @@
 
 ``spec.json`` holds the bank's spec (kind, count, sizes, inputs), the widths of the ports it was
 trained with, the name, shape and dtype of every tensor, the sha256 of the other files (``files``),
-the schema and library versions, provenance (environment, procedure, seed, steps, source revision)
+the schema and library versions, provenance (environment, procedure, seed, steps, the spec's fingerprint)
 and metrics. Reading is strict: a file that is not a regular file, a digest, tensor name, shape or
 dtype that does not match, or a value that is not finite is refused, and nothing is ever unpickled.
 """
@@ -10,7 +10,6 @@ dtype that does not match, or a value that is not finite is refused, and nothing
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -19,22 +18,15 @@ import torch
 from pydantic import TypeAdapter, ValidationError
 
 from zoo.errors import BankError, listing
-from zoo.hub.integrity import FILES_KEY, check_digest, read_bank_file, recorded_digests, regular_file, sha256
-from zoo.hub.meta import FORMAT, FORMAT_VERSION, check_meta
-from zoo.hub.names import check_bank_name
+from zoo.banks.integrity import FILES_KEY, check_digest, read_bank_file, recorded_digests, regular_file, sha256
+from zoo.banks.meta import FORMAT, FORMAT_VERSION, check_meta
+from zoo.banks.names import check_bank_name
 from zoo.io import json_text, write_bytes
+from zoo.schema.fingerprint import fingerprint
 
 CONFIG, WEIGHTS, CARD = "spec.json", "model.safetensors", "README.md"
 DIGESTED = (WEIGHTS, CARD)  # the files whose sha256 spec.json records (it cannot record its own)
 MAX_CONFIG_BYTES = 1024 * 1024
-
-
-def _git_revision() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: dict | None = None) -> dict:
@@ -55,7 +47,7 @@ def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: 
         "procedure": spec.train.procedure if spec.train else None,
         "seed": spec.train.seed if spec.train else None,
         "steps": spec.train.steps if spec.train else None,
-        "source_revision": _git_revision(),
+        "spec_fingerprint": fingerprint(spec),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "model_spec": spec.model_dump(mode="json"),
     }
@@ -82,7 +74,7 @@ def write_bank(directory: Path, config: dict[str, Any], tensors: dict[str, torch
     reproducible, so the same bank never makes a new Hub commit), the ``README.md`` card, and last
     ``spec.json`` with the sha256 of both. The card is written from ``config`` as ``spec.json`` reads
     back, so a loaded bank writes the same three files again."""
-    from zoo.hub.card import model_card
+    from zoo.banks.card import model_card
     from zoo.weights import save_weights
 
     weights = save_weights(tensors, metadata={"format": FORMAT})
@@ -104,7 +96,7 @@ def save_bank(model, bank_name: str, directory: str | Path, metrics: dict | None
 
 def read_config(directory: Path, links_within: Path | None = None) -> dict[str, Any]:
     """``spec.json`` of a bank directory, read with limits (:mod:`zoo.safejson`) and checked: format,
-    versions and the type of every field read (:mod:`zoo.hub.meta`), the name, and the file digests
+    versions and the type of every field read (:mod:`zoo.banks.meta`), the name, and the file digests
     (``links_within``: the huggingface_hub cache whose links may be followed)."""
     from zoo import safejson
 

@@ -1,51 +1,14 @@
-"""The catalogue's pretrained banks: ``banks/<spec name>/`` beside ``specs/``, loadable by name offline.
-
-In a checkout they live in ``banks/`` at the top; in a wheel in ``zoo/banks``. A catalogue spec with
-one trainable mechanisms entry gives ``banks/<spec name>``; with several, ``banks/<spec name>.<bank>``.
-"""
+"""Building the catalogue's pretrained banks: train each catalogue spec as written and copy its banks
+into ``banks/`` (where :mod:`zoo.banks.catalogue` finds them by name)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import logging
 from pathlib import Path
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+from zoo.banks.catalogue import banks_dir
 
-
-def banks_dir() -> Path:
-    """The directory holding the catalogue's banks."""
-    here = Path(__file__).resolve().parent.parent  # the zoo package
-    for candidate in (here / "banks", here.parent / "banks"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "banks"
-
-
-def catalogue_bank(name: str) -> Path | None:
-    """The directory of the catalogue bank ``name`` (or ``banks/<name>``), None if there is none."""
-    name = name.removeprefix("banks/")
-    if not NAME.fullmatch(name):
-        return None
-    path = banks_dir() / name
-    return path if (path / "spec.json").is_file() else None
-
-
-@dataclass(frozen=True)
-class CatalogueBank:
-    """A committed catalogue bank: its name and directory."""
-
-    name: str
-    path: Path
-
-
-def catalogue_banks() -> list[CatalogueBank]:
-    """Every committed catalogue bank, sorted by name."""
-    root = banks_dir()
-    if not root.is_dir():
-        return []
-    return [CatalogueBank(p.name, p) for p in sorted(root.iterdir()) if (p / "spec.json").is_file()]
-
+log = logging.getLogger(__name__)
 
 SUMMARY_KEYS = ("train_seconds", "steps", "samples_per_second")
 QUICK_PROCEDURES = ("compete",)  # procedures whose catalogue banks train in CPU-minutes
@@ -76,10 +39,10 @@ def _run_banks(spec, run_dir: Path, banks: list[str], metrics: dict[str, float])
     if missing:
         from safetensors.torch import load_model
 
-        from zoo.compiler import compile_spec
-        from zoo.hub.bankdir import save_bank
+        from zoo.train.build import build_model
+        from zoo.banks.format import save_bank
 
-        model = compile_spec(spec)
+        model = build_model(spec)
         load_model(model, str(run_dir / "model.safetensors"), strict=True)
         for b in missing:
             found[b] = save_bank(model, b, run_dir / "banks" / b, metrics=metrics)
@@ -134,14 +97,14 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
             for f in ("spec.json", "model.safetensors", "README.md"):
                 shutil.copyfile(where / f, target / f)
             written.append(target)
-            print(f"[{name}] {result.seconds:.0f}s -> {target}", flush=True)
+            log.info("[%s] %.0fs -> %s", name, result.seconds, target)
     write_index(out)
     return written
 
 
 def write_index(out: Path) -> None:
     """``out/README.md``: every bank with its size, world and metrics."""
-    from zoo.hub.bankdir import read_config
+    from zoo.banks.format import read_config
     from zoo.io import write_text
 
     rows = []

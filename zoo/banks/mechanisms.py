@@ -1,0 +1,123 @@
+"""Mechanism kinds: how each ``kind`` of a ``mechanisms`` entry is built, by name (a registry).
+
+A :class:`MechanismKind` says whether its mechanisms are recurrent cells (then the ``self`` input is
+the cell state, of :attr:`MechanismKind.state_width`, and the output is the next state) and builds the
+block of ``count`` mechanisms from flat widths. ``mlp``, ``linear``, ``gru`` and ``lstm`` ship; a
+plug-in adds more with :func:`register_mechanism_kind` (and its spec class in :mod:`zoo.schema.kinds`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from torch import nn
+
+from zoo.errors import SpecError
+from zoo.nn.bank import BankApply, MechanismBank
+from zoo.nn.grouped_rnn import CellBank
+
+PORT = {"self": "state", "context": "context", "external": "external", "task": "task"}
+
+
+@dataclass(frozen=True)
+class MechanismKind:
+    """How one mechanism kind is built.
+
+    Attributes:
+        kind: the ``kind`` tag of the mechanisms entry.
+        build: (bank spec, input width, output width) -> the block of ``bank.count`` mechanisms,
+            called as ``block(x)`` (or ``block(x, state)`` when recurrent).
+        state_width: for recurrent cells, bank spec -> the width of the state ('self') they update;
+            None for feed-forward mechanisms.
+    """
+
+    kind: str
+    build: Callable[[Any, int, int], nn.Module]
+    state_width: Callable[[Any], int] | None = None
+
+    @property
+    def recurrent(self) -> bool:
+        """Whether the mechanisms are cells whose 'self' input is the state they update."""
+        return self.state_width is not None
+
+
+def _mlp(bank, in_width: int, out_width: int) -> nn.Module:
+    return MechanismBank(bank.count, in_width, bank.hidden, out_width, bank.activation)
+
+
+def _linear(bank, in_width: int, out_width: int) -> nn.Module:
+    return MechanismBank(bank.count, in_width, (), out_width, "identity")
+
+
+def _cell(kind: str) -> Callable[[Any, int, int], nn.Module]:
+    return lambda bank, in_width, out_width: CellBank(kind, bank.count, in_width, bank.hidden)
+
+
+_KINDS: dict[str, MechanismKind] = {}
+
+
+def register_mechanism_kind(kind: MechanismKind) -> None:
+    """Add a mechanism kind (a kind already registered is an error)."""
+    if kind.kind in _KINDS:
+        raise ValueError(f"mechanism kind {kind.kind!r} is registered twice")
+    _KINDS[kind.kind] = kind
+
+
+def mechanism_kind(kind: str) -> MechanismKind:
+    """The definition of mechanism kind ``kind``.
+
+    Raises:
+        SpecError: an unknown kind, listing the known ones.
+    """
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise SpecError(f"no mechanism kind {kind!r}; known: {', '.join(sorted(_KINDS))}") from None
+
+
+def mechanism_kinds() -> list[str]:
+    """Every registered mechanism kind, sorted."""
+    return sorted(_KINDS)
+
+
+for _kind in (MechanismKind("mlp", _mlp), MechanismKind("linear", _linear),
+              MechanismKind("gru", _cell("gru"), state_width=lambda bank: bank.hidden),
+              MechanismKind("lstm", _cell("lstm"), state_width=lambda bank: 2 * bank.hidden)):
+    register_mechanism_kind(_kind)
+
+
+def output_width(bank, widths: dict[str, int]) -> int:
+    """The width each mechanism of ``bank`` writes, given its port widths.
+
+    Raises:
+        ValueError: a recurrent bank without its state, or a state of the wrong width; a bank whose
+            output width is neither set nor implied by 'self'.
+    """
+    kind = mechanism_kind(bank.kind)
+    if kind.recurrent:
+        if "state" not in widths:
+            raise ValueError(f"a {bank.kind} bank needs 'self' among its inputs (it is the cell state)")
+        need = kind.state_width(bank)
+        if widths["state"] != need:
+            raise ValueError(f"a {bank.kind} bank of hidden={bank.hidden} needs a state of width {need}, "
+                             f"got {widths['state']}")
+        return need
+    if bank.output is not None:
+        return bank.output
+    if "state" not in widths:
+        raise ValueError("set the bank's 'output' width (it defaults to the width of 'self')")
+    return widths["state"]
+
+
+def input_width(bank, widths: dict[str, int]) -> int:
+    """Width of the concatenated mechanism input (without a recurrent cell's state)."""
+    total = sum(widths[p] for p in PORT.values() if p in widths)
+    return total - (widths["state"] if mechanism_kind(bank.kind).recurrent else 0)
+
+
+def bank_module(bank, widths: dict[str, int]) -> BankApply:
+    """The block of a concrete bank spec fed ports of the given widths (port name -> width)."""
+    kind = mechanism_kind(bank.kind)
+    block = kind.build(bank, input_width(bank, widths), output_width(bank, widths))
+    return BankApply(block, tuple(PORT[i] for i in bank.inputs), recurrent=kind.recurrent)

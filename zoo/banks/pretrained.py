@@ -1,0 +1,114 @@
+"""Pretrained banks in a spec: resolve each ``kind: pretrained`` entry to the concrete bank spec saved
+with it, and, after the model is built, load every sourced bank's weights into it (as timm loads
+pretrained weights after ``create_model``). The compiler never reads a file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from zoo.banks.bank import Bank, load_dir
+from zoo.banks.format import bank_spec, check_tensors, read_config
+from zoo.banks.refs import HUB_PREFIX, BankRef, find_local, parse_ref, remote, remote_session
+from zoo.errors import BankError, Issue, SpecError, listing
+
+STRUCTURE = ("kind", "count", "hidden", "activation", "inputs", "output")
+
+
+def load_bank(ref: str | os.PathLike[str], base: Path | None = None) -> Bank:
+    """Load a bank from a directory, a catalogue bank name or ``hf://org/name[@revision]``, strictly checked."""
+    parsed = source_ref(str(ref), base)
+    return remote().load(parsed) if parsed.remote else load_dir(parsed.path)
+
+
+def saved_config(ref: BankRef) -> tuple[dict[str, Any], Path]:
+    """The checked ``spec.json`` of a bank reference and the directory it lies in (a Hub bank is
+    downloaded into the cache and verified whole first)."""
+    if ref.remote:
+        bank = remote().load(ref)
+        return bank.meta, bank.path
+    return read_config(ref.path), ref.path
+
+
+def spec_dir(spec) -> Path | None:
+    """The directory of the file ``spec`` was loaded from (relative bank paths start there)."""
+    source = getattr(spec, "source", None)
+    if source is not None and source.file and not source.file.startswith("<"):
+        return Path(source.file).resolve().parent
+    return None
+
+
+def resolve_sources(spec):
+    """``spec`` with every ``kind: pretrained`` bank replaced by the concrete spec saved with it.
+
+    Raises:
+        SpecError: a source that is missing, unreadable or not a bank, located at its spec path.
+    """
+    pretrained = [(i, b) for i, b in enumerate(spec.mechanisms) if b.kind == "pretrained"]
+    if not pretrained:
+        return spec
+    banks, issues = list(spec.mechanisms), []
+    refs = {}
+    for i, b in pretrained:
+        try:
+            refs[i] = source_ref(b.source, spec_dir(spec))
+        except BankError as e:
+            issues.append(Issue(("mechanisms", i, "source"), str(e)))
+    with remote_session(list(refs.values())):
+        for i, ref in refs.items():
+            b = spec.mechanisms[i]
+            try:
+                meta, directory = saved_config(ref)
+                banks[i] = bank_spec(meta, directory, name=b.name, source=b.source, frozen=b.frozen)
+            except BankError as e:
+                issues.append(Issue(("mechanisms", i, "source"), str(e)))
+    if issues:
+        raise SpecError(sorted(issues, key=lambda issue: issue.path))
+    resolved = spec.model_copy(update={"mechanisms": tuple(banks)})
+    resolved._source = spec.source
+    return resolved
+
+
+def source_ref(source: str, base: Path | None = None) -> BankRef:
+    """The bank reference a spec's ``source`` names: a directory (relative to ``base``, then to the
+    working directory), a catalogue bank, or ``hf://org/name[@rev]`` (a Hub bank must say ``hf://``).
+
+    Raises:
+        BankError: none of these.
+    """
+    if not source.startswith(HUB_PREFIX) and find_local(source, base) is None:
+        raise BankError(f"bank {source!r}: no such directory or catalogue bank (use a bank directory, "
+                        "a catalogue bank name from `zoo banks list`, or hf://org/name@revision)")
+    return parse_ref(source, base)
+
+
+def load_pretrained(model: torch.nn.Module) -> torch.nn.Module:
+    """Load the weights of every bank of ``model.spec`` that has a ``source`` into the built ``model``,
+    checking structure, port widths, tensor names, shapes and dtypes first; returns ``model``."""
+    spec = model.spec
+    for name, node in getattr(model, "node_specs", {}).items():
+        if node.kind != "mechanism_bank":
+            continue
+        bank = spec.bank(node.bank)
+        if bank.source is not None:
+            widths = {p: t.shape[-1] for p, t in model.node_types[name][0].items()}
+            load_into(model.get_submodule(name), bank, widths, spec)
+    return model
+
+
+def load_into(module: torch.nn.Module, bank, widths: dict[str, int], spec) -> None:
+    """Load ``bank.source`` into a freshly built bank block, checking structure and ports first."""
+    loaded = load_bank(bank.source, spec_dir(spec))
+    where = f"bank {bank.name!r} from {bank.source}"
+    diffs = [f"{k}: spec says {getattr(bank, k, None)!r}, bank has {getattr(loaded.spec, k, None)!r}"
+             for k in STRUCTURE if getattr(bank, k, None) != getattr(loaded.spec, k, None)]
+    if loaded.ports != widths:
+        diffs.append(f"port widths: the model feeds {widths}, the bank was trained on {loaded.ports}")
+    if diffs:
+        raise BankError(f"{where} does not fit:{listing(diffs)}")
+    check_tensors(loaded.tensors, module.state_dict(), where)
+    module.load_state_dict(loaded.tensors, strict=True)

@@ -1,0 +1,103 @@
+"""The spec language's open unions, extended by registering classes: model kinds (``model.kind``),
+data kinds (``data.kind``), graph node kinds, mechanism kinds (``mechanisms[].kind``) and training
+procedures (``train.procedure``).
+
+Each union is a Pydantic discriminated union over the registered classes. A model field that holds
+one (``ModelSpec.model``, ``GraphSpec.nodes``, ...) is declared with :func:`holds`; after registering,
+:func:`rebuild` re-derives every such field, so validation, error messages and the JSON Schema all
+see the new kinds. The families and plug-ins register theirs when ``zoo`` is imported.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Union
+
+from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
+
+TAGS = {"model": "kind", "data": "kind", "node": "kind", "mechanism": "kind", "procedure": "procedure"}
+_CLASSES: dict[str, dict[str, type[BaseModel]]] = {section: {} for section in TAGS}
+_OWNERS: dict[tuple[str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class _Holder:
+    model: type[BaseModel]
+    field: str
+    section: str
+    wrap: Callable[[Any], Any]
+
+
+_HOLDERS: list[_Holder] = []
+
+
+def tag_of(section: str, cls: type[BaseModel]) -> str:
+    """The tag value (``kind`` or ``procedure``) a spec class declares as ``Literal["..."]``."""
+    field = cls.model_fields.get(TAGS[section])
+    values = typing.get_args(field.annotation) if field is not None else ()
+    if len(values) != 1 or not isinstance(values[0], str):
+        raise ValueError(f"{cls.__name__} must declare {TAGS[section]}: Literal['<name>'] to be a {section} kind")
+    return values[0]
+
+
+def register_spec(section: str, cls: type[BaseModel], owner: str = "zoo") -> str:
+    """Add ``cls`` to the ``section`` union (call :func:`rebuild` after a batch); returns its tag.
+
+    Raises:
+        ValueError: an unknown section, a class without a tag, or a tag already registered.
+    """
+    if section not in TAGS:
+        raise ValueError(f"unknown spec section {section!r}; known: {', '.join(TAGS)}")
+    tag = tag_of(section, cls)
+    known = _CLASSES[section]
+    if tag in known and known[tag] is not cls:
+        raise ValueError(f"{section} kind {tag!r} is already registered by {_OWNERS[(section, tag)]}")
+    known[tag] = cls
+    _OWNERS[(section, tag)] = owner
+    return tag
+
+
+def unregister_spec(section: str, tag: str) -> None:
+    """Remove a registered class (tests that register a temporary kind); call :func:`rebuild` after."""
+    _CLASSES[section].pop(tag, None)
+    _OWNERS.pop((section, tag), None)
+
+
+def classes(section: str) -> dict[str, type[BaseModel]]:
+    """Tag -> class of every registered kind of ``section``."""
+    return dict(_CLASSES[section])
+
+
+def owner(section: str, tag: str) -> str:
+    """Who registered a kind: ``zoo`` or a plug-in's entry point."""
+    return _OWNERS[(section, tag)]
+
+
+def union(section: str) -> Any:
+    """The discriminated union of the ``section`` kinds registered now."""
+    members = tuple(_CLASSES[section].values())
+    if not members:
+        raise ValueError(f"no {section} kind is registered")
+    if len(members) == 1:
+        return members[0]
+    return Annotated[Union[members], Field(discriminator=TAGS[section])]
+
+
+def holds(model: type[BaseModel], field: str, section: str, wrap: Callable[[Any], Any] = lambda u: u) -> None:
+    """Declare that ``model.field`` holds the ``section`` union (``wrap`` makes e.g. ``tuple[u, ...]``).
+    Holders are rebuilt in the order declared: declare a model after the models it contains."""
+    _HOLDERS.append(_Holder(model, field, section, wrap))
+
+
+def rebuild() -> None:
+    """Re-derive every holder field from the registered classes and rebuild the Pydantic models."""
+    done: list[type[BaseModel]] = []
+    for h in _HOLDERS:
+        old = h.model.model_fields[h.field]
+        h.model.model_fields[h.field] = FieldInfo.from_annotated_attribute(h.wrap(union(h.section)), old)
+        if h.model not in done:
+            done.append(h.model)
+    for model in done:
+        model.model_rebuild(force=True)
