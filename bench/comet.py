@@ -23,7 +23,7 @@ torch.set_num_threads(1)
 
 from machine import environment, recorded_line  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
-from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402
+from zoo.families.comet.figures import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec, validate  # noqa: E402
 from zoo.train import train  # noqa: E402
 from zoo.train.adaptation import adaptation_curve  # noqa: E402
@@ -140,7 +140,7 @@ def type_errors(run_dir: Path) -> dict[str, float]:
 
     from zoo.compiler import compile_spec
     from zoo.envs import make_env
-    from zoo.train.procedures import slots
+    from zoo.families.comet import slots
 
     spec = load_spec(run_dir / "spec.yaml")
     model = compile_spec(spec).eval()

@@ -31,7 +31,7 @@ from zoo.banks.catalogue import catalogue_bank, catalogue_banks  # noqa: E402
 from zoo.hub.catalogue_build import build  # noqa: E402
 from zoo.hub.compose import compose_spec, trainable_split  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
-from zoo.plots.comet import adaptation_curve as plot_curve  # noqa: E402
+from zoo.families.comet.figures import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
 

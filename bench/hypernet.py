@@ -142,7 +142,7 @@ def main() -> None:
 
 def describe_setup(spec) -> list[str]:
     """Markdown lines describing the teacher and the task supports, read from the catalogue spec."""
-    from zoo.envs.task_support import split_tasks
+    from zoo.families.hypernetwork.task_support import split_tasks
 
     d, t = spec.data, spec.train
     widths = " -> ".join(str(w) for w in (d.input, *d.hidden, d.output))

@@ -59,7 +59,7 @@ def table_of(results: dict[str, float]) -> Table:
 def draw_baselines(table: Table, runs: Path, chance: float) -> None:
     """Redraw each hypernetwork run's ``plots/eval.png`` with ANIL's and MAML's final OOD accuracy on the
     same task support (when this benchmark trained them) as dashed lines, and chance."""
-    from zoo.train.procedures.meta_report import plot_eval
+    from zoo.families.hypernetwork.meta_report import plot_eval
 
     for (method, support), _ in table.items():
         if method in ("anil", "maml") or not (runs / f"{method}-{support}" / "eval.csv").exists():

@@ -4,7 +4,7 @@ second order; one meta-step = the inner loops of every task and the backward of 
 The math is the same on every side: the catalogue specs maml-connected and anil-connected (MLP 16 -> 64
 -> 64 -> 8, ReLU; KL loss on soft targets; 10 plain SGD inner steps, lr 0.3 for MAML on every weight, lr 1.0
 for ANIL on the head only; 32 tasks of 128 support and 128 query shots). zoo adapts every task at once
-(``vmap`` over the tasks, :mod:`zoo.train.adapt`); the peers adapt one task after another, as their
+(``vmap`` over the tasks, :mod:`zoo.families.hypernetwork.adapt`); the peers adapt one task after another, as their
 examples do: ``learn2learn``'s ``MAML.clone()`` + ``adapt()`` per task, ``higher``'s ``innerloop_ctx`` per
 task, each task's query loss back-propagated before the next task (their memory-saving order). For ANIL
 the peer's body runs once on all tasks' shots (learn2learn's ANIL example) and only its head is adapted;
@@ -23,7 +23,7 @@ import peers
 from zoo.compiler import compile_spec
 from zoo.envs import make_env
 from zoo.schema import load_spec
-from zoo.train.adapt import kl_loss
+from zoo.families.hypernetwork.adapt import kl_loss
 from zoo.train.procedures import make_procedure
 
 QUICK = ["train.batch=2", "data.support_shots=8", "data.query_shots=8", "train.inner.steps=2"]

@@ -38,7 +38,7 @@ def main(argv=None):
     result = train(spec, run_dir=args.out, overwrite=True)
     baselines = recorded_baselines(spec.data.support)
     if baselines:
-        from zoo.train.procedures.meta_report import plot_eval
+        from zoo.families.hypernetwork.meta_report import plot_eval
 
         plot_eval(result.run_dir, spec.name, True, chance=1.0 / spec.data.output, baselines=baselines)
         print("benchmark baselines: " + ", ".join(f"{k} {v:.3f}" for k, v in baselines.items()))

@@ -2,9 +2,13 @@
 
 from zoo.banks.refs import set_remote
 from zoo.errors import BankError, SpecError, TrainingError, ZooError
+from zoo.families import register_builtin
+from zoo.plugins import load_plugins
 from zoo.schema import ModelSpec, load_spec, loads_spec
 
 set_remote("zoo.hub.remote:REMOTE")  # Hub bank references load through zoo.hub (imported on first use)
+register_builtin()  # the four families fill the layers' tables and the spec language's unions
+load_plugins()  # then installed plug-ins (entry points in the group zoo.plugins); failures are recorded
 
 __version__ = "0.1.0"
 

@@ -382,10 +382,12 @@ def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: 
 
 
 from zoo.cli_data import register  # noqa: E402 - zoo data, zoo predict
+from zoo.cli_plugins import register as register_plugins  # noqa: E402 - zoo plugins
 from zoo.cli_sweep import register as register_sweep  # noqa: E402 - zoo sweep, zoo sweep report
 
 register(main, friendly, SPEC, SET, _load)
 register_sweep(main, friendly)
+register_plugins(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

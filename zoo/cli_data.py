@@ -28,7 +28,7 @@ def register(main: click.Group, friendly, SPEC, SET, _load) -> None:  # noqa: N8
     @friendly
     def export(spec: str, overrides: tuple[str, ...], out: str, seed: int | None, tasks: int) -> None:
         """Write SPEC's generated environment as a data file; prints the data section that reads it back."""
-        from zoo.envs.files.export import export as write
+        from zoo.families.export import export as write
 
         section = write(_load(spec, overrides), out, seed, tasks)
         click.echo(f"wrote {out}")

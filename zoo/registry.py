@@ -8,6 +8,7 @@ listing the known ones.
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from typing import Any, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -64,6 +65,19 @@ class Table(Generic[T]):
             entry = self._entries[name] = resolve_reference(entry)
         return entry
 
+    @contextmanager
+    def replaced(self, name: str, entry: T | str) -> Iterator[None]:
+        """Inside the block, ``name`` is ``entry`` (registered or not before); afterwards as it was."""
+        had, old, who = name in self._entries, self._entries.get(name), self._owners.get(name)
+        self._entries[name], self._owners[name] = entry, "temporary"
+        try:
+            yield
+        finally:
+            if had:
+                self._entries[name], self._owners[name] = old, who
+            else:
+                self.unregister(name)
+
     def owner(self, name: str) -> str:
         """Who registered ``name`` (``zoo`` or a plug-in's entry point)."""
         return self._owners[name]
@@ -80,3 +94,23 @@ class Table(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# The tables the layers read and the families (and plug-ins) fill. They live here, at the bottom and
+# free of torch, so that registering a family imports nothing heavy.
+TEMPLATES: Table[Any] = Table("model kind")
+"""Model kind -> its template (spec -> Draft), read by :mod:`zoo.compiler.templates`."""
+NODE_KINDS: Table[Any] = Table("node kind")
+"""Node kinds added beyond the compiler's own (:class:`~zoo.compiler.registry.KindDef`)."""
+PROCEDURES: Table[Any] = Table("procedure")
+"""Procedure name -> its class, read by :mod:`zoo.train.procedures`."""
+ENVIRONMENTS: Table[Any] = Table("environment")
+"""Data kind -> its maker (data spec, seed -> environment), read by :mod:`zoo.envs`."""
+RUNS: Table[Any] = Table("model kind")
+"""Model kind -> the Run class of its trained models, read by :mod:`zoo.trained`."""
+STARTERS: Table[Any] = Table("starter")
+"""Starter name -> its YAML file, read by :mod:`zoo.starters`."""
+MECHANISM_KINDS: Table[Any] = Table("mechanism kind")
+"""Mechanism kind -> its :class:`~zoo.banks.mechanisms.MechanismKind`, read by :mod:`zoo.banks`."""
+CAPTIONS: Table[str] = Table("figure")
+"""Figure file name under ``plots/`` -> what it shows, read by :mod:`zoo.report`."""

@@ -23,19 +23,11 @@ from typing import Any
 from zoo import safejson
 from zoo.errors import ZooError, printable
 from zoo.io import read_limited, write_text
+from zoo.registry import CAPTIONS
 
-# What the procedures' figures under plots/ show (unknown files are shown with their file name).
-CAPTIONS = {
-    "mechanisms.png": "Mechanism x ground-truth interaction type: the fraction of each type's entries "
-                      "that each mechanism wins (a clean diagonal-like pattern means specialised mechanisms).",
-    "selected.png": "Mechanism x ground-truth type for the selector's choices (what the model uses at test time).",
-    "adaptation.png": "Adaptation curve: test error against the fraction of the new world's data used.",
-    "active_cells.png": "Active RIM cells over time (which cells the input attention selected at each step).",
-    "slotvae.png": "Images, reconstructions, slot masks and per-slot Jacobian maps.",
-    "rollout.png": "Rollout: true (solid) and predicted (dashed) paths of a few objects of one test trajectory, "
-                   "the model's predictions fed back without seeing the truth (the steps rollout_mse scores).",
-    "eval.png": "In-distribution and out-of-distribution (by support) performance at every evaluation.",
-}
+# What the procedures' figures under plots/ show (unknown files are shown with their file name); the
+# families register the captions of their own figures.
+CAPTIONS.register("active_cells.png", "Active cells over time (which cells the input attention selected at each step).")
 MAX_PANELS = 12
 MAX_SPEC_BYTES = 4 * 1024 * 1024  # a resolved spec.yaml is kilobytes
 
@@ -166,7 +158,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
         parts += ["## Figures", ""]
     for fig in figures:
         shutil.copyfile(fig, out / fig.name)
-        parts += [f"### {fig.stem}", "", CAPTIONS.get(fig.name, fig.name), "", f"![{fig.stem}]({fig.name})", ""]
+        parts += [f"### {fig.stem}", "", CAPTIONS.get(fig.name) if fig.name in CAPTIONS else fig.name, "", f"![{fig.stem}]({fig.name})", ""]
     if spec_text:
         parts += ["## Spec (resolved, with defaults)", "", "```yaml", spec_text.rstrip(), "```", ""]
     path = out / "report.md"

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.task_support import all_tasks, layer_patterns, split_tasks
+from zoo.families.hypernetwork.task_support import all_tasks, layer_patterns, split_tasks
 from zoo.errors import SpecError
 from zoo.schema import loads_spec
 from zoo.schema.data import HyperteacherData
@@ -110,7 +110,7 @@ def test_spec_checks_name_their_paths():
 
 
 def test_a_finite_sample_draws_only_its_own_tasks():
-    from zoo.envs.hyperteacher import FiniteHyperteacher
+    from zoo.families.hypernetwork.hyperteacher import FiniteHyperteacher
 
     teacher = make_env(data(support_shots=3, query_shots=2), seed=0)
     finite = FiniteHyperteacher(teacher, tasks=4, seed=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.particles import TYPES, accelerations
+from zoo.families.comet.particles import TYPES, accelerations
 from zoo.schema.data import ParticlesData
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.balls import simulate
-from zoo.envs.digits import render
+from zoo.families.rims.balls import simulate
+from zoo.families.rims.digits import render
 from zoo.schema.data import BouncingBallsData, CopyingData, SequentialDigitsData
 
 

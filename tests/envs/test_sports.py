@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.sports import ROLES
+from zoo.families.comet.sports import ROLES
 from zoo.schema.data import SportsData
 
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.sprites import hue_to_rgb, shape_masks
+from zoo.families.slot_vae.sprites import hue_to_rgb, shape_masks
 from zoo.schema.data import SpritesData
 
 

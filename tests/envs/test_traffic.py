@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs import make_env
-from zoo.envs.traffic import A_MAX, BRAKE_GAP, K_BRAKE, K_SPEED, TYPES
+from zoo.families.comet.traffic import A_MAX, BRAKE_GAP, K_BRAKE, K_SPEED, TYPES
 from zoo.schema.data import TrafficData
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from zoo.metrics import slotvae as M
+from zoo.families.slot_vae import metrics as M
 from zoo.metrics.collapse import COLLAPSE_SHARE, collapse_metrics, collapse_warning, max_slot_share
 
 # Two 12-pixel images, background 0: image 0 has objects of 4 and 3 pixels, image 1 of 2, 2 and 2.

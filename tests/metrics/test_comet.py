@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from zoo.metrics.comet import contingency, nmi, purity, usage
+from zoo.families.comet.metrics import contingency, nmi, purity, usage
 
 
 def test_contingency_leaves_out_untyped_entries():

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from zoo.metrics.hypernet import decoding_r2, embedding_map, r2_scores, ridge_fit, template_alignment
+from zoo.families.hypernetwork.metrics import decoding_r2, embedding_map, r2_scores, ridge_fit, template_alignment
 
 
 def test_ridge_without_penalty_is_least_squares():

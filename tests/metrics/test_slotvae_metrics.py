@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from zoo.metrics import slotvae as M
+from zoo.families.slot_vae import metrics as M
 
 
 def linear_decoder(weights: torch.Tensor):

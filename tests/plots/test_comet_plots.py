@@ -2,7 +2,7 @@
 
 import torch
 
-from zoo.plots.comet import rollout_paths
+from zoo.families.comet.figures import rollout_paths
 
 
 def curves(fig, panel: int) -> dict[str, tuple[list[float], list[float]]]:

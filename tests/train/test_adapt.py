@@ -6,7 +6,7 @@ from torch.func import grad, vmap
 
 from zoo.compiler import compile_spec
 from zoo.schema import loads_spec
-from zoo.train.adapt import InnerLoop, accuracy, expand, kl_loss, select
+from zoo.families.hypernetwork.adapt import InnerLoop, accuracy, expand, kl_loss, select
 
 SPEC = """
 name: t

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from zoo.train.procedures.pairs import (
+from zoo.families.comet.pairs import (
     by_object,
     change_total,
     candidate_of,

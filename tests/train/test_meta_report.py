@@ -4,7 +4,7 @@ import pytest
 
 from zoo.schema import load_spec
 from zoo.train import train
-from zoo.train.procedures import meta_report
+from zoo.families.hypernetwork import meta_report
 
 ROWS = [{"step": 10.0, "test_acc": 0.5, "ood_acc": 0.4}, {"step": 20.0, "test_acc": 0.8, "ood_acc": 0.7}]
 

@@ -11,7 +11,7 @@ from zoo.compiler.budget import meta_blocks, parameter_names
 from zoo.errors import SpecError
 from zoo.schema import load_spec
 from zoo.train import train
-from zoo.train.procedures.vae import VAEProcedure
+from zoo.families.slot_vae.procedure import VAEProcedure
 from zoo.train.requirements import graph_types, model_issues
 
 TINY_META = ["data.support_shots=4", "data.query_shots=4", "train.batch=2", "train.eval_tasks=2",

@@ -7,7 +7,7 @@ import torch
 
 from zoo.schema import load_spec
 from zoo.train import train
-from zoo.train.procedures.vae import kl_divergence, ramp
+from zoo.families.slot_vae.procedure import kl_divergence, ramp
 
 TINY = ["model.image.size=12", "data.size=12", "model.cnn=[8, 16]", "model.strides=[1, 2]", "model.d_model=16",
         "model.heads=2", "model.query_dim=16", "model.hidden=16", "model.encoder_layers=1",

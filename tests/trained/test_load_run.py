@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from zoo.envs.files.export import export
+from zoo.families.export import export
 from zoo.errors import ZooError
 from zoo.trained import load_run
 from zoo.trained.predict import predict_file

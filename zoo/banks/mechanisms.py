@@ -3,7 +3,8 @@
 A :class:`MechanismKind` says whether its mechanisms are recurrent cells (then the ``self`` input is
 the cell state, of :attr:`MechanismKind.state_width`, and the output is the next state) and builds the
 block of ``count`` mechanisms from flat widths. ``mlp``, ``linear``, ``gru`` and ``lstm`` ship; a
-plug-in adds more with :func:`register_mechanism_kind` (and its spec class in :mod:`zoo.schema.kinds`).
+plug-in adds more through its :class:`~zoo.families.family.Family` (``mechanism_kinds``, and the spec
+class under ``specs["mechanism"]``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from torch import nn
 from zoo.errors import SpecError
 from zoo.nn.bank import BankApply, MechanismBank
 from zoo.nn.grouped_rnn import CellBank
+from zoo.registry import MECHANISM_KINDS
 
 PORT = {"self": "state", "context": "context", "external": "external", "task": "task"}
 
@@ -54,14 +56,9 @@ def _cell(kind: str) -> Callable[[Any, int, int], nn.Module]:
     return lambda bank, in_width, out_width: CellBank(kind, bank.count, in_width, bank.hidden)
 
 
-_KINDS: dict[str, MechanismKind] = {}
-
-
-def register_mechanism_kind(kind: MechanismKind) -> None:
+def register_mechanism_kind(kind: MechanismKind, owner: str = "zoo") -> None:
     """Add a mechanism kind (a kind already registered is an error)."""
-    if kind.kind in _KINDS:
-        raise ValueError(f"mechanism kind {kind.kind!r} is registered twice")
-    _KINDS[kind.kind] = kind
+    MECHANISM_KINDS.register(kind.kind, kind, owner)
 
 
 def mechanism_kind(kind: str) -> MechanismKind:
@@ -71,14 +68,14 @@ def mechanism_kind(kind: str) -> MechanismKind:
         SpecError: an unknown kind, listing the known ones.
     """
     try:
-        return _KINDS[kind]
+        return MECHANISM_KINDS.get(kind)
     except KeyError:
-        raise SpecError(f"no mechanism kind {kind!r}; known: {', '.join(sorted(_KINDS))}") from None
+        raise SpecError(f"no mechanism kind {kind!r}; known: {', '.join(MECHANISM_KINDS.names())}") from None
 
 
 def mechanism_kinds() -> list[str]:
     """Every registered mechanism kind, sorted."""
-    return sorted(_KINDS)
+    return MECHANISM_KINDS.names()
 
 
 for _kind in (MechanismKind("mlp", _mlp), MechanismKind("linear", _linear),

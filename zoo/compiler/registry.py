@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from zoo.compiler.types import TensorType
+from zoo.registry import NODE_KINDS
 
 if TYPE_CHECKING:
     from torch import nn
@@ -64,15 +65,17 @@ class Registry:
         return Registry([*self._kinds.values(), *kinds])
 
     def get(self, kind: str) -> KindDef:
-        """The definition of ``kind``; an unknown kind raises KeyError listing the known ones."""
-        try:
+        """The definition of ``kind`` (its own, else one a family or plug-in added to
+        :data:`zoo.registry.NODE_KINDS`); an unknown kind raises KeyError listing the known ones."""
+        if kind in self._kinds:
             return self._kinds[kind]
-        except KeyError:
-            raise KeyError(f"unknown node kind {kind!r}; known kinds: {', '.join(sorted(self._kinds))}") from None
+        if kind in NODE_KINDS:
+            return NODE_KINDS.get(kind)
+        raise KeyError(f"unknown node kind {kind!r}; known kinds: {', '.join(self.kinds())}") from None
 
     def __contains__(self, kind: str) -> bool:
-        return kind in self._kinds
+        return kind in self._kinds or kind in NODE_KINDS
 
     def kinds(self) -> list[str]:
         """Every registered kind, sorted."""
-        return sorted(self._kinds)
+        return sorted(set(self._kinds) | set(NODE_KINDS.names()))

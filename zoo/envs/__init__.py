@@ -8,32 +8,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from zoo.envs import balls, copying, digits, hyperteacher, particles, sports, sprites, traffic
 from zoo.envs.files import MAKERS as FILE_MAKERS
 from zoo.envs.regression import make_regression
+from zoo.registry import ENVIRONMENTS
 
-ENVIRONMENTS: dict[str, Callable[[Any, int], Any]] = {
-    "particles": particles.make,
-    "traffic": traffic.make,
-    "sports": sports.make,
-    "sequential_digits": digits.make,
-    "copying": copying.make,
-    "bouncing_balls": balls.make,
-    "hyperteacher": hyperteacher.make,
-    "sprites": sprites.make,
-    "regression": make_regression,
-    **FILE_MAKERS,
-}
+ENVIRONMENTS.register("regression", make_regression)
+for _kind, _maker in FILE_MAKERS.items():
+    ENVIRONMENTS.register(_kind, _maker)
 
 
 def make_env(data, seed: int) -> Any:
     """The environment named by ``data.kind``, generated from ``seed``."""
     try:
-        maker = ENVIRONMENTS[data.kind]
+        maker = ENVIRONMENTS.get(data.kind)
     except KeyError:
         from zoo.errors import SpecError
 
-        known = ", ".join(sorted(ENVIRONMENTS)) or "(none)"
+        known = ", ".join(ENVIRONMENTS.names()) or "(none)"
         raise SpecError(f"no environment {data.kind!r} is installed; known: {known}", ("data", "kind")) from None
     return maker(data, seed)
 

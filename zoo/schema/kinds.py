@@ -31,6 +31,31 @@ class _Holder:
 
 
 _HOLDERS: list[_Holder] = []
+_CHECKS: list[Callable[[Any], list]] = []
+
+
+def register_check(check: Callable[[Any], list]) -> None:
+    """Add a cross-field check of whole specs (spec -> list of :class:`~zoo.errors.Issue`)."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+
+
+_PROBLEMS: list[str] = []
+
+
+def note_problem(text: str) -> None:
+    """Record why some kinds may be missing (a plug-in that failed to load); unknown-kind errors show it."""
+    _PROBLEMS.append(text)
+
+
+def problems() -> list[str]:
+    """What :func:`note_problem` recorded."""
+    return list(_PROBLEMS)
+
+
+def checks() -> list[Callable[[Any], list]]:
+    """The registered cross-field checks, in registration order."""
+    return list(_CHECKS)
 
 
 def tag_of(section: str, cls: type[BaseModel]) -> str:

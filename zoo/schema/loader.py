@@ -17,6 +17,7 @@ from zoo.errors import Issue, PathPart, SpecError
 from zoo.schema.document import decode, parse_text, parse_yaml
 from zoo.schema.introspect import accepted_keys
 from zoo.schema.source import SourceMap
+from zoo.schema import kinds
 from zoo.schema.spec import ModelSpec
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -84,9 +85,11 @@ def issues_from_validation(e: ValidationError, data: Any) -> list[Issue]:
     issues = []
     for err in e.errors(include_url=False):
         path = _doc_path(err["loc"], data)
+        message = _message(err, data, path)
         if err["type"] == "union_tag_invalid":
             path += (str(err.get("ctx", {}).get("discriminator", "'kind'")).strip("'"),)
-        issues.append(Issue(path, _message(err, data, path)))
+            message += "".join(f"; note: {p}" for p in kinds.problems())
+        issues.append(Issue(path, message))
     return issues
 
 

@@ -11,7 +11,7 @@ from zoo.schema.base import SpecName, Spec
 from zoo.schema.data import DataSpec
 from zoo.schema.data_fit import data_fit_issues
 from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
-from zoo.schema.hyperteacher_checks import hyperteacher_issues
+from zoo.schema import kinds
 from zoo.schema.migrate import CURRENT_VERSION, migrate
 from zoo.schema.models import ModelKindSpec
 from zoo.schema.parts import (
@@ -199,29 +199,34 @@ def _train_bounds(spec: ModelSpec) -> list[Issue]:
     return issues
 
 
-def _image_data(spec: ModelSpec) -> list[Issue]:
-    """A slot_vae model's image must match the sprites it is trained on; object counts must be ordered."""
-    d, model = spec.data, spec.model
-    if getattr(d, "kind", None) != "sprites":
-        return []
-    issues = []
-    if d.min_objects > d.max_objects:
-        issues.append(Issue(("data", "min_objects"), f"{d.min_objects} exceeds data.max_objects={d.max_objects}"))
-    if d.min_scale > d.max_scale:
-        issues.append(Issue(("data", "min_scale"), f"{d.min_scale} exceeds data.max_scale={d.max_scale}"))
-    image = getattr(model, "image", None)
-    if model.kind == "slot_vae" and image is not None:
-        if image.size != d.size:
-            issues.append(Issue(("model", "image", "size"), f"is {image.size} but data.size is {d.size}; they must match"))
-        if image.channels != 3:
-            issues.append(Issue(("model", "image", "channels"), f"is {image.channels} but sprites are RGB (3)"))
-    return issues
-
-
-CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds, hyperteacher_issues, _image_data,
-          data_fit_issues]
+CHECKS = [_unique_names, _graph_bounds, _references, _data_bounds, _train_bounds, data_fit_issues]
 
 
 def cross_field_issues(spec: ModelSpec) -> list[Issue]:
     """Every cross-field problem of a structurally valid spec, each with its spec path."""
-    return [issue for check in CHECKS for issue in check(spec)]
+    return [issue for check in CHECKS + kinds.checks() for issue in check(spec)]
+
+
+def _declare_unions() -> None:
+    """Register the spec language's own kinds and the fields that hold each union (:mod:`zoo.schema.kinds`)."""
+    from typing import Union, get_args
+
+    from zoo.schema.data import DataSpec
+    from zoo.schema.graph import NodeSpec
+    from zoo.schema.models import ModelKindSpec
+    from zoo.schema.parts import MechanismBankSpec as Banks
+    from zoo.schema.train import FinetuneTrain, TrainSpec
+
+    for section, union in (("model", ModelKindSpec), ("data", DataSpec), ("node", NodeSpec), ("mechanism", Banks),
+                           ("procedure", TrainSpec)):
+        for cls in get_args(get_args(union)[0]):
+            kinds.register_spec(section, cls)
+    kinds.holds(GraphSpec, "nodes", "node", lambda u: tuple[u, ...])
+    kinds.holds(FinetuneTrain, "sources", "data", lambda u: tuple[u, ...])
+    kinds.holds(ModelSpec, "model", "model")
+    kinds.holds(ModelSpec, "mechanisms", "mechanism", lambda u: tuple[u, ...])
+    kinds.holds(ModelSpec, "data", "data", lambda u: Union[u, None])
+    kinds.holds(ModelSpec, "train", "procedure", lambda u: Union[u, None])
+
+
+_declare_unions()

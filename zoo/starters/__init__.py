@@ -1,4 +1,5 @@
-"""Commented starter specs, one per family and one for a custom graph, written by ``zoo init STARTER``."""
+"""Commented starter specs, one per family (each family registers its own) and one for a custom graph,
+written by ``zoo init STARTER``."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import os
 from pathlib import Path
 
 from zoo.errors import ZooError
+from zoo.registry import STARTERS
 
 HERE = Path(__file__).resolve().parent
-FAMILIES = ("comet", "hypernetwork", "rims", "slot_vae")
-STARTERS = FAMILIES + ("graph",)  # graph: a model written as an explicit dataflow graph
+STARTERS.register("graph", HERE / "graph.yaml")  # a model written as an explicit dataflow graph
 PLACEHOLDER = "SCHEMA_PATH"
 
 
@@ -29,9 +30,10 @@ def starter(family: str, out: str | os.PathLike[str] | None = None) -> str:
     """
     if family not in STARTERS:
         raise ZooError(f"unknown starter {family!r}; expected one of: {', '.join(STARTERS)}")
+    path = Path(STARTERS.get(family))
     base = Path(out).resolve().parent if out else Path.cwd()
     try:
         schema = Path(os.path.relpath(schema_file(), base)).as_posix()
     except ValueError:  # another drive (Windows)
         schema = schema_file().as_posix()
-    return (HERE / f"{family}.yaml").read_text().replace(PLACEHOLDER, schema, 1)
+    return path.read_text().replace(PLACEHOLDER, schema, 1)

@@ -3,7 +3,7 @@
 
 Every generated world with fixed splits round-trips exactly. The hyperteacher draws fresh tasks at every
 step, so its export is a finite sample; its generated side is then the same finite sample
-(:class:`~zoo.envs.hyperteacher.FiniteHyperteacher`), so the comparison is like for like. Only its
+(:class:`~zoo.families.hypernetwork.hyperteacher.FiniteHyperteacher`), so the comparison is like for like. Only its
 ``template_alignment`` (which needs the teacher's templates, not in the file) is reported on one side alone.
 """
 
@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from unittest import mock
 
 # One catalogue spec for every generated environment kind the catalogue uses.
 KINDS = {
@@ -75,12 +74,13 @@ class RoundTrip:
 @contextlib.contextmanager
 def finite_hyperteacher(tasks: int) -> Iterator[None]:
     """While open, ``data.kind: hyperteacher`` makes the finite sample that an export with ``tasks`` writes."""
-    from zoo.envs import ENVIRONMENTS, hyperteacher
+    from zoo.envs import ENVIRONMENTS
+    from zoo.families.hypernetwork import hyperteacher
 
     def make(data, seed: int) -> hyperteacher.FiniteHyperteacher:
         return hyperteacher.FiniteHyperteacher(hyperteacher.make(data, seed), tasks, seed)
 
-    with mock.patch.dict(ENVIRONMENTS, {"hyperteacher": make}):
+    with ENVIRONMENTS.replaced("hyperteacher", make):
         yield
 
 
@@ -92,7 +92,7 @@ def roundtrip(spec, root: Path, tasks: int = 512) -> RoundTrip:
         root: a directory for the data file and the two runs.
         tasks: tasks per split of a task world's finite sample (``zoo data export --tasks``).
     """
-    from zoo.envs.files.export import export
+    from zoo.families.export import export
     from zoo.schema import validate
     from zoo.train import train
 

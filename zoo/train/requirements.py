@@ -30,7 +30,7 @@ def model_issues(spec, graph: nx.MultiDiGraph, registry: Registry = DEFAULT) -> 
     issues = budget_issues(graph, blocks)
     if spec.train is not None:
         inputs, outputs = graph_types(graph)
-        issues += PROCEDURES[spec.train.procedure].model_issues(spec, inputs, outputs, parameter_names(blocks))
+        issues += PROCEDURES.get(spec.train.procedure).model_issues(spec, inputs, outputs, parameter_names(blocks))
     return issues
 
 

@@ -8,23 +8,19 @@ import torch
 
 from zoo import safejson
 from zoo.errors import BankError
+from zoo.registry import RUNS
 from zoo.trained.base import Run
 from zoo.trained.dynamics import DynamicsRun
-from zoo.trained.images import ImageRun
 from zoo.trained.sequences import SequenceRun
 from zoo.trained.tasks import TaskRun
 
-FAMILIES: dict[str, type[Run]] = {
-    "comet": DynamicsRun, "interaction_network": DynamicsRun, "slot_vae": ImageRun,
-    "rims": SequenceRun, "lstm": SequenceRun, "hypernetwork": TaskRun,
-}
 MAX_METRICS_BYTES = 1024 * 1024
 
 
 def _family(spec, model) -> type[Run]:
     """The Run class for a spec (a graph model is classed by its input and outputs)."""
-    if spec.model.kind in FAMILIES:
-        return FAMILIES[spec.model.kind]
+    if spec.model.kind in RUNS:
+        return RUNS.get(spec.model.kind)
     if spec.train is not None and spec.train.procedure == "meta":
         return TaskRun
     if "prediction" in model.output_types:

@@ -63,7 +63,7 @@ def _sequences(run: SequenceRun, arrays: dict[str, np.ndarray], rollout: int) ->
 
 
 def _tasks(run: TaskRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
-    from zoo.train.adapt import expand
+    from zoo.families.hypernetwork.adapt import expand
 
     x, y = arrays["x"], arrays["y"]
     support = getattr(run.spec.data, "support", None) or getattr(run.spec.data, "support_shots", None) or x.shape[1] // 2

@@ -75,7 +75,7 @@ class SequenceFiles:
         """Rollout errors of next-step sequences when ``data.rollout`` asks for them."""
         if not self.rollout or not self.splits["train"]["target"].is_floating_point():
             return {}
-        from zoo.envs.balls import rollout_metrics
+        from zoo.metrics.rollout import rollout_metrics
 
         return rollout_metrics(self.splits, model, device, self.rollout, self.clamp)
 

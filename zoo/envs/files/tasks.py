@@ -37,7 +37,7 @@ def read(files: FileArrays) -> dict[str, np.ndarray]:
 
 
 class TaskFiles:
-    """Tasks from a file with the hyperteacher's ``sample`` interface (see :mod:`zoo.envs.hyperteacher`)."""
+    """Tasks from a file with the hyperteacher's ``sample`` interface (see :mod:`zoo.families.hypernetwork.hyperteacher`)."""
 
     def __init__(self, arrays: dict[str, np.ndarray], tasks: dict[str, np.ndarray], support: int,
                  classification: bool, label: str):

@@ -1,1 +1,22 @@
-"""Recurrent Independent Mechanisms, with the LSTM baseline."""
+"""Recurrent Independent Mechanisms, with the LSTM baseline.
+
+Its templates (rims, lstm), sequence worlds (sequential digits, copying, bouncing balls) and starter
+live here; :data:`FAMILY` registers them. It trains with the shared ``supervised`` procedure.
+"""
+
+from pathlib import Path
+
+from zoo.families.family import Family
+
+_HERE = Path(__file__).resolve().parent
+_PKG = __name__
+
+FAMILY = Family(
+    name="rims",
+    summary="Recurrent Independent Mechanisms over sequences (and the LSTM baseline).",
+    templates={"rims": f"{_PKG}.template:expand_rims", "lstm": f"{_PKG}.template:expand_lstm"},
+    environments={"sequential_digits": f"{_PKG}.digits:make", "copying": f"{_PKG}.copying:make",
+                  "bouncing_balls": f"{_PKG}.balls:make"},
+    runs={"rims": "zoo.trained.sequences:SequenceRun", "lstm": "zoo.trained.sequences:SequenceRun"},
+    starter=_HERE / "starter.yaml",
+)

@@ -89,7 +89,7 @@ class SupervisedProcedure(Procedure):
     def artifacts(self, run_dir: Path, metrics):
         if "active" not in getattr(self.model, "output_types", {}):
             return {}
-        from zoo.metrics.rims import plot_active_cells
+        from zoo.metrics.activity import plot_active_cells
 
         name = next(k for k in self.env.splits if k != "train")
         split = self.env.splits[name]

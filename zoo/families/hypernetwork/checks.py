@@ -1,4 +1,4 @@
-"""Cross-field checks of the ``hyperteacher`` data section (registered in ``zoo.schema.spec.CHECKS``)."""
+"""Cross-field checks of the ``hyperteacher`` data section (registered by the hypernetwork family)."""
 
 from __future__ import annotations
 

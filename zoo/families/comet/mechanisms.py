@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from zoo.metrics.comet import contingency, nmi, purity, usage
+from zoo.families.comet.metrics import contingency, nmi, purity, usage
 from zoo.train.procedure import Procedure
-from zoo.train.procedures import slots
-from zoo.train.procedures.pairs import (
+from zoo.families.comet import slots
+from zoo.families.comet.pairs import (
     by_object,
     candidate_of,
     change_total,

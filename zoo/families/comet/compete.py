@@ -8,8 +8,8 @@ has one, learns to predict the winners by NLL. After training the bank is writte
 
 from __future__ import annotations
 
-from zoo.train.procedures.mechanisms import PairProcedure, bank_names
-from zoo.train.procedures.pairs import competition_loss, temperature_at
+from zoo.families.comet.mechanisms import PairProcedure, bank_names
+from zoo.families.comet.pairs import competition_loss, temperature_at
 
 
 class CompeteProcedure(PairProcedure):
@@ -32,7 +32,7 @@ class CompeteProcedure(PairProcedure):
     def artifacts(self, run_dir, metrics):
         """The heatmap (plots/mechanisms.png) and the trained bank (bank/, or banks/<name>/ for several)."""
         from zoo.banks import save_bank
-        from zoo.plots.comet import mechanism_heatmap
+        from zoo.families.comet.figures import mechanism_heatmap
 
         if self.table is not None:
             mechanism_heatmap(self.table, self.world.type_names, run_dir / "plots" / "mechanisms.png",

@@ -95,7 +95,7 @@ def rollout_error(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotWo
 def rollout_figure(predict: Callable[[torch.Tensor], torch.Tensor], world: SlotWorld, steps: int,
                    device: torch.device, run_dir: Path, name: str) -> None:
     """``run_dir/plots/rollout.png``: test trajectory 0's true and predicted paths over ``steps`` steps."""
-    from zoo.plots.comet import rollout_paths
+    from zoo.families.comet.figures import rollout_paths
     from zoo.plots.figure import save_png
 
     if not world.dynamic:  # nothing changes: nothing to draw

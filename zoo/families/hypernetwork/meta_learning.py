@@ -1,10 +1,10 @@
 """``meta``: meta-learning over tasks (hypernetworks, ANIL, MAML), see :class:`~zoo.schema.train.MetaTrain`.
 
 Each step draws ``train.batch`` tasks from the environment, adapts the ``train.adapt`` parameters of
-every task on its support shots (:class:`~zoo.train.adapt.InnerLoop`, vmapped over tasks) and returns
+every task on its support shots (:class:`~zoo.families.hypernetwork.adapt.InnerLoop`, vmapped over tasks) and returns
 the mean query loss of the adapted models; the loop's optimiser then updates every parameter (the
 shared ones and the adapted ones' initialisation). The environment provides ``sample(split, tasks,
-generator)`` (see :mod:`zoo.envs.hyperteacher`) and ``classification``.
+generator)`` (see :mod:`zoo.families.hypernetwork.hyperteacher`) and ``classification``.
 
 Evaluation adapts on fixed in-distribution (``test``) and OOD tasks and reports loss, accuracy,
 module decoding R^2 and, for a linear hypernetwork, template alignment with the teacher.
@@ -18,9 +18,9 @@ import torch
 from torch.func import vmap
 
 from zoo.errors import Issue
-from zoo.train.adapt import InnerLoop, accuracy, expand, kl_loss, mse_loss, select
+from zoo.families.hypernetwork.adapt import InnerLoop, accuracy, expand, kl_loss, mse_loss, select
 from zoo.train.procedure import Procedure
-from zoo.train.procedures import meta_report
+from zoo.families.hypernetwork import meta_report
 
 EVAL_SPLITS = ("test", "ood")
 EVAL_CHUNK = 64  # tasks adapted at once during evaluation

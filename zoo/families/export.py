@@ -4,7 +4,7 @@ Training on the written file(s) with the returned ``data`` section gives the sam
 same metrics, as training on the generated world with the same seed, for every environment with fixed
 splits (trajectories, images, sequences). The hyperteacher draws fresh tasks and inputs at every step,
 so its export is a finite sample of it: ``tasks`` tasks per split, each with its support and query shots
-(:class:`~zoo.envs.hyperteacher.FiniteHyperteacher`, the world training on the export matches).
+(:class:`~zoo.families.hypernetwork.hyperteacher.FiniteHyperteacher`, the world training on the export matches).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from zoo.envs.hyperteacher import FiniteHyperteacher, Hyperteacher
+from zoo.families.hypernetwork.hyperteacher import FiniteHyperteacher, Hyperteacher
 from zoo.envs.trajectories import SlotWorld
 from zoo.errors import DataError
 from zoo.io import atomic_path
@@ -85,7 +85,7 @@ def export(spec, out: str | Path, seed: int | None = None, tasks: int = 512) -> 
     (an ``.npz`` path; extra test splits of sequences go beside it). Returns the ``data`` section that
     reads the file(s) back."""
     from zoo.envs import make_env
-    from zoo.envs.sprites import SpritesEnv
+    from zoo.families.slot_vae.sprites import SpritesEnv
     from zoo.schema.datafiles import FILE_KINDS
 
     out = Path(out)

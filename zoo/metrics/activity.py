@@ -1,4 +1,4 @@
-"""RIMs pictures and helpers: which cells are active over time."""
+"""Which modules are active over time (a model's boolean ``active`` output, e.g. RIMs' cells): rates and a picture."""
 
 from __future__ import annotations
 

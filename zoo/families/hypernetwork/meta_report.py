@@ -8,7 +8,7 @@ from typing import Mapping
 
 import torch
 
-from zoo.metrics.hypernet import decoding_r2, embedding_map, template_alignment
+from zoo.families.hypernetwork.metrics import decoding_r2, embedding_map, template_alignment
 from zoo.train.rundir import read_csv
 
 Adapted = dict[str, tuple[dict[str, torch.Tensor], torch.Tensor]]  # split -> (fast params, true embedding)

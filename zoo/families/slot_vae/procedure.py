@@ -17,7 +17,7 @@ from typing import Any
 import torch
 
 from zoo.errors import Issue
-from zoo.metrics import slotvae as metrics
+from zoo.families.slot_vae import metrics as metrics
 from zoo.metrics.collapse import collapse_metrics, collapse_warning, max_slot_share
 from zoo.train.procedure import Procedure
 
@@ -136,7 +136,7 @@ class VAEProcedure(Procedure):
         """``plots/slotvae.png``: images, reconstructions, masks and per-slot Jacobian maps."""
         if not self.figure or self.spec.train.plot_images == 0 or "masks" not in self.env.splits["test"]:
             return {}
-        from zoo.train.procedures.vae_figure import write_figure
+        from zoo.families.slot_vae.figures import write_figure
 
         k = self.figure["norm"].shape[0]
         test = self.env.splits["test"]

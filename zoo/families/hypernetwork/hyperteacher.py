@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from zoo.envs.task_support import split_tasks
+from zoo.families.hypernetwork.task_support import split_tasks
 
 SPLITS = ("train", "test", "ood")
 

@@ -9,7 +9,7 @@ pair without seeing the future, and its prediction is scored one step ahead and 
 
 from __future__ import annotations
 
-from zoo.train.procedures.mechanisms import PairProcedure, bank_names
+from zoo.families.comet.mechanisms import PairProcedure, bank_names
 
 
 class ComposeProcedure(PairProcedure):
@@ -29,7 +29,7 @@ class ComposeProcedure(PairProcedure):
         return nll, {"selector_accuracy": acc}
 
     def artifacts(self, run_dir, metrics):
-        from zoo.plots.comet import mechanism_heatmap
+        from zoo.families.comet.figures import mechanism_heatmap
 
         plots = run_dir / "plots"
         if self.selected_table is not None:

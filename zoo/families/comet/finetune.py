@@ -17,7 +17,7 @@ from zoo.envs import make_env
 from zoo.envs.files.trajectories import FileWorld
 from zoo.errors import BankError, SpecError
 from zoo.train.procedure import Procedure
-from zoo.train.procedures import slots
+from zoo.families.comet import slots
 
 SOURCE_SEED = 7919  # source worlds are generated from seed + SOURCE_SEED * (k + 1)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import torch
 
+from zoo.metrics.rollout import rollout_metrics
+
 
 def simulate(n: int, balls: int, steps: int, size: int, radius: float, speed: float,
              generator: torch.Generator, velocities: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
@@ -66,29 +68,11 @@ class BouncingBalls:
         return render(simulate(n, balls, d.length, d.size, d.radius, d.speed, g), d.size, d.radius)
 
     def extra_metrics(self, model, device) -> dict[str, float]:
-        """Rollout MSE per test split (see :func:`rollout_metrics`), predictions clamped to [0, 1]."""
+        """Rollout MSE per test split (see :func:`zoo.metrics.rollout.rollout_metrics`), predictions clamped to [0, 1]."""
         return rollout_metrics(self.splits, model, device, self.data.rollout, (0.0, 1.0))
 
 
 @torch.no_grad()
-def rollout_metrics(splits: dict[str, dict[str, torch.Tensor]], model, device, horizon: int,
-                    clamp: tuple[float, float] | None) -> dict[str, float]:
-    """Rollout MSE per test split of next-step sequences (``target[:, t] == x[:, t+1]``): the model sees
-    the first frames, then predicts the last ``horizon`` frames from its own (clamped) output."""
-    out = {}
-    for name, split in splits.items():
-        if name == "train":
-            continue
-        frames = torch.cat([split["x"], split["target"][:, -1:]], 1).to(device)  # (N, T, P)
-        seen = frames[:, : frames.shape[1] - horizon]
-        for _ in range(horizon):
-            pred = model(x=seen)["y"][:, -1:]
-            seen = torch.cat([seen, pred if clamp is None else pred.clamp(*clamp)], 1)
-        err = (seen[:, -horizon:] - frames[:, -horizon:]).square().mean()
-        out[f"{name}_rollout_mse"] = err.item()
-    return out
-
-
 def make(data, seed: int) -> BouncingBalls:
     """The bouncing-balls environment for ``data`` and ``seed``."""
     return BouncingBalls(data, seed)
