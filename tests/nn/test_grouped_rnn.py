@@ -40,7 +40,7 @@ def test_grouped_lstm_equals_separate_cells():
 
 def test_cell_bank_runs_every_mechanism_on_the_same_state():
     torch.manual_seed(0)
-    bank = CellBank("lstm", 3, 2, 4)
+    bank = CellBank(GroupedLSTMCell, 3, 2, 4)
     state, x = torch.randn(5, 8), torch.randn(5, 2)
     out = bank(state, x)
     assert out.shape == (5, 3, 8)

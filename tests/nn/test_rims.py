@@ -7,10 +7,11 @@ import pytest
 import torch
 from torch import nn
 
+from zoo.nn.grouped_rnn import GroupedGRUCell, GroupedLSTMCell
 from zoo.nn.rims import RIMs, RIMsCell
 
 
-@pytest.fixture(params=["gru", "lstm"])
+@pytest.fixture(params=[GroupedGRUCell, GroupedLSTMCell])
 def cell(request):
     torch.manual_seed(0)
     return RIMsCell(5, count=6, active=2, hidden=4, cell=request.param, key_dim=8, value_dim=7,
@@ -19,7 +20,7 @@ def cell(request):
 
 def _state(cell, b=9):
     h = torch.randn(b, cell.count, cell.hidden, requires_grad=True)
-    c = torch.randn(b, cell.count, cell.hidden, requires_grad=True) if cell.kind == "lstm" else None
+    c = torch.randn(b, cell.count, cell.hidden, requires_grad=True) if cell.cells.memory else None
     return h, c
 
 
@@ -64,7 +65,7 @@ def test_active_cells_change_and_get_gradient(cell):
 
 def test_grouped_update_equals_separate_cells():
     torch.manual_seed(1)
-    cell = RIMsCell(3, count=4, active=4, hidden=5, cell="gru", key_dim=4, value_dim=6)
+    cell = RIMsCell(3, count=4, active=4, hidden=5, cell=GroupedGRUCell, key_dim=4, value_dim=6)
     x = torch.randn(2, 4, 6)
     h = torch.randn(2, 4, 5)
     out = cell.cells.step(cell.cells.project_input(x), h)

@@ -16,7 +16,7 @@ from torch import nn
 
 from zoo.errors import SpecError
 from zoo.nn.bank import BankApply, MechanismBank
-from zoo.nn.grouped_rnn import CellBank
+from zoo.nn.grouped_rnn import CellBank, GroupedGRUCell, GroupedLSTMCell
 from zoo.registry import MECHANISM_KINDS
 
 PORT = {"self": "state", "context": "context", "external": "external", "task": "task"}
@@ -32,11 +32,13 @@ class MechanismKind:
             called as ``block(x)`` (or ``block(x, state)`` when recurrent).
         state_width: for recurrent cells, bank spec -> the width of the state ('self') they update;
             None for feed-forward mechanisms.
+        cell: for recurrent cells, the grouped cell class (K cells at once) that RIMs run.
     """
 
     kind: str
     build: Callable[[Any, int, int], nn.Module]
     state_width: Callable[[Any], int] | None = None
+    cell: type | None = None
 
     @property
     def recurrent(self) -> bool:
@@ -52,8 +54,8 @@ def _linear(bank, in_width: int, out_width: int) -> nn.Module:
     return MechanismBank(bank.count, in_width, (), out_width, "identity")
 
 
-def _cell(kind: str) -> Callable[[Any, int, int], nn.Module]:
-    return lambda bank, in_width, out_width: CellBank(kind, bank.count, in_width, bank.hidden)
+def _cells(cell: type) -> Callable[[Any, int, int], nn.Module]:
+    return lambda bank, in_width, out_width: CellBank(cell, bank.count, in_width, bank.hidden)
 
 
 def register_mechanism_kind(kind: MechanismKind, owner: str = "zoo") -> None:
@@ -79,8 +81,8 @@ def mechanism_kinds() -> list[str]:
 
 
 for _kind in (MechanismKind("mlp", _mlp), MechanismKind("linear", _linear),
-              MechanismKind("gru", _cell("gru"), state_width=lambda bank: bank.hidden),
-              MechanismKind("lstm", _cell("lstm"), state_width=lambda bank: 2 * bank.hidden)):
+              MechanismKind("gru", _cells(GroupedGRUCell), lambda bank: bank.hidden, GroupedGRUCell),
+              MechanismKind("lstm", _cells(GroupedLSTMCell), lambda bank: 2 * bank.hidden, GroupedLSTMCell)):
     register_mechanism_kind(_kind)
 
 

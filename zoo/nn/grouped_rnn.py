@@ -52,6 +52,7 @@ class GroupedGRUCell(_GroupedCell):
     """K GRU cells: ``x (B, K, in), h (B, K, H) -> h' (B, K, H)``."""
 
     gates = 3
+    memory = False  # the state is h alone
 
     def forward(self, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return self._gates(self._input(x), h)
@@ -73,6 +74,7 @@ class GroupedLSTMCell(_GroupedCell):
     """K LSTM cells: ``x (B, K, in), (h, c) (B, K, H) each -> (h', c')``."""
 
     gates = 4
+    memory = True  # the state is (h, c): a cell memory beside the output
 
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
@@ -97,18 +99,17 @@ class CellBank(nn.Module):
     ``state (..., S), x (..., in) -> (..., M, S)`` where S = hidden (GRU) or 2 x hidden ([h, c], LSTM).
 
     Args:
-        cell: "gru" or "lstm".
+        cell: the grouped cell class (:class:`GroupedGRUCell` or :class:`GroupedLSTMCell`).
         count: M.
         in_dim: input width (0: no input besides the state).
         hidden: cell width.
     """
 
-    def __init__(self, cell: str, count: int, in_dim: int, hidden: int):
+    def __init__(self, cell: type[_GroupedCell], count: int, in_dim: int, hidden: int):
         super().__init__()
-        self.kind, self.count, self.hidden = cell, count, hidden
+        self.count, self.hidden = count, hidden
         self.in_dim = max(in_dim, 1)
-        cls = GroupedGRUCell if cell == "gru" else GroupedLSTMCell
-        self.cell = cls(count, self.in_dim, hidden)
+        self.cell = cell(count, self.in_dim, hidden)
 
     def forward(self, state: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
         lead = state.shape[:-1]
@@ -116,7 +117,7 @@ class CellBank(nn.Module):
         if x is None:
             x = state.new_zeros(*lead, self.in_dim)
         inp = x.reshape(-1, 1, self.in_dim).expand(-1, self.count, -1)  # (P, M, in)
-        if self.kind == "gru":
+        if not self.cell.memory:
             out = self.cell(inp, s)
         else:
             h, c = self.cell(inp, (s[..., : self.hidden], s[..., self.hidden :]))

@@ -30,7 +30,7 @@ import math
 import torch
 from torch import nn
 
-from zoo.nn.grouped_rnn import GroupedGRUCell, GroupedLSTMCell
+from zoo.nn.grouped_rnn import GroupedGRUCell
 
 GATE_BIAS = -3.0  # initial communication gate sigmoid(-3) ~ 0.05
 
@@ -61,25 +61,25 @@ class RIMsCell(nn.Module):
         count: number of cells K.
         active: number of active cells k.
         hidden: hidden width per cell.
-        cell: "gru" or "lstm".
+        cell: the grouped cell class (:class:`~zoo.nn.grouped_rnn.GroupedGRUCell` or ``GroupedLSTMCell``).
         key_dim, value_dim, heads: input attention sizes.
         comm_key_dim, comm_value_dim, comm_heads: communication attention sizes.
         dropout: dropout on both attention distributions.
     """
 
-    def __init__(self, in_dim: int, count: int, active: int, hidden: int, cell: str = "gru",
+    def __init__(self, in_dim: int, count: int, active: int, hidden: int, cell: type = GroupedGRUCell,
                  key_dim: int = 64, value_dim: int = 64, heads: int = 1,
                  comm_key_dim: int = 32, comm_value_dim: int = 32, comm_heads: int = 4, dropout: float = 0.0):
         super().__init__()
         if not 1 <= active <= count:
             raise ValueError(f"active={active} must be between 1 and count={count}")
-        self.count, self.active, self.hidden, self.kind = count, active, hidden, cell
+        self.count, self.active, self.hidden = count, active, hidden
         self.heads, self.key_dim, self.value_dim = heads, key_dim, value_dim
         self.comm_heads, self.comm_key_dim, self.comm_value_dim = comm_heads, comm_key_dim, comm_value_dim
         self.key = nn.Linear(in_dim, heads * key_dim)  # bias = the null input's key
         self.value = nn.Linear(in_dim, heads * value_dim)  # bias = the null input's value
         self.query = GroupLinear(count, hidden, heads * key_dim)
-        self.cells = (GroupedGRUCell if cell == "gru" else GroupedLSTMCell)(count, value_dim, hidden)
+        self.cells = cell(count, value_dim, hidden)
         # communication: queries, keys, values and the gate from one grouped product
         self.comm_split = [comm_heads * comm_key_dim] * 2 + [comm_heads * comm_value_dim, hidden]
         self.comm_in = GroupLinear(count, hidden, sum(self.comm_split), bias=True)
@@ -134,7 +134,7 @@ class RIMsCell(nn.Module):
         probs = self.dropout(probs)
         attended = probs[..., :1] * px + probs[..., 1:] * p_null  # the projection of the attended value
         keep = mask.unsqueeze(-1)  # (B, K, 1)
-        if self.kind == "gru":
+        if not self.cells.memory:
             h_new, c_new = self.cells.step(attended, h), None
         else:
             h_new, c_new = self.cells.step(attended, (h, c))
@@ -160,7 +160,7 @@ class RIMs(nn.Module):
         super().__init__()
         self.cell = cell
         self.h0 = nn.Parameter(torch.zeros(cell.count, cell.hidden))
-        self.c0 = nn.Parameter(torch.zeros(cell.count, cell.hidden)) if cell.kind == "lstm" else None
+        self.c0 = nn.Parameter(torch.zeros(cell.count, cell.hidden)) if cell.cells.memory else None
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         b = x.shape[0]

@@ -7,6 +7,7 @@ top-level ``top_k`` router (k, key/value sizes, heads, dropout). Port ``x`` (T, 
 
 from __future__ import annotations
 
+from zoo.banks.mechanisms import mechanism_kind
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
@@ -15,7 +16,7 @@ from zoo.compiler.types import TensorType
 def parts(node, spec):
     """The cells' bank spec and the top_k router, checked."""
     bank = spec.bank(node.cells)
-    if bank.kind not in ("gru", "lstm"):
+    if mechanism_kind(bank.kind).cell is None:
         raise ShapeError(f"RIMs cells must be a gru or lstm mechanisms entry, {node.cells!r} is {bank.kind}")
     router = spec.router
     if router is None or router.kind != "top_k":
@@ -40,7 +41,7 @@ def _build(node, spec, types):
     from zoo.nn.rims import RIMs, RIMsCell
 
     bank, r = parts(node, spec)
-    cell = RIMsCell(width(types["x"]), bank.count, r.k, bank.hidden, bank.kind, r.key_dim, r.value_dim, r.heads,
+    cell = RIMsCell(width(types["x"]), bank.count, r.k, bank.hidden, mechanism_kind(bank.kind).cell, r.key_dim, r.value_dim, r.heads,
                     node.comm_key_dim, node.comm_value_dim, node.comm_heads, r.dropout)
     return RIMs(cell)
 
