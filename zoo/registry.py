@@ -28,10 +28,12 @@ class Table(Generic[T]):
 
     Args:
         what: what a name names, for error messages ("model kind", "procedure", ...).
+        references: whether a string entry is a ``"module:attribute"`` reference (False: a plain
+            string value, such as a caption).
     """
 
-    def __init__(self, what: str):
-        self.what = what
+    def __init__(self, what: str, references: bool = True):
+        self.what, self.references = what, references
         self._entries: dict[str, Any] = {}
         self._owners: dict[str, str] = {}
 
@@ -61,7 +63,7 @@ class Table(Generic[T]):
             entry = self._entries[name]
         except KeyError:
             raise KeyError(f"unknown {self.what} {name!r}; known: {', '.join(sorted(self._entries)) or '(none)'}") from None
-        if isinstance(entry, str):
+        if isinstance(entry, str) and self.references:
             entry = self._entries[name] = resolve_reference(entry)
         return entry
 
@@ -112,5 +114,5 @@ STARTERS: Table[Any] = Table("starter")
 """Starter name -> its YAML file, read by :mod:`zoo.starters`."""
 MECHANISM_KINDS: Table[Any] = Table("mechanism kind")
 """Mechanism kind -> its :class:`~zoo.banks.mechanisms.MechanismKind`, read by :mod:`zoo.banks`."""
-CAPTIONS: Table[str] = Table("figure")
+CAPTIONS: Table[str] = Table("figure", references=False)
 """Figure file name under ``plots/`` -> what it shows, read by :mod:`zoo.report`."""
