@@ -7,7 +7,7 @@ from zoo.envs import make_env
 from zoo.families.hypernetwork.task_support import all_tasks, layer_patterns, split_tasks
 from zoo.errors import SpecError
 from zoo.schema import loads_spec
-from zoo.schema.data import HyperteacherData
+from zoo.families.hypernetwork.spec import HyperteacherData
 
 
 def data(**kw) -> HyperteacherData:

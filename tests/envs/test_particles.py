@@ -6,7 +6,7 @@ import torch
 
 from zoo.envs import make_env
 from zoo.families.comet.particles import TYPES, accelerations
-from zoo.schema.data import ParticlesData
+from zoo.families.comet.spec import ParticlesData
 
 
 def _world(**kw):

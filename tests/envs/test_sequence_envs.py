@@ -7,7 +7,7 @@ import torch
 from zoo.envs import make_env
 from zoo.families.rims.balls import simulate
 from zoo.families.rims.digits import render
-from zoo.schema.data import BouncingBallsData, CopyingData, SequentialDigitsData
+from zoo.families.rims.spec import BouncingBallsData, CopyingData, SequentialDigitsData
 
 
 def test_digits_splits_per_resolution_share_labels():

@@ -6,7 +6,7 @@ import torch
 
 from zoo.envs import make_env
 from zoo.families.comet.sports import ROLES
-from zoo.schema.data import SportsData
+from zoo.families.comet.spec import SportsData
 
 
 def _world(**kw):

@@ -6,7 +6,7 @@ import torch
 
 from zoo.envs import make_env
 from zoo.families.slot_vae.sprites import hue_to_rgb, shape_masks
-from zoo.schema.data import SpritesData
+from zoo.families.slot_vae.spec import SpritesData
 
 
 def _data(**kw):

@@ -6,7 +6,7 @@ import torch
 
 from zoo.envs import make_env
 from zoo.families.comet.traffic import A_MAX, BRAKE_GAP, K_BRAKE, K_SPEED, TYPES
-from zoo.schema.data import TrafficData
+from zoo.families.comet.spec import TrafficData
 
 
 def _world():

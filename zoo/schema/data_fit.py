@@ -8,15 +8,21 @@ The checks apply to specs that train (a spec without ``train`` only compiles).
 from __future__ import annotations
 
 from zoo.errors import Issue
-from zoo.schema.data import BouncingBallsData, TrajectoryData
+from zoo.schema import kinds
+from zoo.schema.data import TrajectoryData
 
-INTERFACE_WORDS = {
-    "trajectories": "an object-slot world (particles, traffic, sports, or a trajectories file)",
-    "images": "an image environment (sprites, or an images file)",
-    "tasks": "a few-shot task environment (hyperteacher, or a tasks file)",
-    "examples": "an environment of inputs and targets (regression, sequential_digits, copying, bouncing_balls, "
-                "or a sequences file)",
-}
+FILES = "zoo.schema.datafiles"  # the kinds that read a world from files
+INTERFACE = {"trajectories": "an object-slot world", "images": "an image environment",
+             "tasks": "a few-shot task environment", "examples": "an environment of inputs and targets"}
+
+
+def interface_words(interface: str) -> str:
+    """What gives ``interface``, in words, with the registered data kinds that give it."""
+    gives = [(k, cls) for k, cls in kinds.classes("data").items() if getattr(cls, "provides", None) == interface]
+    worlds = [k for k, cls in gives if cls.__module__ != FILES]
+    files = [f"{'an' if k[0] in 'aeiou' else 'a'} {k} file" for k, cls in gives if cls.__module__ == FILES]
+    named = ", ".join(worlds) + (", or " if worlds and files else "") + " or ".join(files)
+    return f"{INTERFACE[interface]} ({named})" if named else INTERFACE[interface]
 
 
 def _interface(spec) -> list[Issue]:
@@ -24,7 +30,7 @@ def _interface(spec) -> list[Issue]:
     reads, provides = spec.train.reads, spec.data.provides
     if reads == provides:
         return []
-    return [Issue(("data", "kind"), f"procedure {spec.train.procedure!r} trains on {INTERFACE_WORDS[reads]}, "
+    return [Issue(("data", "kind"), f"procedure {spec.train.procedure!r} trains on {interface_words(reads)}, "
                                     f"but the {spec.data.kind} environment gives {provides}")]
 
 
@@ -52,7 +58,7 @@ def _sources(spec) -> list[Issue]:
     for k, source in enumerate(getattr(spec.train, "sources", ())):
         if source.provides != "trajectories":
             issues.append(Issue(("train", "sources", k, "kind"),
-                                f"a source world is {INTERFACE_WORDS['trajectories']}, got {source.kind!r}"))
+                                f"a source world is {interface_words('trajectories')}, got {source.kind!r}"))
         elif isinstance(source, TrajectoryData) and (source.slot_count(), len(source.FEATURES)) != want:
             issues.append(Issue(("train", "sources", k), f"the {source.kind} world has {source.slot_count()} objects "
                                                          f"of {len(source.FEATURES)} features; the target world "
@@ -60,31 +66,12 @@ def _sources(spec) -> list[Issue]:
     return issues
 
 
-def _selector(spec) -> list[Issue]:
-    """``compose`` trains a classifier over the frozen bank's (mechanism, context) pairs."""
-    if spec.train.procedure != "compose" or getattr(spec.router, "kind", None) == "classifier":
-        return []
-    got = "none" if spec.router is None else repr(spec.router.kind)
-    return [Issue(("router",), f"the compose procedure trains a classifier router: set router: {{kind: classifier}} "
-                               f"(got {got})")]
-
-
-def _rollout(spec) -> list[Issue]:
-    """Bouncing balls: the rollout must leave at least one frame to see."""
-    d = spec.data
-    if isinstance(d, BouncingBallsData) and d.rollout >= d.length:
-        return [Issue(("data", "rollout"), f"{d.rollout} predicted frames leave none to see in sequences of "
-                                           f"data.length={d.length} frames; use at most {d.length - 1}")]
-    return []
-
-
 def data_fit_issues(spec) -> list[Issue]:
     """Every problem between ``data`` and the model, slots and training of a spec, each at its spec path."""
     if spec.data is None or spec.train is None:
         return []
-    issues = _interface(spec) + _rollout(spec)
+    issues = _interface(spec)
     if spec.train.reads == "trajectories" and spec.data.provides == "trajectories":
         if isinstance(spec.data, TrajectoryData):  # a file's objects and features are known once it is read
             issues += _slots(spec) + _sources(spec)
-        issues += _selector(spec)
     return issues

@@ -28,6 +28,7 @@ class _Holder:
     field: str
     section: str
     wrap: Callable[[Any], Any]
+    outer: bool
 
 
 _HOLDERS: list[_Holder] = []
@@ -110,18 +111,22 @@ def union(section: str) -> Any:
     return Annotated[Union[members], Field(discriminator=TAGS[section])]
 
 
-def holds(model: type[BaseModel], field: str, section: str, wrap: Callable[[Any], Any] = lambda u: u) -> None:
+def holds(model: type[BaseModel], field: str, section: str, wrap: Callable[[Any], Any] = lambda u: u,
+          outer: bool = False) -> None:
     """Declare that ``model.field`` holds the ``section`` union (``wrap`` makes e.g. ``tuple[u, ...]``).
-    Holders are rebuilt in the order declared: declare a model after the models it contains."""
-    _HOLDERS.append(_Holder(model, field, section, wrap))
+    Inner holders are rebuilt first, in the order declared, then the ``outer`` ones (the whole spec)."""
+    _HOLDERS.append(_Holder(model, field, section, wrap, outer))
 
 
 def rebuild() -> None:
     """Re-derive every holder field from the registered classes and rebuild the Pydantic models."""
     done: list[type[BaseModel]] = []
-    for h in _HOLDERS:
-        old = h.model.model_fields[h.field]
-        h.model.model_fields[h.field] = FieldInfo.from_annotated_attribute(h.wrap(union(h.section)), old)
+    for h in sorted(_HOLDERS, key=lambda h: h.outer):
+        old, annotation = h.model.model_fields[h.field], h.wrap(union(h.section))
+        new = FieldInfo.from_annotated_attribute(annotation, old)
+        if typing.get_origin(annotation) is Annotated:  # the field is the union itself: keep its tag
+            new.discriminator = TAGS[h.section]
+        h.model.model_fields[h.field] = new
         if h.model not in done:
             done.append(h.model)
     for model in done:

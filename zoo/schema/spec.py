@@ -215,18 +215,17 @@ def _declare_unions() -> None:
     from zoo.schema.graph import NodeSpec
     from zoo.schema.models import ModelKindSpec
     from zoo.schema.parts import MechanismBankSpec as Banks
-    from zoo.schema.train import FinetuneTrain, TrainSpec
+    from zoo.schema.train import TrainSpec
 
     for section, union in (("model", ModelKindSpec), ("data", DataSpec), ("node", NodeSpec), ("mechanism", Banks),
                            ("procedure", TrainSpec)):
-        for cls in get_args(get_args(union)[0]):
+        for cls in get_args(get_args(union)[0]) if get_args(union) else (union,):
             kinds.register_spec(section, cls)
     kinds.holds(GraphSpec, "nodes", "node", lambda u: tuple[u, ...])
-    kinds.holds(FinetuneTrain, "sources", "data", lambda u: tuple[u, ...])
-    kinds.holds(ModelSpec, "model", "model")
-    kinds.holds(ModelSpec, "mechanisms", "mechanism", lambda u: tuple[u, ...])
-    kinds.holds(ModelSpec, "data", "data", lambda u: Union[u, None])
-    kinds.holds(ModelSpec, "train", "procedure", lambda u: Union[u, None])
+    kinds.holds(ModelSpec, "model", "model", outer=True)
+    kinds.holds(ModelSpec, "mechanisms", "mechanism", lambda u: tuple[u, ...], outer=True)
+    kinds.holds(ModelSpec, "data", "data", lambda u: Union[u, None], outer=True)
+    kinds.holds(ModelSpec, "train", "procedure", lambda u: Union[u, None], outer=True)
 
 
 _declare_unions()

@@ -6,6 +6,9 @@ sports) and starter live here; :data:`FAMILY` registers them.
 
 from pathlib import Path
 
+from zoo.families.comet.checks import selector_issues
+from zoo.families.comet.spec import (CometModel, CompeteTrain, ComposeTrain, FinetuneTrain, InteractionNetworkModel,
+                                     ParticlesData, SportsData, TrafficData)
 from zoo.families.family import Family
 
 _HERE = Path(__file__).resolve().parent
@@ -14,6 +17,8 @@ _PKG = __name__
 FAMILY = Family(
     name="comet",
     summary="Compete and compose mechanisms over object slots (and the interaction-network baseline).",
+    specs={"model": (CometModel, InteractionNetworkModel), "data": (ParticlesData, TrafficData, SportsData),
+           "procedure": (CompeteTrain, ComposeTrain, FinetuneTrain)},
     templates={"comet": f"{_PKG}.template:expand", "interaction_network": f"{_PKG}.interaction_network:expand"},
     procedures={"compete": f"{_PKG}.compete:CompeteProcedure", "compose": f"{_PKG}.compose:ComposeProcedure",
                 "finetune": f"{_PKG}.finetune:FinetuneProcedure"},
@@ -29,4 +34,5 @@ FAMILY = Family(
         "rollout.png": "Rollout: true (solid) and predicted (dashed) paths of a few objects of one test trajectory, "
                        "the model's predictions fed back without seeing the truth (the steps rollout_mse scores).",
     },
+    checks=(selector_issues,),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoo.compiler.templates.base import Draft, raise_if, require
 from zoo.errors import Issue
+from zoo.schema.fields import node_args
 from zoo.schema.graph import ContextNode, InputNode, InteractionNetworkNode
 
 
@@ -18,8 +19,8 @@ def expand(spec) -> Draft:
     where = ("model",)
     state = d.node(InputNode(kind="input", name="state", shape=(spec.slots.count, spec.slots.dim)), ("slots",))
     ctx = d.node(ContextNode(kind="context", name="context"), ("interactions",))
-    net = d.node(InteractionNetworkNode(kind="interaction_network", name="network", hidden=m.hidden,
-                                        activation=m.activation), where)
+    net = d.node(InteractionNetworkNode(**node_args(m, InteractionNetworkNode, kind="interaction_network",
+                                                    name="network")), where)
     d.edge(state, f"{ctx}.x", where)
     d.edge(state, f"{net}.x", where)
     d.edge(f"{ctx}.ctx", f"{net}.ctx", where)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, draw_categories, generators, nearest, simulate, take
-from zoo.schema.data import PARTICLE_TYPES, ParticlesData
+from zoo.families.comet.spec import PARTICLE_TYPES, ParticlesData
 
 TYPES = PARTICLE_TYPES
 FEATURES = ParticlesData.FEATURES  # the spec language declares them, so a spec is checked without the data

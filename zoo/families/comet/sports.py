@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, draw_categories, generators, nearest, simulate, take
-from zoo.schema.data import PLAYER_ROLES, SportsData
+from zoo.families.comet.spec import PLAYER_ROLES, SportsData
 
 ROLES = PLAYER_ROLES
 FEATURES = SportsData.FEATURES  # the spec language declares them, so a spec is checked without the data

@@ -25,7 +25,7 @@ from __future__ import annotations
 import torch
 
 from zoo.envs.trajectories import SlotWorld, generators, simulate, take
-from zoo.schema.data import TrafficData
+from zoo.families.comet.spec import TrafficData
 
 TYPES = ("free", "following", "braking")
 FEATURES = TrafficData.FEATURES  # the spec language declares them, so a spec is checked without the data

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from zoo.families.family import Family
 from zoo.families.hypernetwork.checks import hyperteacher_issues
+from zoo.families.hypernetwork.spec import HypernetworkModel, HyperteacherData, MetaTrain
 
 _HERE = Path(__file__).resolve().parent
 _PKG = __name__
@@ -15,6 +16,7 @@ _PKG = __name__
 FAMILY = Family(
     name="hypernetwork",
     summary="A hypernetwork generates a target MLP from a task embedding (and the ANIL/MAML baselines).",
+    specs={"model": (HypernetworkModel,), "data": (HyperteacherData,), "procedure": (MetaTrain,)},
     templates={"hypernetwork": f"{_PKG}.template:expand"},
     procedures={"meta": f"{_PKG}.meta_learning:MetaProcedure"},
     environments={"hyperteacher": f"{_PKG}.hyperteacher:make"},

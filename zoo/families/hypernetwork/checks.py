@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import comb
 
 from zoo.errors import Issue
-from zoo.schema.data import HyperteacherData
+from zoo.families.hypernetwork.spec import HyperteacherData
 
 MAX_TASKS = 200_000
 

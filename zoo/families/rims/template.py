@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from zoo.compiler.templates.base import Draft, pick, raise_if, require
 from zoo.errors import Issue
+from zoo.schema.fields import node_args
 from zoo.schema.graph import EmbeddingNode, InputNode, LinearNode, LstmNode, RimsNode
 
 
@@ -46,8 +47,7 @@ def expand_rims(spec) -> Draft:
     raise_if(issues)
     bank, i = found
     m = spec.model
-    core = d.node(RimsNode(kind="rims", name="rims", cells=bank.name, comm_heads=m.comm_heads,
-                           comm_key_dim=m.comm_key_dim, comm_value_dim=m.comm_value_dim), ("mechanisms", i))
+    core = d.node(RimsNode(**node_args(m, RimsNode, kind="rims", name="rims", cells=bank.name)), ("mechanisms", i))
     d.edge(src, f"{core}.x", ("model",))
     _head(spec, d, core)
     d.output("active", f"{core}.active", ("router",))
@@ -60,7 +60,7 @@ def expand_lstm(spec) -> Draft:
     d = Draft()
     src = _inputs(spec, d, issues)
     raise_if(issues)
-    core = d.node(LstmNode(kind="lstm", name="lstm", hidden=spec.model.hidden), ("model", "hidden"))
+    core = d.node(LstmNode(**node_args(spec.model, LstmNode, kind="lstm", name="lstm")), ("model", "hidden"))
     d.edge(src, f"{core}.x", ("model",))
     _head(spec, d, core)
     return d

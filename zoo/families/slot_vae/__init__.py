@@ -8,6 +8,7 @@ from pathlib import Path
 
 from zoo.families.family import Family
 from zoo.families.slot_vae.checks import image_issues
+from zoo.families.slot_vae.spec import SlotVAEModel, SpritesData, VAETrain
 
 _HERE = Path(__file__).resolve().parent
 _PKG = __name__
@@ -15,6 +16,7 @@ _PKG = __name__
 FAMILY = Family(
     name="slot_vae",
     summary="A slot VAE whose decoder only cross-attends to the slots, with an interaction regulariser.",
+    specs={"model": (SlotVAEModel,), "data": (SpritesData,), "procedure": (VAETrain,)},
     templates={"slot_vae": f"{_PKG}.template:expand"},
     procedures={"vae": f"{_PKG}.procedure:VAEProcedure"},
     environments={"sprites": f"{_PKG}.sprites:make"},

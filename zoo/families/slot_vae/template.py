@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from zoo.compiler.templates.base import Draft, raise_if, require
 from zoo.errors import Issue
+from zoo.families.slot_vae.spec import decoder_args, encoder_args
 from zoo.schema.graph import InputNode, ReparameterizeNode, SlotDecoderNode, SlotEncoderNode
 
 
@@ -21,14 +22,9 @@ def expand(spec) -> Draft:
     d = Draft()
     where = ("model",)
     image = d.node(InputNode(kind="input", name="image", shape=(img.channels, img.size, img.size)), where + ("image",))
-    enc = d.node(SlotEncoderNode(kind="slot_encoder", name="encoder", cnn=m.cnn, strides=m.strides, kernel=m.kernel,
-                                 d_model=m.d_model, grouping=m.grouping, layers=m.encoder_layers,
-                                 iterations=m.iterations, heads=m.heads,
-                                 logvar_init=m.logvar_init), where)
+    enc = d.node(SlotEncoderNode(**encoder_args(m)), where)
     sample = d.node(ReparameterizeNode(kind="reparameterize", name="sample"), ("slots",))
-    dec = d.node(SlotDecoderNode(kind="slot_decoder", name="decoder", size=img.size, channels=img.channels,
-                                 d_model=m.d_model, query_dim=m.query_dim, hidden=m.hidden,
-                                 layers=m.decoder_layers, heads=m.heads, frequencies=m.frequencies), where)
+    dec = d.node(SlotDecoderNode(**decoder_args(m)), where)
     d.edge(image, f"{enc}.image", where)
     d.edge(f"{enc}.mu", f"{sample}.mu", where)
     d.edge(f"{enc}.logvar", f"{sample}.logvar", where)

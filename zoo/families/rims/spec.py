@@ -1,0 +1,125 @@
+"""The RIMs family's spec models: the rims and lstm model kinds and its sequence worlds (sequential
+digits, copying, bouncing balls)."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from zoo.schema.fields import model_from_nodes, node_fields
+from zoo.schema.graph import LstmNode, RimsNode
+from zoo.schema.base import Dim, Name, PositiveFloat, Spec
+from zoo.schema.data import DataInterface, Samples
+
+
+class SequenceInput(Spec):
+    """How a sequence enters the model: integer tokens (embedded) or float feature vectors."""
+
+    vocab: Annotated[int, Field(ge=2, le=100_000)] | None = Field(
+        default=None, description="Token inputs with this many symbols (embedded to 'embed' wide)."
+    )
+    embed: Dim = Field(default=16, description="Embedding width for token inputs.")
+    features: Dim | None = Field(default=None, description="Width of float feature inputs.")
+
+
+class _SequenceModel(Spec):
+    input: SequenceInput = Field(description="How the sequence enters: tokens (vocab) or feature vectors (features).")
+    output: Literal["last", "sequence"] = Field(
+        default="last", description="Predict from the last step (classification) or at every step."
+    )
+    out: Dim = Field(description="Output width (classes, symbols or features).")
+
+
+class _RimsBase(_SequenceModel):
+    """Recurrent Independent Mechanisms: the cells are a gru/lstm ``mechanisms`` entry (count K,
+    hidden), the input attention is a ``top_k`` router (k active cells); the communication among cells
+    is the rims node's (``comm_*``)."""
+
+    kind: Literal["rims"] = Field(description="Recurrent Independent Mechanisms over a sequence.")
+    cells: Name | None = Field(default=None, description="Which mechanisms entry (default: the first).")
+
+
+class _LstmBase(_SequenceModel):
+    """A single-layer LSTM baseline (the lstm node's ``hidden`` width)."""
+
+    kind: Literal["lstm"] = Field(description="An LSTM over a sequence (the RIMs baseline).")
+
+
+RimsModel = model_from_nodes("RimsModel", _RimsBase, __name__, node_fields(RimsNode, exclude=("cells",)))
+LstmModel = model_from_nodes("LstmModel", _LstmBase, __name__, node_fields(LstmNode))
+
+
+Side = Annotated[int, Field(ge=2, le=64)]
+
+
+class SequentialDigitsData(Spec):
+    """scikit-learn's bundled 8x8 digits, resized and binarised, fed pixel by pixel (row-major).
+
+    Trained at ``train_size`` x ``train_size``; every size in ``test_sizes`` is a test split
+    (``test_<size>``) built from the held-out images.
+    """
+
+    provides: ClassVar[DataInterface] = "examples"
+
+    kind: Literal["sequential_digits"] = Field(description="Digits read pixel by pixel (input x, target class).")
+    train_size: Side = Field(default=14, description="Side in pixels of the training images.")
+    test_sizes: tuple[Side, ...] = Field(default=(16, 19, 24), max_length=8,
+                                         description="Sides of the test images, one test split each.")
+    threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.5, description="Resized intensities "
+                                                                                        "above it are ink (1).")
+    test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.2, description="Fraction of the "
+                                                                                            "images held out.")
+    limit: Annotated[int, Field(ge=20, le=1797)] | None = Field(
+        default=None, description="Use only this many images (for quick runs)."
+    )
+    augment: Annotated[int, Field(ge=0, le=64)] = Field(
+        default=0,
+        description="Extra copies of each training image, each under a random small affine change "
+        "(rotation, scale, shift) of its resized intensities before thresholding: the bundled set has only "
+        "1,797 digits. Test images are never changed.",
+    )
+
+
+class CopyingData(Spec):
+    """The copying task: remember ``length`` symbols, wait ``delay`` blanks, then reproduce them.
+
+    Tokens: 0..symbols-1 are symbols, then blank and the go marker. Trained at ``delay``; each delay
+    in ``test_delays`` is a test split ``test_<delay>``.
+    """
+
+    provides: ClassVar[DataInterface] = "examples"
+
+    kind: Literal["copying"] = Field(description="Remember symbols over a delay (input x tokens, target tokens).")
+    symbols: Annotated[int, Field(ge=2, le=64)] = Field(default=8, description="Distinct symbols to copy.")
+    length: Annotated[int, Field(ge=1, le=100)] = Field(default=10, description="Symbols per sequence.")
+    delay: Annotated[int, Field(ge=1, le=5000)] = Field(default=50, description="Blanks between the symbols and "
+                                                                                "the go marker, in training.")
+    test_delays: tuple[Annotated[int, Field(ge=1, le=5000)], ...] = Field(
+        default=(200,), max_length=8, description="Delays of the test splits.")
+    train_sequences: Samples = Field(default=4096, description="Training sequences.")
+    test_sequences: Samples = Field(default=256, description="Sequences per test split.")
+
+
+class BouncingBallsData(Spec):
+    """Balls bouncing elastically in a box, rendered as small grey frames; predict the next frame.
+
+    Trained with ``balls`` balls (a count is drawn per sequence); each count in ``test_balls`` is a
+    test split ``test_<n>``.
+    """
+
+    provides: ClassVar[DataInterface] = "examples"
+
+    kind: Literal["bouncing_balls"] = Field(description="Next-frame prediction of bouncing balls (x, target frames).")
+    balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(
+        default=(3, 4), min_length=1, description="Ball counts of the training sequences (one drawn per sequence).")
+    test_balls: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(
+        default=(6,), max_length=8, description="Ball counts of extra test splits.")
+    size: Annotated[int, Field(ge=8, le=64)] = Field(default=16, description="Frame side in pixels.")
+    radius: PositiveFloat = Field(default=1.2, description="Ball radius in pixels.")
+    speed: PositiveFloat = Field(default=0.6, description="Ball speed in pixels per frame.")
+    length: Annotated[int, Field(ge=3, le=500)] = Field(default=20, description="Frames per sequence.")
+    train_sequences: Samples = Field(default=1024, description="Training sequences.")
+    test_sequences: Samples = Field(default=128, description="Sequences per test split.")
+    rollout: Annotated[int, Field(ge=1, le=200)] = Field(default=10, description="Frames predicted from the "
+                                                                                 "model's own output at evaluation.")
