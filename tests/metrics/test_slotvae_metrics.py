@@ -102,7 +102,7 @@ def test_jacobian_raises_no_deprecation_warning():
 
     code = (
         "import warnings, torch\n"
-        "from zoo.metrics import slotvae as M\n"
+        "from zoo.families.slot_vae import metrics as M\n"
         "w = torch.tensor([[2.0, 0.0], [1.0, 3.0]])\n"
         "decode = lambda z, index: torch.tanh(torch.einsum('qk,bk->bq', w[index], z[..., 0])).unsqueeze(-1)\n"
         "with warnings.catch_warnings(record=True) as caught:\n"

@@ -14,6 +14,11 @@ STARTERS.register("graph", HERE / "graph.yaml")  # a model written as an explici
 PLACEHOLDER = "SCHEMA_PATH"
 
 
+def starter_names() -> list[str]:
+    """Every starter: the families' (sorted), then ``graph``."""
+    return [n for n in STARTERS.names() if n != "graph"] + ["graph"]
+
+
 def schema_file() -> Path:
     """The committed JSON Schema of specs (beside the catalogue, in a checkout and in a wheel)."""
     from zoo.schema.catalogue import catalogue_dir
@@ -29,7 +34,7 @@ def starter(family: str, out: str | os.PathLike[str] | None = None) -> str:
         ZooError: an unknown starter (the message lists the known ones).
     """
     if family not in STARTERS:
-        raise ZooError(f"unknown starter {family!r}; expected one of: {', '.join(STARTERS)}")
+        raise ZooError(f"unknown starter {family!r}; expected one of: {', '.join(starter_names())}")
     path = Path(STARTERS.get(family))
     base = Path(out).resolve().parent if out else Path.cwd()
     try:
