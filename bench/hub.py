@@ -45,7 +45,7 @@ def banks(root: Path, retrain: bool) -> list[Path]:
     """The two source banks: the committed catalogue ones, or trained again into ``root/banks``."""
     if not retrain and all(catalogue_bank(s) for s in SOURCES):
         return [catalogue_bank(s) for s in SOURCES]
-    return build(list(SOURCES), root / "banks", root / "bank-runs")
+    return build(list(SOURCES), root / "banks", root / "bank-runs", echo=print)
 
 
 def monolithic(root: Path, compose) -> Path:

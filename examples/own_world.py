@@ -29,21 +29,18 @@ TINY = ["train.steps=4", "train.warm_start=2", "train.eval_every=0", "mechanisms
 
 def plot_rollout(run, states: torch.Tensor, path: Path) -> None:
     """Predicted (dashed) against true (solid) paths of every animal over the first 20 steps."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: the caller's matplotlib backend stays as it is
 
     steps = min(20, states.shape[0] - 1)
     pred = run.rollout(states[0], steps, static=(4, 5, 6))  # (steps, N, D); the roles stay as they are
-    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    fig = Figure(figsize=(4.5, 4.5))
+    ax = fig.subplots()
     for i in range(states.shape[1]):
         line, = ax.plot(states[: steps + 1, i, 0], states[: steps + 1, i, 1], lw=1.5)
         ax.plot(pred[:, i, 0], pred[:, i, 1], "--", color=line.get_color(), lw=1.5)
     ax.set_title("predator-prey: true (solid) vs rolled out (dashed)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def main(argv=None):

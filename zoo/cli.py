@@ -377,7 +377,8 @@ def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: 
     """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
     from zoo.hub.catalogue_build import build
 
-    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything)
+    written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything,
+                    echo=click.echo)
     click.echo(f"wrote {len(written)} bank(s)")
 
 

@@ -50,3 +50,16 @@ def test_committed_banks_carry_no_machine_paths():
         assert not absolute, f"{bank.name}/spec.json names machine paths: {absolute[:3]}"
         card = (bank.path / "README.md").read_text(encoding="utf-8")
         assert not ABSOLUTE.search(card), f"{bank.name}/README.md names a machine path: {ABSOLUTE.search(card)[0]}"
+
+
+def test_banks_build_reports_each_bank_it_writes(tmp_path):
+    from click.testing import CliRunner
+
+    from zoo.cli import main
+
+    name = "comet-particles-spring-attraction"
+    quick = ["train.steps=2", "train.eval_every=0", "data.trajectories=8", "data.test_trajectories=4"]
+    args = ["banks", "build", name, "--out", str(tmp_path / "cli"), "--runs", str(tmp_path / "runs")]
+    r = CliRunner().invoke(main, args + [a for s in quick for a in ("--set", s)])
+    assert r.exit_code == 0, r.output
+    assert re.search(rf"^\[{name}\] \d+s -> .*cli[/\\]{name}$", r.output, re.M) and "wrote 1 bank(s)" in r.output

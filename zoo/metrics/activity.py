@@ -6,8 +6,6 @@ from pathlib import Path
 
 import torch
 
-from zoo.io import atomic_path
-
 
 def activation_rates(active: torch.Tensor) -> torch.Tensor:
     """Fraction of steps each cell is active: (..., T, K) -> (K,)."""
@@ -16,16 +14,13 @@ def activation_rates(active: torch.Tensor) -> torch.Tensor:
 
 def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | None = None, title: str = "") -> None:
     """A K x T picture of the active cells of one sequence, with the input tokens above it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from zoo.plots.figure import new_figure, save_png
 
     t, k = active.shape
     rows = 2 if tokens is not None else 1
-    fig, axes = plt.subplots(rows, 1, figsize=(max(6.0, min(16, 2 + t / 25)), 1.2 + 0.35 * k + (0.6 if tokens is not None else 0)),
-                             sharex=True, gridspec_kw={"height_ratios": ([1, max(2, k / 2)] if tokens is not None else [1])},
-                             squeeze=False)
+    fig = new_figure(max(6.0, min(16, 2 + t / 25)), 1.2 + 0.35 * k + (0.6 if tokens is not None else 0))
+    axes = fig.subplots(rows, 1, sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": ([1, max(2, k / 2)] if tokens is not None else [1])})
     if tokens is not None:
         axes[0, 0].imshow(tokens.view(1, -1).float().cpu().numpy(), aspect="auto", cmap="Greys", interpolation="nearest")
         axes[0, 0].set_yticks([])
@@ -40,6 +35,4 @@ def plot_active_cells(active: torch.Tensor, path: Path, tokens: torch.Tensor | N
         ax.text(t + 0.5, i, f"{100 * r:.0f}%", va="center", fontsize=8)
     fig.suptitle(title or "active cells over time (blue = active)")
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    save_png(fig, path, dpi=110)

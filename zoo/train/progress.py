@@ -2,8 +2,10 @@
 
 On a terminal the bar shows the latest logged loss and, after each evaluation, the procedure's
 ``key_metric`` (e.g. ``nmi`` for COMET, ``jari`` for the slot VAE). Without a terminal there is no bar;
-each evaluation prints one line instead, the key metric first. Warnings a procedure raises about an
-evaluation (e.g. slot collapse) are printed on their own line either way. Everything goes to stderr.
+each evaluation writes one line instead, the key metric first. Warnings a procedure raises about an
+evaluation (e.g. slot collapse) are written on their own line either way. Everything goes to stderr
+through tqdm (which keeps such lines apart from any bar on the screen); the caller chooses the display
+with ``train(progress=...)``.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Progress:
         if self.bar.disable:
             order = ([key] if key in metrics else []) + [k for k in metrics if k != key]
             shown = ", ".join(f"{k}={metrics[k]:.4g}" for k in order[:EVAL_LINE_METRICS])
-            print(f"[{self.name}] step {step}/{self.total}: {shown}", file=sys.stderr)
+            self.bar.write(f"[{self.name}] step {step}/{self.total}: {shown}", file=sys.stderr)
         for line in warnings:
             self.bar.write(f"[{self.name}] step {step}: {line}", file=sys.stderr)
 
