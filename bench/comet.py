@@ -21,12 +21,11 @@ import torch
 
 torch.set_num_threads(1)
 
+from adaptation import adaptation_curve, plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
 from machine import environment, recorded_line  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
-from zoo.families.comet.figures import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec, validate  # noqa: E402
 from zoo.train import train  # noqa: E402
-from zoo.train.adaptation import adaptation_curve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FRACTIONS = (0.01, 0.1, 1.0)
@@ -262,7 +261,7 @@ def notes(out: dict) -> list[str]:
 def plot_adaptation(results: Path, curves: dict[str, dict[str, dict[float, float]]]) -> None:
     """One adaptation figure per composition (compose vs fine-tuning)."""
     for name, c in curves.items():
-        plot_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
+        plot_adaptation_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
                    results / f"comet-adaptation-{name.replace(' ', '-')}.png", f"Adaptation to a new particle world ({name})")
 
 

@@ -24,6 +24,7 @@ import torch
 
 torch.set_num_threads(1)
 
+from adaptation import plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
 from comet import FINETUNE_LRS, FRACTIONS, environment, methods_curves, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
 
 from zoo.compiler import compile_spec  # noqa: E402
@@ -31,7 +32,6 @@ from zoo.banks.catalogue import catalogue_bank, catalogue_banks  # noqa: E402
 from zoo.hub.catalogue_build import build  # noqa: E402
 from zoo.hub.compose import compose_spec, trainable_split  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
-from zoo.families.comet.figures import adaptation_curve as plot_curve  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402
 
@@ -129,7 +129,7 @@ def main() -> None:
     out.update(compose_vs_finetune_1pct=out["hub_1pct_error_ratio"], banks=float(len(catalogue_banks())),
                bench_seconds=time.perf_counter() - start)
     write_json(results / "hub.json", out)
-    plot_curve({"compose (two banks)": curves["compose"], "fine-tuning": curves["finetune"]},
+    plot_adaptation_curve({"compose (two banks)": curves["compose"], "fine-tuning": curves["finetune"]},
                results / "hub-adaptation.png", "Two composed banks vs a fine-tuned interaction network")
     sizes = {"trainable": trainable, "frozen": frozen, "steps": compose.train.steps,
              "finetune": sum(p.numel() for p in compile_spec(finetune).parameters())}

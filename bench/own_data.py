@@ -23,18 +23,18 @@ import torch
 
 torch.set_num_threads(1)
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
+sys.path[:0] = [str(HERE.parent / "examples"), str(HERE.parent)]  # examples/, and the checkout (tests.support)
 
 import own_data_predict  # noqa: E402  (bench/, beside this file)
+from adaptation import adaptation_curve  # noqa: E402  (bench/adaptation.py)
 from _predator_prey import simulate, write  # noqa: E402  (examples/_predator_prey.py)
 from comet import methods_curves, type_errors  # noqa: E402
 from machine import environment, recorded_line  # noqa: E402
 from own_data_report import report  # noqa: E402
+from tests.support.roundtrip import KINDS, QUICK, TINY, roundtrip  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
-from zoo.testing.roundtrip import KINDS, QUICK, TINY, roundtrip  # noqa: E402
 from zoo.train import train  # noqa: E402
-from zoo.train.adaptation import adaptation_curve  # noqa: E402
 
 PARTS = ("roundtrip", "world", "compose", "predict")
 SHORT = ["train.steps=20", "train.eval_every=0"]  # round trips: catalogue sizes, a short training

@@ -87,7 +87,7 @@ def _row(out: dict, key: str, op: str, goal: float | None, what: str) -> str:
 def report(out: dict, env: dict, made: dict[str, str | None], quick: bool) -> str:
     """The whole markdown report for the figures ``out`` measured on machine ``env``; ``made``: for each part, the
     line saying which command measured it and when (None: not measured)."""
-    from zoo.testing.roundtrip import KINDS
+    from tests.support.roundtrip import KINDS
 
     lines = ["## Your own data", "", "Produced by (each part's command and date):", "",
              *(line or f"- `{part}`: not measured" for part, line in made.items()), "",

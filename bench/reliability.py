@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bench.reliability_cases import case_counts  # noqa: E402
 from bench.reliability_checks import (corruption_counts, ddp_counts, hub_counts,  # noqa: E402
                                       kill_counts, numeric_counts)
-from zoo.testing.specchecks import cli_problems, problems  # noqa: E402
-from zoo.testing.specfuzz import cases  # noqa: E402
+from tests.support.specchecks import cli_problems, problems  # noqa: E402
+from tests.support.specfuzz import cases  # noqa: E402
 
 
 FAST = ("weights", "numerics", "hub", "cases")  # the sections --cases-only runs
@@ -42,8 +42,8 @@ def spec_fuzz(n: int, n_cli: int, n_proc: int, seed: int, work: Path) -> dict:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
 
-    from zoo.testing.crash import child_env, zoo_command
-    from zoo.testing.specchecks import cli_args, write
+    from tests.support.crash import child_env, zoo_command
+    from tests.support.specchecks import cli_args, write
 
     out = {"cases": 0, "failures": 0, "cli_cases": 0, "cli_failures": 0, "proc_cases": 0, "proc_failures": 0}
     kinds: dict[str, int] = {}

@@ -13,9 +13,9 @@ from pathlib import Path
 import torch
 import yaml
 
+from tests.support.specbases import REGRESSION
 from zoo.errors import BankError, TrainingError
 from zoo.schema import validate
-from zoo.testing.specbases import REGRESSION
 
 BANK_SPEC = {"zoo": 2, "name": "owner", "model": {"kind": "comet"}, "slots": {"count": 3, "dim": 4},
              "mechanisms": [{"name": "bank", "kind": "mlp", "count": 2, "hidden": [5], "inputs": ["self", "context"]}],
@@ -44,9 +44,9 @@ def _refused(fn) -> str:
 
 def corruption_counts(work: Path) -> dict:
     """Every corruption against a bank and a checkpoint: how many were tried, accepted, unclear."""
+    from tests.support.faults import CORRUPTIONS, future_metadata
     from zoo.compiler import compile_spec
     from zoo.hub import load_bank, save_bank
-    from zoo.testing.faults import CORRUPTIONS, future_metadata
     from zoo.train import train
     from zoo.train.loop import Trainer
 
@@ -81,7 +81,7 @@ def corruption_counts(work: Path) -> dict:
 
 def kill_counts(work: Path, kills: int, seed: int) -> dict:
     """``kills`` real training processes SIGKILLed at random steps, resumed, compared with a straight run."""
-    from zoo.testing.crash import child_env, kill_at_step, partial_files, run_zoo
+    from tests.support.crash import child_env, kill_at_step, partial_files, run_zoo
     from zoo.train import train
 
     steps = 300
@@ -154,8 +154,8 @@ def ddp_counts(work: Path, root: Path) -> dict:
     """2 gloo processes vs one process on the same global batch; plus the real ``torchrun`` path."""
     from safetensors.torch import load_file
 
-    from zoo.testing.crash import child_env
-    from zoo.testing.ddp import run_ranks
+    from tests.support.crash import child_env
+    from tests.support.ddp import run_ranks
     from zoo.train.loop import Trainer
 
     doc = regression(steps=60, batch=32, checkpoint_every=20, eval_every=20)
@@ -184,9 +184,10 @@ def ddp_counts(work: Path, root: Path) -> dict:
 
 def hub_counts(work: Path) -> dict:
     """Download scenarios against a fault-injecting Hub server on 127.0.0.1."""
+    from tests.support.hub_server import serve
+    from tests.support.hub_state import FakeHub, etag
     from zoo.compiler import compile_spec
     from zoo.hub import fetch, load_bank, save_bank
-    from zoo.testing.hubserver import FaultyHub, etag, serve
 
     torch.manual_seed(0)
     src = save_bank(compile_spec(validate(BANK_SPEC)), "bank", work / "src")
@@ -201,7 +202,7 @@ def hub_counts(work: Path) -> dict:
     saved, fetch.BACKOFF_S = fetch.BACKOFF_S, 0.0  # restored: later sections time real retries
     try:
         for i, (name, faults) in enumerate(scenarios.items()):
-            with serve(FaultyHub("org/bank", dict(files)), work / f"cache-{i}") as hub:
+            with serve(FakeHub("org/bank", dict(files)), work / f"cache-{i}") as hub:
                 hub.faults = {k: list(v) for k, v in faults.items()}
                 total = sum(len(v) for v in faults.values())
                 try:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench.reliability_spec_cases import Check, cli, cli_refused
+from tests.support.specbases import COMET
 from zoo.schema import validate
-from zoo.testing.specbases import COMET
 
 
 # -- banks: zoo info on a hostile spec.json, what it prints, message sizes ---------------------------

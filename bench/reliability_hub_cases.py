@@ -1,6 +1,6 @@
 """Adversarial Hub cases: stalls, trickles, names that would become paths, linked files, corrupted or
 swapped files, concurrent pulls, moved tags. Each case builds its own small bank, fault-injecting Hub
-server (:mod:`zoo.testing.hubserver`) and cache in a temporary directory, and returns True when zoo
+server (:mod:`tests.support.hub_server`) and cache in a temporary directory, and returns True when zoo
 handled it cleanly: a clear error with exit code 2 (or the right result), nothing written outside,
 no hang.
 
@@ -173,7 +173,7 @@ def concurrent_pulls_one_garbled(pulls: int = 4) -> bool:
         procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(ready), str(i), str(pulls)], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(pulls)]
         codes = [p.communicate(timeout=300) and p.returncode for p in procs]
-        return codes == [0] * pulls and ("model.safetensors", "garble") in w.hub.requests
+        return codes == [0] * pulls and ("model.safetensors", "garble") in w.hub.served
 
 
 # -- 10, 15d. corrupted and swapped files --------------------------------------------------------------

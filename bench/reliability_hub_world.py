@@ -61,14 +61,16 @@ def _env(**values: str | None) -> Iterator[None]:
 @contextmanager
 def world(timeout: str | None = str(TIMEOUT_S), deadline: str | None = str(DEADLINE_S)) -> Iterator[World]:
     """A fresh bank served as ``org/bank`` with huggingface_hub pointed at it, small time limits."""
-    from zoo.testing.hubserver import FaultyHub, serve
+    from tests.support.hub_server import serve
+    from tests.support.hub_state import FakeHub
 
     root = Path(tempfile.mkdtemp(prefix="zoo-hub-case-"))
     try:
         src = small_bank(root / "src")
-        with serve(FaultyHub("org/bank", {p.name: p.read_bytes() for p in src.iterdir()}), root / "cache") as hub:
-            with _env(ZOO_HUB_TIMEOUT=timeout, ZOO_HUB_DEADLINE=deadline, HF_ENDPOINT=hub.endpoint,
-                      HF_HUB_CACHE=str(root / "cache"), HF_TOKEN="token", HF_HUB_OFFLINE=None):
+        files = {p.name: p.read_bytes() for p in src.iterdir()}
+        with serve(FakeHub("org/bank", files, tags=("v1",)), root / "cache") as hub:
+            with _env(ZOO_HUB_TIMEOUT=timeout, ZOO_HUB_DEADLINE=deadline, HF_ENDPOINT=hub.url,
+                      HF_HUB_CACHE=str(root / "cache"), HF_TOKEN=hub.token, HF_HUB_OFFLINE=None):
                 yield World(root, src, hub)
     finally:
         shutil.rmtree(root, ignore_errors=True)

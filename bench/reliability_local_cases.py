@@ -22,7 +22,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zoo.testing.specbases import REGRESSION  # noqa: E402
+from tests.support.specbases import REGRESSION  # noqa: E402
 
 TIMEOUT_S = 60.0  # a case that blocks longer (e.g. reading a FIFO) has not been handled
 

@@ -22,10 +22,10 @@ from typing import Any, Callable, NamedTuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.specbases import COMET, GRAPH, REGRESSION  # noqa: E402
 from zoo.errors import ZooError  # noqa: E402
 from zoo.schema import loads_spec, validate  # noqa: E402
 from zoo.schema.reserved import ARGUMENTS, COMPILED_ATTRIBUTES, MODULE_ATTRIBUTES  # noqa: E402
-from zoo.testing.specbases import COMET, GRAPH, REGRESSION  # noqa: E402
 
 RESERVED = sorted(set(keyword.kwlist) | MODULE_ATTRIBUTES | COMPILED_ATTRIBUTES | ARGUMENTS
                   | {"_modules", "_parameters", "_buffers", "__init__", "__class__", "__dict__", "_code", "_graph"})
@@ -185,7 +185,7 @@ def output_checks() -> list[Check]:
 def _trains(seed: int) -> bool:
     from hypothesis import HealthCheck, given, seed as hseed, settings
 
-    from zoo.testing.specvalid import train_problems, valid_specs
+    from tests.support.specvalid import train_problems, valid_specs
 
     found: list[str] = []
 

@@ -1,7 +1,7 @@
 """On a CUDA machine: every catalogue spec runs forward and backward on the GPU as on the CPU, and every
 training procedure trains there in fp32 and bf16. Skipped without CUDA.
 
-The comparison is :mod:`zoo.testing.devices`; the tests at the end run the same code with the CPU on
+The comparison is :mod:`tests.support.devices`; the tests at the end run the same code with the CPU on
 both sides, so it is exercised (and can fail) on machines without a GPU too.
 """
 
@@ -12,8 +12,8 @@ import math
 import pytest
 import torch
 
+from tests.support.devices import SHORT_RUNS, differences, forward_backward, short_run
 from zoo.schema import catalogue, load_spec
-from zoo.testing.devices import SHORT_RUNS, differences, forward_backward, short_run
 from zoo.train.rundir import read_csv
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device (torch.cuda.is_available())")

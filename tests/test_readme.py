@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 from pathlib import Path
 
 import pytest
@@ -46,13 +45,11 @@ def commands(text: str) -> list[list[str]]:
 
 @pytest.fixture
 def hub(monkeypatch, tmp_path):
-    """The Hub test server of tests/hub, with huggingface_hub pointed at it (``fake_hub.serving``)."""
-    sys.path.insert(0, str(Path(__file__).parent / "hub"))
-    from fake_hub import serving
+    """The test Hub server, with huggingface_hub pointed at it (:func:`tests.support.hub_server.serving`)."""
+    from tests.support.hub_server import serving
 
     with serving(monkeypatch, tmp_path) as server:
         yield server
-    sys.path.remove(str(Path(__file__).parent / "hub"))
 
 
 def test_readme_first_screen_is_kept():

@@ -17,14 +17,14 @@ import pytest
 import torch
 from click.testing import CliRunner
 
+from tests.support.faults import CORRUPTIONS, future_metadata, pickle_payload
+from tests.support.specbases import REGRESSION
 from zoo.cli import main
 from zoo.compiler import compile_spec
 from zoo.errors import BankError
 from zoo.hub import load_bank, save_bank
 from zoo.io import write_bytes
 from zoo.schema import loads_spec, validate
-from zoo.testing.faults import CORRUPTIONS, future_metadata, pickle_payload
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.checkpoint import load_checkpoint
 from zoo.train.loop import Trainer

@@ -6,9 +6,9 @@ import copy
 
 import torch
 
+from tests.support.specbases import REGRESSION
 from zoo.envs import make_env
 from zoo.schema import validate
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 
 

@@ -1,21 +1,22 @@
-"""Fixtures for Hub tests: a Hub-compatible server on 127.0.0.1 and a private huggingface_hub cache,
-and a fault-injecting one (:mod:`zoo.testing.hubserver`) serving one small bank."""
+"""Fixtures for Hub tests: the Hub-compatible test server (:mod:`tests.support.hub_server`) on 127.0.0.1
+with a private huggingface_hub cache, empty or serving one small bank with faults injected."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from fake_hub import serving
 from small_bank import SMALL_BANK
+from tests.support.hub_server import serve, serving
+from tests.support.hub_state import FakeHub
 
 FAULTY_REPO = "org/bank"
 
 
 @pytest.fixture
 def hub(monkeypatch, tmp_path):
-    """A fresh in-memory Hub with huggingface_hub pointed at it (:func:`fake_hub.serving`). After the
-    test, every request must have been one the server knows."""
+    """A fresh, empty test Hub with huggingface_hub pointed at it (:func:`~tests.support.hub_server.serving`).
+    After the test, every request must have been one the server knows."""
     with serving(monkeypatch, tmp_path) as server:
         yield server
     assert server.unknown == [], f"the client called routes the test server does not know: {server.unknown}"
@@ -45,18 +46,19 @@ def tiny_bank(tmp_path, comet_yaml):
 
 @pytest.fixture
 def faulty_hub(tmp_path, monkeypatch):
-    """:class:`zoo.testing.hubserver.FaultyHub` serving a small bank saved in ``tmp_path / "src"`` as
-    ``org/bank``, with no wait between retries; the environment points subprocesses at it too."""
+    """The test Hub holding a small bank saved in ``tmp_path / "src"`` as ``org/bank`` (tags ``v1`` and
+    ``v2`` on its one commit, faults injected on demand), with no wait between retries; the environment
+    points subprocesses at it too."""
     from zoo.compiler import compile_spec
     from zoo.hub import fetch, save_bank
     from zoo.schema import loads_spec
-    from zoo.testing.hubserver import FaultyHub, serve
 
     torch.manual_seed(0)
     bank = save_bank(compile_spec(loads_spec(SMALL_BANK)), "bank", tmp_path / "src")
     monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)
-    with serve(FaultyHub(FAULTY_REPO, {p.name: p.read_bytes() for p in bank.iterdir()}), tmp_path / "cache") as state:
-        for key, value in {"HF_ENDPOINT": state.endpoint, "HF_HUB_CACHE": str(state.cache), "HF_HOME": str(tmp_path / "hf-home"),
+    files = {p.name: p.read_bytes() for p in bank.iterdir()}
+    with serve(FakeHub(FAULTY_REPO, files, tags=("v1", "v2")), tmp_path / "cache") as state:
+        for key, value in {"HF_ENDPOINT": state.url, "HF_HUB_CACHE": str(state.cache), "HF_HOME": str(tmp_path / "hf-home"),
                            "HF_HUB_DISABLE_TELEMETRY": "1"}.items():
             monkeypatch.setenv(key, value)
         monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)

@@ -13,10 +13,10 @@ import pytest
 import torch
 from click.testing import CliRunner
 
+from tests.support.hub_state import SHA
 from zoo.cli import main
 from zoo.hub import load_bank
 from zoo.hub.cache import last_resolved, repo_storage
-from zoo.testing.hubserver import SHA
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_concurrent_pulls_all_succeed_when_one_response_is_corrupted(faulty_hub,
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
     for out, err, code in results:
         assert code == 0 and out.startswith(f"hf://org/bank@{SHA}: bank 'bank'"), err
-    assert ("model.safetensors", "garble") in faulty_hub.requests
+    assert ("model.safetensors", "garble") in faulty_hub.served
     assert not list(faulty_hub.cache.rglob("*.incomplete"))
 
 

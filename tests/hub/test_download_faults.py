@@ -8,9 +8,9 @@ import json
 import pytest
 import torch
 
-from zoo.errors import BankError
+from tests.support.hub_state import etag
 from zoo.banks import load_bank
-from zoo.testing.hubserver import etag
+from zoo.errors import BankError
 
 REPO = "org/bank"
 
@@ -63,14 +63,14 @@ def test_a_bank_served_intact_but_invalid_is_refused_and_purged(hub):
     hub.files["spec.json"] = json.dumps(meta).encode()
     with pytest.raises(BankError, match="(?s)not a valid bank.*has shape"):
         load_bank(f"hf://{REPO}")
-    assert len([r for r in hub.requests if r[0] == "model.safetensors"]) == 1  # no pointless retries
+    assert len([r for r in hub.served if r[0] == "model.safetensors"]) == 1  # no pointless retries
     assert not list(hub.cache.rglob("snapshots/*/*"))
 
 
 def test_a_missing_repository_is_not_retried(hub):
     with pytest.raises(BankError, match="hf://org/missing: no such repository"):
         load_bank("hf://org/missing")
-    assert len([r for r in hub.requests if r[0].startswith("/api/models/org/missing/")]) == 1
+    assert len([r for r in hub.served if r[0].startswith("/api/models/org/missing/")]) == 1
 
 
 @pytest.mark.parametrize("name", ["model.safetensors", "spec.json", "README.md"])
@@ -79,7 +79,7 @@ def test_a_garbled_copy_behind_opaque_etags_is_retried(hub, name):
     hub.etags = "opaque"
     hub.faults[name] = ["garble"]
     bank = load_bank(f"hf://{REPO}")
-    assert not hub.faults[name] and len([r for r in hub.requests if r[0] == name]) == 2  # garbled, then good
+    assert not hub.faults[name] and len([r for r in hub.served if r[0] == name]) == 2  # garbled, then good
     assert (bank.path / name).read_bytes() == hub.files[name]
 
 
@@ -104,4 +104,4 @@ def test_weights_swapped_on_the_hub_are_refused_at_once(hub, tmp_path):
     hub.files["model.safetensors"] = (other / "model.safetensors").read_bytes()
     with pytest.raises(BankError, match=r"not a valid bank .*model\.safetensors: its sha256.*does not belong to this spec\.json"):
         load_bank(f"hf://{REPO}")
-    assert len([r for r in hub.requests if r[0] == "model.safetensors"]) == 1
+    assert len([r for r in hub.served if r[0] == "model.safetensors"]) == 1

@@ -54,7 +54,7 @@ def test_a_stalled_api_gives_a_clear_error_in_time(faulty_hub, limited):
     took, message = _timed(lambda: load_bank("hf://org/bank"))
     assert took < BOUND, took
     assert "did not answer in time" in message and "ZOO_HUB_DEADLINE=2 s" in message
-    assert len([r for r in faulty_hub.requests if "/revision/" in r[0]]) >= 2  # retried before giving up
+    assert len([r for r in faulty_hub.served if "/revision/" in r[0]]) >= 2  # retried before giving up
 
 
 def test_a_trickled_body_gives_a_clear_error_and_leaves_no_partial_blob(faulty_hub, limited):
@@ -63,7 +63,7 @@ def test_a_trickled_body_gives_a_clear_error_and_leaves_no_partial_blob(faulty_h
     took, message = _timed(lambda: load_bank("hf://org/bank"))
     assert took < BOUND, took
     assert "did not answer in time" in message
-    assert ("model.safetensors", "trickle") in faulty_hub.requests
+    assert ("model.safetensors", "trickle") in faulty_hub.served
     assert _partial(faulty_hub) == [] and not list(faulty_hub.cache.rglob("snapshots/*/model.safetensors"))
 
 
@@ -71,7 +71,7 @@ def test_one_stall_is_retried_and_the_download_succeeds(faulty_hub, monkeypatch)
     monkeypatch.setenv("ZOO_HUB_TIMEOUT", "0.5")
     faulty_hub.faults["model.safetensors"] = ["stall"]
     assert load_bank("hf://org/bank").spec.count == 2
-    assert ("model.safetensors", "stall") in faulty_hub.requests
+    assert ("model.safetensors", "stall") in faulty_hub.served
 
 
 def test_a_stalled_push_gives_a_clear_error_in_time(faulty_hub, limited, monkeypatch):

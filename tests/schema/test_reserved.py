@@ -9,11 +9,11 @@ import keyword
 import pytest
 import torch
 
+from tests.support.specbases import COMET, REGRESSION
 from zoo.compiler import compile_spec
 from zoo.errors import SpecError
 from zoo.schema import loads_spec, validate
 from zoo.schema.reserved import ARGUMENTS, COMPILED_ATTRIBUTES, MODULE_ATTRIBUTES, reserved_reason
-from zoo.testing.specbases import COMET, REGRESSION
 
 RESERVED = sorted(set(keyword.kwlist) | MODULE_ATTRIBUTES | COMPILED_ATTRIBUTES | ARGUMENTS
                   | {"_modules", "_parameters", "__init__", "__class__", "_code", "_graph"})

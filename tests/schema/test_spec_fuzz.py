@@ -1,7 +1,7 @@
 """Generated malformed spec files: every one is a located SpecError, and the CLI exits 2 without a traceback;
 generated valid specs compile and train a couple of steps, or are refused with a clean error.
 
-The cases (``zoo.testing.specfuzz``) mutate valid documents that use every part and node kind (wrong
+The cases (``tests.support.specfuzz``) mutate valid documents that use every part and node kind (wrong
 types, unknown and renamed keys, huge numbers, deep junk, future versions, cycles, dangling edges and
 outputs, doubly fed ports), corrupt their text (truncation, stray bytes, NUL, tabs, non-UTF-8,
 duplicated lines), or are raw junk (binary, empty files, 3,000-deep nesting, alias bombs), each with
@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from tests.support.specbases import BASES
+from tests.support.specchecks import Case, cli_problems, problems
+from tests.support.specfuzz import cases
+from tests.support.specvalid import train_problems, valid_specs
 from zoo.compiler import checked_graph
 from zoo.errors import SpecError
 from zoo.schema import load_spec, validate
-from zoo.testing.specbases import BASES
-from zoo.testing.specchecks import Case, cli_problems, problems
-from zoo.testing.specfuzz import cases
-from zoo.testing.specvalid import train_problems, valid_specs
 
 def fuzz(cases: int) -> settings:
     # derandomize: the same examples on every run, so a red build always reproduces

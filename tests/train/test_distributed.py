@@ -10,10 +10,10 @@ import csv
 import pytest
 import torch
 
+from tests.support.ddp import run_ranks
+from tests.support.specbases import REGRESSION
 from zoo.errors import ZooError
 from zoo.schema import validate
-from zoo.testing.ddp import run_ranks
-from zoo.testing.specbases import REGRESSION
 from zoo.train import distributed as dist
 from zoo.train.loop import Trainer
 

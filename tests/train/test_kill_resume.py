@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.crash import child_env, kill_at_step, partial_files, run_zoo
+from tests.support.specbases import REGRESSION
 from zoo.schema import validate
-from zoo.testing.crash import child_env, kill_at_step, partial_files, run_zoo
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.checkpoint import load_checkpoint
 

@@ -8,10 +8,10 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from tests.support.crash import interrupt_at
 import zoo.envs
 from zoo.errors import TrainingError
 from zoo.schema import loads_spec
-from zoo.testing.crash import interrupt_at
 from zoo.train import train
 from zoo.train.checkpoint import load_checkpoint
 from zoo.train.procedures.supervised import SupervisedProcedure

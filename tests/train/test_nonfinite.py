@@ -10,10 +10,10 @@ import pytest
 import torch
 from click.testing import CliRunner
 
+from tests.support.specbases import REGRESSION
 from zoo.cli import main
 from zoo.errors import TrainingError
 from zoo.schema import validate
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.procedures.supervised import SupervisedProcedure
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
+from tests.support.devices import SHORT_RUNS, short_run
 from zoo.schema import load_spec
-from zoo.testing.devices import SHORT_RUNS, short_run
 from zoo.train.rundir import read_csv
 
 

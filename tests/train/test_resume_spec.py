@@ -8,8 +8,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.support.specbases import REGRESSION
 from zoo.cli import main
-from zoo.testing.specbases import REGRESSION
 from zoo.train.resume_spec import differences
 
 

@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
+from tests.support.crash import interrupt_at
+from tests.support.specbases import REGRESSION
 import zoo.io
 import zoo.train.loop
 from zoo.schema import validate
-from zoo.testing.crash import interrupt_at
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.procedures.supervised import SupervisedProcedure
 from zoo.train.rundir import CsvLog, read_csv

@@ -10,9 +10,9 @@ import torch
 import yaml
 from click.testing import CliRunner
 
+from tests.support.specbases import REGRESSION
 from zoo.cli import main
 from zoo.errors import ZooError
-from zoo.testing.specbases import REGRESSION
 from zoo.train.runinfo import set_threads
 
 

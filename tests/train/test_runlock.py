@@ -9,10 +9,10 @@ import yaml
 from click.testing import CliRunner
 from filelock import FileLock
 
+from tests.support.specbases import REGRESSION
 from zoo.cli import main
 from zoo.errors import ZooError
 from zoo.schema import validate
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 from zoo.train.runlock import LOCK_NAME
 

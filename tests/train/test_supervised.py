@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
+from tests.support.specbases import REGRESSION
 from zoo.errors import SpecError
 from zoo.schema import validate
-from zoo.testing.specbases import REGRESSION
 from zoo.train import train
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.roundtrip import KINDS, QUICK, TINY, roundtrip
 from zoo.schema import catalogue, load_spec
 from zoo.schema.datafiles import FILE_KINDS
-from zoo.testing.roundtrip import KINDS, QUICK, TINY, roundtrip
 
 
 def test_every_generated_world_of_the_catalogue_has_a_round_trip_spec():

@@ -1,9 +1,9 @@
-"""COMET's figures: the mechanism x ground-truth-type heatmap, the adaptation curve and rollouts."""
+"""COMET's figures: the mechanism x ground-truth-type heatmap and rollouts."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -31,24 +31,6 @@ def mechanism_heatmap(table: torch.Tensor, type_names: Sequence[str], path: Path
     ax.set_ylabel("winning mechanism")
     ax.set_title(title, fontsize=10)
     fig.colorbar(im, ax=ax, label="fraction of the type's (object, step)s")
-    save_png(fig, path, dpi=120)
-
-
-def adaptation_curve(curves: Mapping[str, Mapping[float, float]], path: Path, title: str,
-                     ylabel: str = "one-step error (test)") -> None:
-    """Error against the fraction of adaptation data, one line per method (log-log axes)."""
-    fig = new_figure(5.5, 4)
-    ax = fig.subplots()
-    for name, points in curves.items():
-        xs = sorted(points)
-        ax.plot([100 * x for x in xs], [points[x] for x in xs], marker="o", label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("adaptation data used (% of the target's training trajectories)")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
     save_png(fig, path, dpi=120)
 
 

@@ -1,6 +1,6 @@
 """Hypothesis strategies for *valid* specs that are compiled and trained for a couple of steps.
 
-The malformed cases of :mod:`zoo.testing.specfuzz` only reach ``validate``; these go all the way:
+The malformed cases of :mod:`tests.support.specfuzz` only reach ``validate``; these go all the way:
 validate, compile, train two steps at tiny sizes. Names are drawn from identifiers that are legal
 but close to what Python, ``torch.fx`` or ``nn.Module`` use (``print``, ``torch``, ``forward_``, ...),
 sizes, activations, optimisers and routers vary. :func:`train_problems` is the property: anything

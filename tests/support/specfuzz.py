@@ -1,10 +1,10 @@
-"""Hypothesis strategies that write malformed spec files (:class:`~zoo.testing.specchecks.Case`).
+"""Hypothesis strategies that write malformed spec files (:class:`~tests.support.specchecks.Case`).
 
 :func:`cases` mutates valid documents that use every part and node kind (wrong types, unknown and
 renamed keys, huge numbers, deep junk, future versions, cycles, dangling edges and outputs), corrupts
 their text (truncation, stray bytes, NUL, tabs, non-UTF-8, duplicated lines) or writes raw junk
 (binary, empty files, 3,000-deep nesting, alias bombs), each with ``--set`` overrides. The property
-every case must satisfy is in :mod:`zoo.testing.specchecks`.
+every case must satisfy is in :mod:`tests.support.specchecks`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from zoo.testing.specbases import BASES
-from zoo.testing.specchecks import Case
+from tests.support.specbases import BASES
+from tests.support.specchecks import Case
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -3,7 +3,7 @@
 Each method is a spec trained on the new world (e.g. ``compose`` over frozen banks, or ``finetune`` from
 a pre-trained monolithic model); :func:`adaptation_curve` trains it once per fraction of the world's
 training trajectories (``train.fraction``) and collects the final metric, so the methods are compared
-on the same test split with the same number of steps.
+on the same test split with the same number of steps. :func:`plot_adaptation_curve` draws the curves.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from zoo.plots.figure import new_figure, save_png
 from zoo.schema import validate
 from zoo.schema.spec import ModelSpec
+from zoo.train import train
 
 
 def with_fraction(spec: ModelSpec, fraction: float) -> ModelSpec:
@@ -37,8 +39,6 @@ def adaptation_curve(methods: Mapping[str, ModelSpec], fractions: Sequence[float
         progress: show progress bars.
         overwrite: replace earlier runs in those directories (else they must be missing or empty).
     """
-    from zoo.train.loop import train
-
     curves: dict[str, dict[float, float]] = {}
     for name, spec in methods.items():
         curves[name] = {}
@@ -47,3 +47,21 @@ def adaptation_curve(methods: Mapping[str, ModelSpec], fractions: Sequence[float
             result = train(with_fraction(spec, f), run_dir=run, progress=progress, overwrite=overwrite)
             curves[name][f] = result.metrics[metric]
     return curves
+
+
+def plot_adaptation_curve(curves: Mapping[str, Mapping[float, float]], path: Path, title: str,
+                          ylabel: str = "one-step error (test)") -> None:
+    """Error against the fraction of adaptation data, one line per method (log-log axes)."""
+    fig = new_figure(5.5, 4)
+    ax = fig.subplots()
+    for name, points in curves.items():
+        xs = sorted(points)
+        ax.plot([100 * x for x in xs], [points[x] for x in xs], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("adaptation data used (% of the target's training trajectories)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    save_png(fig, path, dpi=120)
