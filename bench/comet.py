@@ -22,6 +22,7 @@ import torch
 torch.set_num_threads(1)
 
 from adaptation import adaptation_curve, plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
+from comet_report import report  # noqa: E402  (bench/comet_report.py, beside this file)
 from machine import environment, recorded_line  # noqa: E402  (bench/machine.py, beside this file)
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.schema import load_spec, validate  # noqa: E402
@@ -169,100 +170,12 @@ def record(out: dict, prefix: str, curves: dict[str, dict[float, float]], fracti
         print(f"[{prefix}] {method}: " + ", ".join(f"{k * 100:g}%: {v:.4g}" for k, v in points.items()), flush=True)
 
 
-TARGETS = [  # key, comparison, threshold, what the issue asks
-    ("particles_nmi", ">=", 0.9, "particles, 4 types, M=4: NMI"),
-    ("particles_purity", ">=", 0.9, "particles, 4 types, M=4: purity"),
-    ("train_seconds", "<=", 600.0, "particles, M=4: training time on CPU (s)"),
-    ("particles_overcomplete_nmi", ">=", 0.85, "particles, M=6 (over-complete): NMI"),
-    ("traffic_nmi", ">=", 0.8, "traffic: NMI"),
-    ("sports_nmi", ">=", 0.8, "team sports: NMI"),
-    ("adapt_1pct_error_ratio", "<=", 0.5, "1% adaptation data: compose / fine-tuning one-step error"),
-]
-
-
-def report(out: dict, env: dict, command: str, curves: list[str], measured: str | None = None) -> str:
-    """The markdown section: how to re-run, where, the measured numbers against the targets.
-
-    ``measured``: the line saying where the figures were measured (default: ``env``, this run's machine)."""
-    measured = measured or (
-        f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread), torch {env['torch']}, "
-        f"Python {env['python']}, {env['date']}. Wall-clock times were measured on a loaded, shared machine.")
-    lines = ["## COMET: compete and compose", "", f"Re-run: `{command}`", "", measured, "", "| target | measured | goal | met |", "|---|---|---|---|"]
-    for key, op, goal, what in TARGETS:
-        value = out[key]
-        met = value >= goal if op == ">=" else value <= goal
-        lines.append(f"| {what} (`{key}`) | {value:.3f} | {op} {goal:g} | {'yes' if met else 'no'} |")
-    lines += ["", "| more measurements | value |", "|---|---|"]
-    shown = {k for k, *_ in TARGETS}
-    lines += [f"| `{k}` | {v:.4g} |" for k, v in sorted(out.items()) if k not in shown]
-    lines += ["", "Errors are in units of each changing feature's mean squared one-step change (one-step; "
-              "predicting no change scores about 1) or variance (rollouts of 10 steps). Figures: "
-              + ", ".join(f"`bench/results/comet-{n}-mechanisms.png`" for n in ("particles", "particles-overcomplete",
-                                                                            "traffic", "sports"))
-              + ", " + ", ".join(f"`bench/results/comet-adaptation-{c.replace(' ', '-')}.png`" for c in curves) + "."]
-    lines += ["", *notes(out)]
-    return "\n".join(lines) + "\n"
-
-
-WHY = {  # what the failing runs' mechanism tables showed
-    "traffic": "In the lowest run the braking mechanism is clean but most free-road transitions are won by "
-               "the following mechanism (a car far behind its leader changes speed much as on a free road).",
-    "sports": "The lowest run's mechanism table (plots/mechanisms.png of its run) shows which roles share a "
-              "mechanism.",
-}
-
-
-def notes(out: dict) -> list[str]:
-    """Comments on the setup and on every missed target."""
-    lines = [
-        f"Over-complete bank: {out['particles_overcomplete_unused']:g} of the 6 mechanisms won less than 1% of the "
-        "test transitions (unused). Traffic and sports: `*_nmi` is seed 0; `*_nmi_mean` and `*_nmi_min` are over "
-        "the seeds run.",
-        "",
-        "Adaptation: the comet-particles bank (frozen) composed for `comet-particles-compose`'s world (six "
-        "particles, mix 1:3:3:1 of spring, attraction, repulsion, none; 1024 training trajectories, so 1% is 11 "
-        "trajectories), only the selector trained, against `interaction-network-particles` (pre-trained on the "
-        "source world) fine-tuned; both 1000 steps on the first 1%, 10% or 100% of the trajectories, one-step "
-        "error on the new world's test split. The selector (linear, 80 parameters) reads each particle's and "
-        "each context's species and their offsets (`router.features: [4, 5, 6, 7]` with `relative: true`), not "
-        "absolute positions or velocities, and trains at the spec's learning rate; fine-tuning is run at each of " + ", ".join(f"{lr:g}" for lr in FINETUNE_LRS)
-        + " and its best error at each fraction is the baseline (a lower rate forgets less of the source world). With 256 trajectories, 1% is 3 trajectories, in which the rarest "
-        "species was absent (measured earlier with a selector reading every feature: compose 0.261 vs fine-tuning 0.433, ratio 0.60): the selector cannot "
-        "learn a species it never sees, while the fine-tuned network keeps what it learned of it on the source "
-        "world.",
-    ]
-    if "adapt_1pct_compose_error_spring" in out:
-        lines += ["", "Where the 1% errors come from (mean one-step error per type; share of the total): " + "; ".join(
-            f"{m}: " + ", ".join(f"{t} {out[f'adapt_1pct_{m}_error_{t}']:.3g} ({out[f'adapt_1pct_{m}_error_{t}_share']:.0%})"
-                                 for t in ("spring", "attraction", "repulsion", "none"))
-            for m in ("compose", "finetune")) + "."]
-    if "adapt_1pct_compose_all_features_error" in out:
-        lines += ["", "Ablation, the selector reading every slot feature (absolute positions and velocities too): "
-                  f"1% error {out['adapt_1pct_compose_all_features_error']:.4g}, ratio "
-                  f"{out['adapt_1pct_all_features_error_ratio']:.3f}. With 11 trajectories there are only 6 spring "
-                  "particles (the rarest species); a selector that can key on where a particle is fits those few "
-                  "exactly and then sends some unseen spring particles to a wrong mechanism (the costliest mistake: "
-                  "the force grows with the distance). Reading the species and the offsets, which are what "
-                  "decides the interaction in a world with no walls, it generalises from the same data. The 1% "
-                  f"ratio on two more draws of the new world (seeds 1, 2): mean over the three "
-                  f"{out['adapt_1pct_error_ratio_mean']:.3f}, highest {out['adapt_1pct_error_ratio_max']:.3f}."]
-    for world in ("traffic", "sports"):
-        if out.get(f"{world}_nmi_min", 1.0) < 0.8:
-            lines += ["", f"{world.capitalize()}: the catalogue spec as written (seed 0) reaches NMI "
-                      f"{out[f'{world}_nmi']:.3f}, but not every seed does: mean {out[f'{world}_nmi_mean']:.3f}, "
-                      f"lowest {out[f'{world}_nmi_min']:.3f}. {WHY[world]}"]
-    missed = [what for key, op, goal, what in TARGETS
-              if not (out[key] >= goal if op == ">=" else out[key] <= goal)]
-    if missed:
-        lines += ["", "Missed: " + "; ".join(missed) + "."]
-    return lines
-
-
 def plot_adaptation(results: Path, curves: dict[str, dict[str, dict[float, float]]]) -> None:
     """One adaptation figure per composition (compose vs fine-tuning)."""
     for name, c in curves.items():
         plot_adaptation_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
-                   results / f"comet-adaptation-{name.replace(' ', '-')}.png", f"Adaptation to a new particle world ({name})")
+                              results / f"comet-adaptation-{name.replace(' ', '-')}.png",
+                              f"Adaptation to a new particle world ({name})")
 
 
 def main() -> None:
@@ -283,7 +196,7 @@ def main() -> None:
             write_json(results / "comet.json", out)
         md = HERE / "RESULTS-comet.md"  # --report-only keeps the machine the figures were measured on
         write_text(md, report(out, environment(), COMMAND, ["one bank"],
-                              None if args.adapt_only else recorded_line(md, "Measured on ")))
+                              None if args.adapt_only else recorded_line(md, "Measured on "), lrs=FINETUNE_LRS))
         return
     shutil.rmtree(root, ignore_errors=True)
     out: dict[str, float] = {}
@@ -295,7 +208,7 @@ def main() -> None:
     for name, run_dir in figures.items():
         shutil.copyfile(run_dir / "plots" / "mechanisms.png", results / f"comet-{name}-mechanisms.png")
     plot_adaptation(results, curves)
-    write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, sorted(curves)))
+    write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, sorted(curves), lrs=FINETUNE_LRS))
     print(json.dumps(out, indent=2, sort_keys=True))
 
 

@@ -89,6 +89,27 @@ def _targets(r: dict[str, float]) -> list[tuple[str, str, bool]]:
     return out
 
 
+def _comments(table: Table, env: dict) -> list[str]:
+    """What the notes cannot say in advance: the MLP hypernetwork's shortfall, the methods left out."""
+    lines = []
+    mlp, lin = table.get(("mlp", "connected")), table.get(("linear", "connected"))
+    if mlp and lin and mlp["test_acc"] < lin["test_acc"]:
+        lines.append(f"The MLP hypernetwork ({mlp['params']:,.0f} parameters) trains to {mlp['test_acc']:.1%} "
+                     f"in-distribution accuracy in the same budget, against the linear one's "
+                     f"{lin['test_acc']:.1%}: with this small teacher, the nonlinear map from the embedding to "
+                     "the weights is the harder one to learn (no tuning was tried for it).")
+    partial = [LABELS.get(m, m) for m in dict.fromkeys(m for m, _ in table) if (m, "disconnected") not in table]
+    if partial:
+        lines.append(f"Trained on connected support only, to keep the benchmark's time down: {', '.join(partial)}.")
+    absent = [LABELS[m] for m in LABELS if all(k[0] != m for k in table)]
+    if absent:
+        lines.append(f"Not part of this run (the default command trains them too): {', '.join(absent)}.")
+    if env.get("reused"):
+        lines.append("The runs were trained one by one and read back with `--reuse`; the training time above "
+                     "is the sum of the runs' own wall-clock times.")
+    return lines
+
+
 def write_markdown(table: Table, results: dict[str, float], env: dict, path: Path) -> None:
     """``RESULTS-hypernet.md``: command, machine, the measured table and the targets."""
     from zoo.io import write_text
@@ -117,23 +138,7 @@ def write_markdown(table: Table, results: dict[str, float], env: dict, path: Pat
     targets = _targets(results)
     lines += [f"| {t} | {v} | {'yes' if ok else 'NO'} |" for t, v, ok in targets]
     missed = [t for t, _, ok in targets if not ok]
-    lines += ["", *NOTES]
-    mlp, lin = table.get(("mlp", "connected")), table.get(("linear", "connected"))
-    if mlp and lin and mlp["test_acc"] < lin["test_acc"]:
-        lines.append(f"The MLP hypernetwork ({mlp['params']:,.0f} parameters) trains to {mlp['test_acc']:.1%} "
-                     f"in-distribution accuracy in the same budget, against the linear one's "
-                     f"{lin['test_acc']:.1%}: with this small teacher, the nonlinear map from the embedding to "
-                     "the weights is the harder one to learn (no tuning was tried for it).")
-    partial = [LABELS.get(m, m) for m in dict.fromkeys(m for m, _ in table) if (m, "disconnected") not in table]
-    if partial:
-        lines.append(f"Trained on connected support only, to keep the benchmark's time down: {', '.join(partial)}.")
-    absent = [LABELS[m] for m in LABELS if all(k[0] != m for k in table)]
-    if absent:
-        lines.append(f"Not part of this run (the default command trains them too): {', '.join(absent)}.")
-    if env.get("reused"):
-        lines.append("The runs were trained one by one and read back with `--reuse`; the training time above "
-                     "is the sum of the runs' own wall-clock times.")
-    lines.append("")
+    lines += ["", *NOTES, *_comments(table, env), ""]
     if missed:
         lines.append("Missed in this run: " + "; ".join(missed) + ". These are the measured numbers, not retuned away.")
     else:

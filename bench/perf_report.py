@@ -130,7 +130,28 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
 
     ``saved`` holds the tables, the command and when the figures were taken (a rewrite from saved results keeps
     them), the peers' versions and notes, and any later partial re-measurements."""
-    tables, command, measured = saved["tables"], saved["command"], saved["measured"]
+    tables = saved["tables"]
+    lines = _setup(nums, saved, device, quick)
+    targets, missed = _targets(nums)
+    lines += targets + _overhead(nums) + _bank(nums) + _per_spec(tables)
+    bars = quality_bars(path.parent / "results")
+    if bars:
+        lines += ["", "### Wall-clock to each family's quality bar (CPU)", "",
+                  "The training run each family benchmark scores against its bar, timed there (one torch thread, "
+                  "on the same shared machine); the metric is evaluated once at the end, so the time is that of "
+                  "the whole run, an upper bound on the time to reach the bar:", ""]
+        lines += _table(bars, ["family", "quality bar", "reached", "training s", "from"])
+    lines += peers_section(nums, saved) if "peers" in saved else []
+    lines += quality_and_threads(nums)
+    if missed:
+        lines += ["", "### Targets missed", ""]
+        lines += [f"- `{k}` = {nums[k]:.3g}: {why}" for k, why in missed]
+    write_text(path, "\n".join(lines) + "\n")
+
+
+def _setup(nums: dict[str, float], saved: dict, device: str, quick: bool) -> list[str]:
+    """The title, the command, the machine and any later partial re-measurements."""
+    command, measured = saved["command"], saved["measured"]
     lines = [
         "## Performance" + (" (quick smoke run: tiny sizes, not results)" if quick else ""),
         "",
@@ -143,7 +164,12 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
         lines += [f"Re-measured later ({', '.join(part['sections'])}): `{part['command']}`; "
                   f"{part.get('machine', part['measured']).strip()} The other sections' figures are from the run "
                   "above.  "]
-    lines += [
+    return lines
+
+
+def _targets(nums: dict[str, float]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The headline table against the targets, and the targets missed (key, what it means)."""
+    lines = [
         "",
         "| metric | value | target | met |",
         "|---|---|---|---|",
@@ -160,7 +186,12 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
     for key in ("torch_compile_specs_ok", "catalogue_specs", "inductor_specs_ok", "dense_scaling_ratio"):
         if key in nums:
             lines.append(f"| `{key}` | {nums[key]:.3g} | | |")
-    lines += ["", "### Compiled model vs hand-written reference (forward+backward, eval mode, ms)", ""]
+    return lines, missed
+
+
+def _overhead(nums: dict[str, float]) -> list[str]:
+    """Compiled models against the hand-written references, and what was optimised."""
+    lines = ["", "### Compiled model vs hand-written reference (forward+backward, eval mode, ms)", ""]
     rows = [{"model": n, "compiled": nums[f"compiled_ms_{n}"], "reference": nums[f"reference_ms_{n}"],
              "ratio": nums[f"overhead_ratio_{n}"]} for n in ("comet", "hypernet", "rims", "slotvae")
             if f"compiled_ms_{n}" in nums]
@@ -172,14 +203,23 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
               "comet-particles batch 64 x 5 slots; hypernet-linear-connected 128 shots; rims-digits batch 64 x 196 "
               "steps; slotvae-sprites batch 16 at 32x32."]
     lines += ["", "What was optimised in this work (every change covered by the existing tests):", ""]
-    lines += [f"- {c}" for c in CHANGES]
+    return lines + [f"- {c}" for c in CHANGES]
+
+
+def _bank(nums: dict[str, float]) -> list[str]:
+    """The mechanism bank and interaction graph measurements."""
     bank = {k: v for k, v in nums.items() if k.startswith(("bank_", "loop_", "matmul_", "knn_", "dense_"))}
-    lines += ["", "### Mechanism bank and interaction graphs", ""]
+    lines = ["", "### Mechanism bank and interaction graphs", ""]
     lines += _table([{"quantity": k, "value": v} for k, v in sorted(bank.items())], ["quantity", "value"])
-    lines += ["", "knn: k=8, 4 features, batch 4, bank of 4 MLPs; `*_peak_mb_*`: extra resident memory of one "
-              "forward+backward in a fresh process. The complete graph is measured up to N=512 only (N^2 pairs).", ""]
-    lines += ["### Per catalogue spec", "", "Compile time (spec -> module, median of repeats) and training throughput "
-              "(optimiser steps at the spec's batch, after one warm-up step):", ""]
+    return lines + ["", "knn: k=8, 4 features, batch 4, bank of 4 MLPs; `*_peak_mb_*`: extra resident memory of one "
+                    "forward+backward in a fresh process. The complete graph is measured up to N=512 only (N^2 pairs).",
+                    ""]
+
+
+def _per_spec(tables: dict) -> list[str]:
+    """Compile time, training throughput and torch.compile results of every catalogue spec."""
+    lines = ["### Per catalogue spec", "", "Compile time (spec -> module, median of repeats) and training throughput "
+             "(optimiser steps at the spec's batch, after one warm-up step):", ""]
     thr = {r["spec"]: r for r in tables.get("throughput", [])}
     rows = [{**r, **{k: v for k, v in thr.get(r["spec"], {}).items() if k != "spec"}} for r in tables.get("compile", [])]
     lines += _table(rows, ["spec", "compile_ms", "batch", "step_ms", "samples_per_s"])
@@ -190,16 +230,4 @@ def write_markdown(path: Path, nums: dict[str, float], saved: dict, device: str,
     if tables.get("inductor"):
         lines += [""]
         lines += _table(tables["inductor"], ["spec", "equal", "first_call_s", "eager_ms", "compiled_ms", "speedup", "error"])
-    bars = quality_bars(path.parent / "results")
-    if bars:
-        lines += ["", "### Wall-clock to each family's quality bar (CPU)", "",
-                  "The training run each family benchmark scores against its bar, timed there (one torch thread, "
-                  "on the same shared machine); the metric is evaluated once at the end, so the time is that of "
-                  "the whole run, an upper bound on the time to reach the bar:", ""]
-        lines += _table(bars, ["family", "quality bar", "reached", "training s", "from"])
-    lines += peers_section(nums, saved) if "peers" in saved else []
-    lines += quality_and_threads(nums)
-    if missed:
-        lines += ["", "### Targets missed", ""]
-        lines += [f"- `{k}` = {nums[k]:.3g}: {why}" for k, why in missed]
-    write_text(path, "\n".join(lines) + "\n")
+    return lines

@@ -1,10 +1,18 @@
-"""Command-line options shared by the commands that train (``zoo train``, ``zoo compose``)."""
+"""Command-line arguments and options shared by several commands: the SPEC argument with its ``--set``
+overrides, a Hub ``--revision``, and the options of the commands that train (``zoo train``, ``zoo compose``)."""
 
 from __future__ import annotations
+
+from typing import Any, Callable
 
 import click
 
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
+
+SPEC = click.argument("spec", metavar="SPEC")
+SET = click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+                   help="Override a spec value, e.g. --set train.steps=200 (repeatable).")
+REVISION = click.option("--revision", help="Hub branch, tag or commit sha (or write ORG/NAME@REV).")
 
 RUN_DIR = click.option("--run-dir", type=click.Path(file_okay=False),
                        help="Where to write the run (default runs/<name>-<time>); a new run needs it missing or empty.")
@@ -20,3 +28,21 @@ MAX_MEMORY = click.option("--max-memory", "max_memory", type=click.FloatRange(mi
                           show_default=True, metavar="GIB",
                           help="Refuse a run whose estimated memory (data, parameters with optimiser state, "
                                "activations) exceeds this many GiB; 0: no check.")
+
+DEVICE = click.option("--device", default="cpu", show_default=True, help="cpu, cuda, or auto.")
+PROGRESS = click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+
+
+def training_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options of a command that trains, in the order ``--help`` lists them: ``--run-dir``,
+    ``--device``, ``--resume``, ``--overwrite``, ``--threads``, ``--max-memory``, ``--progress``."""
+    for option in reversed((RUN_DIR, DEVICE, RESUME, OVERWRITE, THREADS, MAX_MEMORY, PROGRESS)):
+        command = option(command)
+    return command
+
+
+def load_spec_argument(spec_ref: str, overrides: tuple[str, ...]):
+    """The spec that SPEC (a file or a catalogue name) and its ``--set`` overrides give."""
+    from zoo.schema import load_spec
+
+    return load_spec(spec_ref, overrides)

@@ -55,25 +55,9 @@ def trained_from(prov: dict[str, Any]) -> str:
     return f"spec fingerprint: {prov.get('spec_fingerprint') or 'unknown'}"
 
 
-def model_card(config: dict[str, Any]) -> str:
-    """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
-    bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
-    env = (prov.get("environment") or {}).get("kind")
-    hidden = bank.get("hidden", [])
-    rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in metrics.items()) or "| (none recorded) | |"
-    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
-    name = config["name"]
-    return f"""---
-{_front_matter(config).strip()}
----
-
-# {prov.get('spec_name', name)}: mechanism bank `{name}`
-
-A bank of {bank['count']} independent `{bank['kind']}` mechanisms (hidden {hidden}, inputs
-{', '.join(bank['inputs'])}) trained with [mechzoo](https://pypi.org/project/mechzoo/) by the
-`{prov.get('procedure')}` procedure on the `{env}` environment (seed {prov.get('seed')}, {prov.get('steps')} steps).
-
-## Load it
+def _usage(name: str) -> str:
+    """How to load the bank: with zoo, composed into a spec, and with huggingface_hub + safetensors alone."""
+    return f"""## Load it
 
 ```python
 from zoo.hub import from_pretrained
@@ -97,7 +81,28 @@ The files are plain: `spec.json` (JSON) lists every tensor of `model.safetensors
 import json; from huggingface_hub import hf_hub_download; from safetensors.torch import load_file
 spec = json.load(open(hf_hub_download("ORG/NAME", "spec.json")))
 weights = load_file(hf_hub_download("ORG/NAME", "model.safetensors"))  # names, shapes, dtypes as in spec["tensors"]
-```
+```"""
+
+
+def model_card(config: dict[str, Any]) -> str:
+    """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
+    bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
+    env = (prov.get("environment") or {}).get("kind")
+    hidden = bank.get("hidden", [])
+    rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in metrics.items()) or "| (none recorded) | |"
+    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
+    name = config["name"]
+    return f"""---
+{_front_matter(config).strip()}
+---
+
+# {prov.get('spec_name', name)}: mechanism bank `{name}`
+
+A bank of {bank['count']} independent `{bank['kind']}` mechanisms (hidden {hidden}, inputs
+{', '.join(bank['inputs'])}) trained with [mechzoo](https://pypi.org/project/mechzoo/) by the
+`{prov.get('procedure')}` procedure on the `{env}` environment (seed {prov.get('seed')}, {prov.get('steps')} steps).
+
+{_usage(name)}
 
 {_layout(config)}
 
