@@ -138,7 +138,7 @@ def type_errors(run_dir: Path) -> dict[str, float]:
     share of the total error each type carries (``<type>_share``)."""
     from safetensors.torch import load_model
 
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.envs import make_env
     from zoo.families.comet import slots
 

@@ -27,7 +27,7 @@ torch.set_num_threads(1)
 from adaptation import plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
 from comet import FINETUNE_LRS, FRACTIONS, environment, methods_curves, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
 
-from zoo.compiler import compile_spec  # noqa: E402
+from zoo import compile_spec  # noqa: E402
 from zoo.banks.catalogue import catalogue_bank, catalogue_banks  # noqa: E402
 from zoo.hub.catalogue_build import build  # noqa: E402
 from zoo.hub.compose import compose_spec, trainable_split  # noqa: E402

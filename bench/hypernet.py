@@ -30,7 +30,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from hypernet_report import draw_baselines, plot_ood, table_of, write_markdown  # noqa: E402
 from machine import cpu_model  # noqa: E402
-from zoo.compiler import compile_spec  # noqa: E402
+from zoo import compile_spec  # noqa: E402
 from zoo.io import write_json  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
 from zoo.train import train  # noqa: E402

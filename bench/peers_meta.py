@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 import peers
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.envs import make_env
 from zoo.schema import load_spec
 from zoo.families.hypernetwork.adapt import kl_loss

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from perf_bank import timeit
 
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.compiler.lower import example_inputs
 from zoo.schema import load_spec
 

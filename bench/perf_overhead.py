@@ -14,7 +14,7 @@ import torch
 
 import perf_reference as ref
 from perf_bank import interleaved
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.schema import load_spec
 
 # spec -> (reference, input builder at (batch, quick)); sizes are the training sizes of each spec

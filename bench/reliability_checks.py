@@ -45,7 +45,7 @@ def _refused(fn) -> str:
 def corruption_counts(work: Path) -> dict:
     """Every corruption against a bank and a checkpoint: how many were tried, accepted, unclear."""
     from tests.support.faults import CORRUPTIONS, future_metadata
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.hub import load_bank, save_bank
     from zoo.train import train
     from zoo.train.loop import Trainer
@@ -186,7 +186,7 @@ def hub_counts(work: Path) -> dict:
     """Download scenarios against a fault-injecting Hub server on 127.0.0.1."""
     from tests.support.hub_server import serve
     from tests.support.hub_state import FakeHub, etag
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.hub import fetch, load_bank, save_bank
 
     torch.manual_seed(0)

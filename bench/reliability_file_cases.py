@@ -21,7 +21,7 @@ def _base_bank() -> Path:
     """A saved tiny COMET bank (built once, copied by every check)."""
     import torch
 
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.hub import save_bank
 
     torch.manual_seed(0)

@@ -32,7 +32,7 @@ def small_bank(directory: Path, seed: int = 0) -> Path:
     """The small bank, its weights drawn with ``seed``, saved in ``directory``."""
     import torch
 
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
     from zoo.hub import save_bank
     from zoo.schema import validate
 

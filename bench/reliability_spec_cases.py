@@ -93,7 +93,7 @@ def _reserved_refused(name: str, where: str) -> bool:
 def _legal_name_runs(name: str) -> bool:
     import torch
 
-    from zoo.compiler import compile_spec
+    from zoo import compile_spec
 
     model = compile_spec(validate(_named(name, "node")))
     return model(x=torch.randn(2, 4))["y"].shape == (2, 1)

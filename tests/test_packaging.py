@@ -25,7 +25,8 @@ def test_wheel_contains_the_catalogue(wheel):
     specs = sorted(p.name for p in (ROOT / "specs").glob("*.yaml"))
     assert specs and all(f"zoo/specs/{s}" in names for s in specs)
     assert "zoo/zoo.schema.json" in names and "zoo/cli.py" in names
-    assert all(f"zoo/starters/{f}.yaml" in names for f in ("comet", "hypernetwork", "rims", "slot_vae", "graph"))
+    assert "zoo/starters/graph.yaml" in names and "zoo/banks/data/comet-particles/spec.json" in names
+    assert all(f"zoo/families/{f}/starter.yaml" in names for f in ("comet", "hypernetwork", "rims", "slot_vae"))
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "zoo = zoo.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
