@@ -15,8 +15,6 @@ from typing import Any, Callable
 
 from zoo.errors import PathPart
 
-BUNDLED_DIGITS = 1797  # images in scikit-learn's digits set
-
 
 @dataclass(frozen=True)
 class Footprint:
@@ -38,7 +36,7 @@ def _trajectories(data: Any) -> Footprint:
 
 
 def _digits(data: Any) -> Footprint:
-    n = data.limit or BUNDLED_DIGITS
+    n = data.image_count()
     test = max(1, round(n * data.test_fraction))
     train = (n - test) * (1 + data.augment)
     sizes = {data.train_size, *data.test_sizes}

