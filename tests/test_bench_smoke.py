@@ -146,6 +146,33 @@ def test_rims_figures_from_a_sweep_table(monkeypatch):
     assert not any("seed2" in k for k in r)
 
 
+def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
+    """MNIST runs give mnist_acc_<size>_<model>, balls runs balls_rollout_<n>_<model>; the report shows the
+    MNIST table first, the 8x8 digits second, checks the targets and keeps its hand-written notes."""
+    from zoo.sweep import RunRow
+
+    rims = bench_module("rims", monkeypatch)
+    report = bench_module("rims_report", monkeypatch)
+    mnist = {f"test_{n}_acc": 0.9 - n / 100 for n in (14, 16, 19, 24)} | {"steps": 210.0}
+    rows = [RunRow(f"{m}-{s}", f"{m}-mnist", "-", (), s, "ok", "", 1.0, "f",
+                   {k: v + (0.2 if m == "rims" else 0.0) * (k != "steps") for k, v in mnist.items()})
+            for m in ("rims", "lstm") for s in (0, 1)]
+    r = rims.task_figures("mnist", rows)
+    assert r["mnist_acc_19_rims"] == 100 * (0.9 - 0.19 + 0.2) and r["mnist_acc_19_lstm"] == 100 * (0.9 - 0.19)
+    assert rims.task_results("balls", "rims", {"test_6_rollout_mse": 0.02, "test_6_loss": 0.1}) == {
+        "balls_test_6_rollout_mse_rims": 0.02, "balls_rollout_6_rims": 0.02, "balls_test_6_loss_rims": 0.1}
+    r |= {"copy_error_50_rims": 0.04, "copy_error_50_lstm": 0.8, "grouped_vs_loop_speedup": 2.5,
+          "digits_acc_14_rims": 80.0, "digits_acc_14_lstm": 81.0}
+    md = tmp_path / "RESULTS-rims.md"
+    report.write_markdown(r, md, {"mnist": [0, 1]}, "Machine: test", "### Notes\n\nkept")
+    text = md.read_text()
+    assert text.index("| MNIST accuracy 19x19 | 91 | 71 |") < text.index("| 8x8 digits accuracy 14x14 (train res.) | 80 |")
+    assert "- MNIST 19x19: RIMs at least 10 points above the LSTM: met" in text
+    assert "- copying, delay 50: RIMs error at most 0.05: met" in text
+    assert "- balls, 6 balls: RIMs 5-step rollout MSE at most the LSTM's: not measured" in text
+    assert "- seed 1: 14x14 96.0 / 76.0" in text and text.endswith("### Notes\n\nkept\n\n")
+
+
 def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
     """The recorded RIMs and slot VAE figures are their sweeps' tables: every run was measured with today's
     catalogue spec (its fingerprint), the bench's sweeps have nothing left to run, and the JSON figures are
