@@ -86,3 +86,17 @@ def test_every_problem_is_reported_at_once():
     found = problems("comet-particles-compose", "router={kind: soft_mixture}", "slots.dim=3", "data.objects=4",
                      "train.horizon=99")
     assert [p.split(":")[0] for p in found] == ["train.horizon", "slots.count", "slots.dim", "router"]
+
+
+def test_digits_source_must_be_a_known_one():
+    assert problems("rims-digits", "data.source=emnist") == [
+        "data.source: Input should be 'sklearn' or 'mnist' (got 'emnist')"]
+    assert load_spec("rims-digits").data.source == "sklearn"  # the default install's data
+    assert load_spec("rims-mnist").data.source == "mnist"
+
+
+def test_digits_limit_is_at_most_the_source_images():
+    assert problems("rims-digits", "data.limit=2000") == [
+        "data.limit: Value error, limit=2000 exceeds the 1,797 images of source 'sklearn'"]
+    assert problems("rims-mnist", "data.limit=2000") == []
+    assert problems("rims-mnist", "data.limit=5001") == ["data.limit: Input should be less than or equal to 5000"]
