@@ -3,12 +3,14 @@ computation equal to separate cells, one step equal to the sequence runner."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from torch import nn
 
 from zoo.nn.grouped_rnn import GroupedGRUCell, GroupedLSTMCell
-from zoo.nn.rims import RIMs, RIMsCell
+from zoo.nn.rims import RIMs, RIMsCell, SequenceLSTM
 
 
 @pytest.fixture(params=[GroupedGRUCell, GroupedLSTMCell])
@@ -92,3 +94,21 @@ def test_sequence_runner_equals_repeated_steps(cell):
         assert torch.equal(active[:, t], mask)
     torch.testing.assert_close(last, h.flatten(1), rtol=1e-5, atol=1e-6)
     assert active.shape == (3, 7, 6) and (active.sum(-1) == 2).all()
+
+
+def test_chrono_init_keeps_what_the_lstm_stored_over_its_horizon():
+    """Forget biases log U[1, horizon - 1], input biases their negatives: a difference in the first input is
+    still visible 50 steps later, where PyTorch's initialisation has halved it away."""
+    torch.manual_seed(0)
+    plain, chrono = SequenceLSTM(4, 16), SequenceLSTM(4, 16, chrono=61)
+    forget = chrono.lstm.bias_ih_l0[16:32]
+    assert 0 <= forget.min() and forget.max() <= math.log(60) and forget.std() > 0.5
+    assert torch.equal(chrono.lstm.bias_ih_l0[:16], -forget) and not chrono.lstm.bias_hh_l0[:32].any()
+    x = torch.zeros(2, 51, 4)
+    x[0, 0], x[1, 0] = 1.0, -1.0  # two sequences that differ only in their first input
+
+    def gap(model: SequenceLSTM) -> float:
+        last = model(x)[1]
+        return (last[0] - last[1]).abs().max().item()
+
+    assert gap(plain) < 1e-6 and gap(chrono) > 1e-3

@@ -88,3 +88,11 @@ def test_explicit_edges_are_bounded(comet_yaml):
 def test_huge_numbers_are_refused(comet_yaml):
     with pytest.raises(SpecError, match=r"mechanisms\[0\]\.count: Input should be less than or equal to 4096"):
         loads_spec(comet_yaml.replace("count: 3", "count: 1000000000000"))
+
+
+def test_lstm_chrono_horizon_is_checked_where_it_is_written():
+    from zoo.schema import load_spec
+
+    assert load_spec("lstm-copying").model.chrono == 61 and load_spec("lstm-digits").model.chrono is None
+    with pytest.raises(SpecError, match=r"model\.chrono: Input should be greater than or equal to 3"):
+        load_spec("lstm-copying", ["model.chrono=2"])

@@ -177,6 +177,18 @@ class RIMs(nn.Module):
         return seq, seq[:, -1], torch.stack(masks, dim=1)
 
 
+@torch.no_grad()
+def chrono_init(bias_ih: torch.Tensor, bias_hh: torch.Tensor, horizon: int) -> None:
+    """Chrono initialisation (Tallec & Ollivier, 2018) of an LSTM's gate biases (gates i, f, g, o), in place:
+    forget biases log(u) with u ~ U[1, horizon - 1], input biases their negatives, so that the cells start
+    out remembering over 1 to ``horizon`` steps; the other gates' biases are kept, ``bias_hh``'s i and f zeroed."""
+    h = bias_ih.shape[0] // 4
+    forget = torch.log(torch.empty(h).uniform_(1.0, horizon - 1.0))
+    bias_ih[h : 2 * h] = forget
+    bias_ih[:h] = -forget
+    bias_hh[: 2 * h] = 0.0
+
+
 class SequenceLSTM(nn.Module):
     """The baseline: one LSTM layer, same interface as :class:`RIMs` (activity: all ones).
 
@@ -185,12 +197,14 @@ class SequenceLSTM(nn.Module):
     trace an ``nn.LSTM``, the same math runs as a loop over time.
     """
 
-    def __init__(self, in_dim: int, hidden: int):
+    def __init__(self, in_dim: int, hidden: int, chrono: int | None = None):
         super().__init__()
         self.hidden = hidden
         self.lstm = nn.Module()
         for name, p in nn.LSTM(in_dim, hidden, batch_first=True).named_parameters():
             self.lstm.register_parameter(name, p)  # weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
+        if chrono is not None:
+            chrono_init(self.lstm.bias_ih_l0, self.lstm.bias_hh_l0, chrono)
 
     def _weights(self) -> list[torch.Tensor]:
         m = self.lstm

@@ -159,6 +159,11 @@ class LstmNode(_Node):
 
     kind: Literal["lstm"] = Field(description="An LSTM (ports: x -> seq, last).")
     hidden: Dim = Field(description="Hidden state width H.")
+    chrono: Annotated[int, Field(ge=3, le=100_000)] | None = Field(
+        default=None, description="Chrono initialisation of the gate biases (Tallec & Ollivier, 2018) for "
+        "dependencies over up to this many steps: forget-gate biases log(u), u ~ U[1, chrono - 1], input-gate "
+        "biases their negatives. Unset: PyTorch's initialisation (gates near 0.5, so what is stored halves "
+        "every step at first).")
 
 
 class SlotEncoderNode(_Node):

@@ -15,7 +15,7 @@ def _infer(node, spec, types):
 def _build(node, spec, types):
     from zoo.nn.rims import SequenceLSTM
 
-    return SequenceLSTM(width(types["x"]), node.hidden)
+    return SequenceLSTM(width(types["x"]), node.hidden, chrono=node.chrono)
 
 
 KIND = KindDef("lstm", lambda node, spec: Ports({"x": True}, ("seq", "last")), _infer, _build)
