@@ -171,6 +171,9 @@ def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
     assert "- copying, delay 50: RIMs error at most 0.05: met" in text
     assert "- balls, 6 balls: RIMs 5-step rollout MSE at most the LSTM's: not measured" in text
     assert "- seed 1: 14x14 96.0 / 76.0" in text and text.endswith("### Notes\n\nkept\n\n")
+    untrained = r | {"mnist_acc_14_lstm": 10.0}  # at chance at the training size: the targets compare nothing
+    report.write_markdown(untrained, md, {}, "Machine: test")
+    assert "- MNIST 19x19: RIMs at least 10 points above the LSTM: not decided" in md.read_text()
 
 
 def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
