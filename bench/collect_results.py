@@ -16,13 +16,14 @@ sys.path.insert(0, str(ROOT))
 
 from zoo.io import write_text  # noqa: E402
 
-ORDER = ["comet", "hub", "hypernet", "rims", "slotvae", "own-data", "performance", "reliability"]
+ORDER = ["comet", "hub", "hypernet", "rims", "slotvae", "banks", "own-data", "performance", "reliability"]
 COMMANDS = {
     "comet": "PYTHONPATH=. python bench/comet.py",
     "hub": "PYTHONPATH=. python bench/hub.py",
     "hypernet": "PYTHONPATH=. python bench/hypernet.py",
     "rims": "PYTHONPATH=. python bench/rims.py",
     "slotvae": "PYTHONPATH=. python bench/slotvae.py",
+    "banks": "PYTHONPATH=. python bench/banks.py",
     "own-data": "PYTHONPATH=. python bench/own_data.py",
     "performance": "PYTHONPATH=. python bench/performance.py",
     "reliability": "PYTHONPATH=. python bench/reliability.py",

@@ -87,10 +87,12 @@ def info(bank_ref: str, revision: str | None, as_json: bool) -> None:
 @friendly
 def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_dir: str | None, device: str,
             resume: bool, overwrite: bool, threads: int | None, max_memory: float, progress: bool | None) -> None:
-    """Build a model for SPEC's environment from trained banks (frozen) and train only its selector.
+    """Build a model for SPEC's environment from trained banks (frozen) and train only what is new.
 
-    SPEC trains with the compose procedure (e.g. comet-particles-compose); several --bank run side by
-    side. Use --set train.fraction=0.01 to adapt with 1% of the environment's training data.
+    With COMET banks SPEC trains with the compose procedure (e.g. comet-particles-compose); several
+    --bank run side by side. Use --set train.fraction=0.01 to adapt with 1% of the environment's
+    training data. A RIMs, hypernetwork or slot VAE bank gives SPEC's model its shapes and trains
+    the rest with SPEC's own procedure.
     """
     from zoo.hub.compose import compose as run_compose
     from zoo.hub.compose import compose_spec, require_compose, trainable_split
@@ -101,9 +103,11 @@ def compose(spec: str, banks: tuple[str, ...], overrides: tuple[str, ...], run_d
     located(s, lambda: require_compose(s))
     composed = located(s, lambda: compose_spec(s, banks))
     trainable, frozen = trainable_split(composed)
-    click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} (the selector)")
-    for m in composed.mechanisms:
-        click.echo(f"  {m.name}: {m.source}")
+    what = "what the banks do not hold" if composed.pretrained else "the selector"
+    click.echo(f"{s.name}: {len(banks)} bank(s), {frozen:,} frozen parameters; training {trainable:,} ({what})")
+    for name, source in [(m.name, m.source) for m in composed.mechanisms if m.source] + [
+            ("pretrained", p.source) for p in composed.pretrained]:
+        click.echo(f"  {name}: {source}")
     result = located(s, lambda: run_compose(s, banks, run_dir=run_dir, device=device, progress=progress, resume=resume,
                                              overwrite=overwrite, threads=threads, max_memory_gib=max_memory))
     click.echo(f"run: {result.run_dir}")
@@ -122,12 +126,14 @@ def banks() -> None:
 def banks_list() -> None:
     """List the committed catalogue banks with their size and key metrics."""
     from zoo.banks.catalogue import catalogue_banks
+    from zoo.hub.catalogue_build import shown_metric
     from zoo.hub.pretrained import from_pretrained
 
     for entry in catalogue_banks():
         bank = from_pretrained(entry.path)
-        shown = ", ".join(f"{k}={v:.3g}" for k, v in bank.metrics.items() if k in ("nmi", "purity", "one_step_mse"))
-        click.echo(f"{entry.name:36s} {bank.spec.kind} x {bank.spec.count:<4d} {shown}")
+        shown = ", ".join(f"{k}={v:.3g}" for k, v in bank.metrics.items() if shown_metric(k))
+        what = f"{bank.part['family']} {bank.part['name']}" if bank.part else f"{bank.spec.kind} x {bank.spec.count}"
+        click.echo(f"{entry.name:36s} {what:24s} {shown}")
 
 
 @banks.command(name="build")
@@ -144,10 +150,11 @@ def banks_list() -> None:
 def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: bool, overrides: tuple[str, ...],
                 progress: bool) -> None:
     """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
+    from zoo.families.parts import bank_part
     from zoo.hub.catalogue_build import build
 
     written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything,
-                    echo=click.echo)
+                    echo=click.echo, part_of=bank_part)
     click.echo(f"wrote {len(written)} bank(s)")
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import torch
 
-from zoo.errors import BankError, printable
+from zoo.errors import BankError, listing, printable
+from zoo.banks.part_bank import is_part_bank, part_problems, read_part_tensors
 from zoo.banks.mechanisms import bank_module
 from zoo.banks.format import (CONFIG, WEIGHTS, bank_spec, check_files, check_tensors, declared_tensors, read_config,
                              read_tensors)
@@ -38,14 +39,21 @@ class Bank:
 
     @property
     def name(self) -> str:
-        """The bank's name (the mechanisms entry it was trained as)."""
-        return str(self.meta.get("name", self.spec.name))
+        """The bank's name (the mechanisms entry it was trained as, or ``<family>-<part>``)."""
+        return str(self.meta.get("name", self.spec.name if self.spec is not None else "?"))
+
+    @property
+    def part(self) -> dict[str, Any] | None:
+        """What a part bank holds (:mod:`zoo.banks.part`); None for a bank of one mechanisms entry."""
+        part = self.meta.get("part")
+        return part if isinstance(part, dict) else None
 
     def __repr__(self) -> str:
         """One line: name, family and kind, mechanism count, parameters, tensors and where it came from."""
         family = (self.meta.get("provenance") or {}).get("family") or "?"
         parameters = sum(t.numel() for t in self.tensors.values())
-        return printable(f"Bank({self.name!r}: {family} {self.spec.kind} x {self.spec.count}, {parameters:,} parameters "
+        what = f"{self.part['name']}" if self.part else f"{self.spec.kind} x {self.spec.count}"
+        return printable(f"Bank({self.name!r}: {family} {what}, {parameters:,} parameters "
                          f"in {len(self.tensors)} tensors, from {self.origin or str(self.path)!r})", newlines=False)
 
     @property
@@ -55,6 +63,9 @@ class Bank:
 
     def module(self) -> torch.nn.Module:
         """The bank as a ready block (weights loaded)."""
+        if self.part:
+            raise BankError(f"{self.name}: a part bank is loaded into a model, not used alone: compose it "
+                            "(zoo compose SPEC --bank ...) or list it under a spec's pretrained")
         m = bank_module(self.spec, self.ports)
         m.load_state_dict(self.tensors, strict=True)
         return m
@@ -78,6 +89,12 @@ def load_dir(directory: Path, origin: str | None = None, links_within: Path | No
         check_all: also check the card's sha256 (for downloads: a garbled copy is caught).
     """
     meta = read_config(directory, links_within)
+    if is_part_bank(meta):
+        problems = part_problems(meta)
+        if problems:
+            raise BankError(f"{directory / CONFIG}:{listing(problems)}")
+        tensors = read_part_tensors(directory, meta, links_within, check_all)
+        return Bank(None, meta["ports"], tensors, meta, directory, origin)
     spec = bank_spec(meta, directory)
     ports = meta["ports"]
     if not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_DIM for v in ports.values()):

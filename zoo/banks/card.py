@@ -17,7 +17,8 @@ def _front_matter(config: dict[str, Any]) -> str:
 
     bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
     env = (prov.get("environment") or {}).get("kind")
-    tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{bank['kind']}"]
+    kind = config["part"]["name"] if "part" in config else bank["kind"]
+    tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{kind}"]
     if env:
         tags.append(f"env-{env}")
     results = [EvalResult(task_type=TASK, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
@@ -84,13 +85,30 @@ weights = load_file(hf_hub_download("ORG/NAME", "model.safetensors"))  # names, 
 ```"""
 
 
+def tables(config: dict[str, Any]) -> str:
+    """The tensor table and the metrics section of a card."""
+    rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in (config.get("metrics") or {}).items()) or "| (none recorded) | |"
+    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
+    return f"""| tensor | shape | dtype |
+|---|---|---|
+{shapes}
+
+## Metrics
+
+| metric | value |
+|---|---|
+{rows}"""
+
+
 def model_card(config: dict[str, Any]) -> str:
     """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
-    bank, prov, metrics = config["bank"], config.get("provenance", {}), config.get("metrics", {})
+    if "part" in config:
+        from zoo.banks.part_card import part_card
+
+        return part_card(config, _front_matter(config))
+    bank, prov = config["bank"], config.get("provenance", {})
     env = (prov.get("environment") or {}).get("kind")
     hidden = bank.get("hidden", [])
-    rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in metrics.items()) or "| (none recorded) | |"
-    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
     name = config["name"]
     return f"""---
 {_front_matter(config).strip()}
@@ -106,15 +124,7 @@ A bank of {bank['count']} independent `{bank['kind']}` mechanisms (hidden {hidde
 
 {_layout(config)}
 
-| tensor | shape | dtype |
-|---|---|---|
-{shapes}
-
-## Metrics
-
-| metric | value |
-|---|---|
-{rows}
+{tables(config)}
 
 ## Provenance
 

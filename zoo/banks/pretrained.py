@@ -51,13 +51,8 @@ def resolve_sources(spec):
     pretrained = [(i, b) for i, b in enumerate(spec.mechanisms) if b.kind == "pretrained"]
     if not pretrained:
         return spec
-    banks, issues = list(spec.mechanisms), []
-    refs = {}
-    for i, b in pretrained:
-        try:
-            refs[i] = source_ref(b.source, spec_dir(spec))
-        except BankError as e:
-            issues.append(Issue(("mechanisms", i, "source"), str(e)))
+    banks = list(spec.mechanisms)
+    refs, issues = source_refs({i: b.source for i, b in pretrained}, spec, "mechanisms")
     with remote_session(list(refs.values())):
         for i, ref in refs.items():
             b = spec.mechanisms[i]
@@ -71,6 +66,17 @@ def resolve_sources(spec):
     resolved = spec.model_copy(update={"mechanisms": tuple(banks)})
     resolved._source = spec.source
     return resolved
+
+
+def source_refs(sources: dict[int, str], spec, section: str) -> tuple[dict[int, BankRef], list[Issue]]:
+    """The reference of each ``section[i].source`` of ``spec``, and an issue for each that names no bank."""
+    refs, issues = {}, []
+    for i, source in sources.items():
+        try:
+            refs[i] = source_ref(source, spec_dir(spec))
+        except BankError as e:
+            issues.append(Issue((section, i, "source"), str(e)))
+    return refs, issues
 
 
 def source_ref(source: str, base: Path | None = None) -> BankRef:
@@ -97,6 +103,30 @@ def load_pretrained(model: torch.nn.Module) -> torch.nn.Module:
         if bank.source is not None:
             widths = {p: t.shape[-1] for p, t in model.node_types[name][0].items()}
             load_into(model.get_submodule(name), bank, widths, spec)
+    return load_parts(model, spec)
+
+
+def load_parts(model: torch.nn.Module, spec) -> torch.nn.Module:
+    """Load every ``pretrained`` part bank of ``spec`` into the built ``model`` and freeze it but for
+    its ``train`` entries (:func:`zoo.banks.part_bank.load_part_into`); returns ``model``.
+
+    Raises:
+        SpecError: a bank that cannot be found or read, or does not fit, at ``pretrained[i].source``.
+    """
+    from zoo.banks.part_bank import load_part_into
+
+    entries = list(getattr(spec, "pretrained", ()) or ())
+    refs, issues = source_refs({i: e.source for i, e in enumerate(entries)}, spec, "pretrained")
+    with remote_session(list(refs.values())):
+        for i, ref in refs.items():
+            try:
+                load_part_into(model, spec, i, remote().load(ref) if ref.remote else load_dir(ref.path))
+            except BankError as e:
+                issues.append(Issue(("pretrained", i, "source"), str(e)))
+    if issues:
+        source = getattr(spec, "source", None)
+        error = SpecError(issues)
+        raise (source.locate(error) if source is not None else error) from None
     return model
 
 

@@ -18,6 +18,8 @@ from zoo.banks.format import read_config
 from zoo.banks.refs import is_repo_ref, parse_ref
 from zoo.errors import BankError, SpecError
 from zoo.hub.remote import REMOTE
+from zoo.hub.compose_parts import compose_parts
+from zoo.banks.part_bank import is_part_bank
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
 
 
@@ -54,20 +56,8 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
-    """``spec`` with its mechanisms replaced by ``banks`` (frozen), validated again.
-
-    For a COMET model the banks run side by side (``model.banks``, mechanisms concatenated in the
-    order given); for other models there must be one bank per mechanisms entry, replaced in order.
-    """
-    from zoo.hub.network import shared_deadline
-    from zoo.schema import validate
-
-    if not banks:
-        raise SpecError("compose needs at least one --bank", ("mechanisms",))
-    with shared_deadline(any(is_repo_ref(str(b)) for b in banks)):
-        sources = [pin(b) for b in banks]
-    data = spec.model_dump(mode="json")
+def _compose_mechanisms(data: dict[str, Any], spec, sources: list[Source]) -> dict[str, Any]:
+    """Spec data whose mechanisms entries are the mechanism banks ``sources`` (frozen)."""
     if data["model"]["kind"] == "comet":
         names = _unique([s.name for s in sources])
         data["model"].pop("bank", None)
@@ -79,6 +69,34 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]]):
         names = [b.name for b in spec.mechanisms]
     data["mechanisms"] = [{"name": n, "kind": "pretrained", "source": s.pinned, "frozen": True}
                           for n, s in zip(names, sources)]
+    return data
+
+
+def compose_spec(spec, banks: Sequence[str | os.PathLike[str]], train: Sequence[str] | None = None):
+    """``spec`` with its mechanisms replaced by ``banks`` (frozen), validated again.
+
+    For a COMET model the banks run side by side (``model.banks``, mechanisms concatenated in the
+    order given); for other models there must be one bank per mechanisms entry, replaced in order.
+    Banks that are parts of a model (RIMs cells, hypernetwork templates, a slot VAE's encoder and
+    decoder) are composed by :func:`zoo.hub.compose_parts.compose_parts`; ``train`` then replaces the
+    bank tensors their family keeps training.
+    """
+    from zoo.hub.network import shared_deadline
+    from zoo.schema import validate
+
+    if not banks:
+        raise SpecError("compose needs at least one --bank", ("mechanisms",))
+    with shared_deadline(any(is_repo_ref(str(b)) for b in banks)):
+        sources = [pin(b) for b in banks]
+    data = spec.model_dump(mode="json")
+    parts = [is_part_bank(s.meta) for s in sources]
+    if any(parts):
+        if not all(parts):
+            raise BankError("compose either part banks (cells, templates, encoder and decoder) or mechanism "
+                            "banks, not both")
+        data = compose_parts(data, sources, train)
+    else:
+        data = _compose_mechanisms(data, spec, sources)
     try:
         composed = validate(data)
     except SpecError as e:  # about the composed spec, not a place in the file
@@ -97,11 +115,14 @@ def trainable_split(spec) -> tuple[int, int]:
 
 
 def require_compose(spec) -> None:
-    """Refuse a spec that does not train with the ``compose`` procedure (before anything is built).
+    """Refuse a spec that does not train with the ``compose`` procedure (before anything is built);
+    a spec composed with part banks trains with its family's own procedure.
 
     Raises:
         SpecError: no train section, or another procedure.
     """
+    if spec.train is not None and spec.model.kind not in ("comet", "graph", "interaction_network"):
+        return  # part banks: only what the bank does not hold trains, by the family's procedure
     if spec.train is None:
         raise SpecError("zoo compose trains only the selector: the spec needs a train section with "
                         "procedure: compose (as in the catalogue spec comet-particles-compose)", ("train",))
@@ -112,11 +133,12 @@ def require_compose(spec) -> None:
 
 def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path | None = None,
             device: str = "cpu", progress: bool | None = None, resume: bool = False, overwrite: bool = False,
-            threads: int | None = None, max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB):
+            threads: int | None = None, max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB,
+            train_parts: Sequence[str] | None = None):
     """Compose ``banks`` into ``spec``'s model and train its selector; returns the run's result.
 
     ``run_dir``, ``device``, ``progress``, ``resume``, ``overwrite``, ``threads`` and ``max_memory_gib``
-    are :func:`zoo.train.train`'s.
+    are :func:`zoo.train.train`'s; ``train_parts`` is :func:`compose_spec`'s ``train``.
 
     Raises:
         SpecError: the spec does not train with the ``compose`` procedure, or the banks do not fit.
@@ -124,6 +146,6 @@ def compose(spec, banks: Sequence[str | os.PathLike[str]], run_dir: str | Path |
     from zoo.train import train
 
     require_compose(spec)
-    composed = compose_spec(spec, banks)
+    composed = compose_spec(spec, banks, train_parts)
     return train(composed, run_dir=run_dir, device=device, progress=progress, resume=resume, overwrite=overwrite,
                  threads=threads, max_memory_gib=max_memory_gib)

@@ -34,7 +34,8 @@ def summary(bank: Bank) -> dict[str, Any]:
         "format": f"{bank.meta['format']} v{bank.meta['format_version']}",
         "library": f"{bank.meta.get('library')} {bank.meta.get('library_version')}",
         "schema_version": bank.meta.get("schema_version"),
-        "bank": bank.spec.model_dump(mode="json", exclude={"source", "frozen"}),
+        "bank": bank.spec.model_dump(mode="json", exclude={"source", "frozen"}) if bank.part is None else bank.meta["bank"],
+        "part": bank.part,
         "ports": bank.ports,
         "tensors": {k: {"shape": list(bank.tensors[k].shape), "dtype": str(bank.tensors[k].dtype).removeprefix("torch.")}
                     for k in sorted(bank.tensors, key=tensor_order)},
@@ -42,6 +43,14 @@ def summary(bank: Bank) -> dict[str, Any]:
         "metrics": bank.metrics,
         "provenance": prov,
     }
+
+
+def _spec_line(b: dict[str, Any], part: dict[str, Any] | None) -> str:
+    if part is not None:
+        return (f"  part: {part.get('family')} {part.get('name')} ({part.get('summary')}), nodes {', '.join(part['nodes'])}; "
+                f"keeps training when composed: {', '.join(part.get('trainable') or []) or 'nothing'}")
+    return (f"  spec: {b['kind']} x {b['count']}, hidden {b.get('hidden', '-')}, activation {b.get('activation', '-')}, "
+            f"inputs {', '.join(b['inputs'])}, output {b.get('output') or 'width of self'}")
 
 
 def describe(bank: Bank) -> str:
@@ -52,8 +61,7 @@ def describe(bank: Bank) -> str:
     lines = [
         f"bank {s['name']!r}  ({s['origin'] or s['path']})",
         f"  format {s['format']}, written by {s['library']}, spec schema {s['schema_version']}",
-        f"  spec: {b['kind']} x {b['count']}, hidden {b.get('hidden', '-')}, activation {b.get('activation', '-')}, "
-        f"inputs {', '.join(b['inputs'])}, output {b.get('output') or 'width of self'}",
+        _spec_line(b, s["part"]),
         f"  ports: {', '.join(f'{k}={v}' for k, v in s['ports'].items())}",
         f"  trained: {prov.get('procedure') or '(no procedure recorded)'} on {env.get('kind') or '(no environment recorded)'} "
         f"(spec {prov.get('spec_name')}, seed {prov.get('seed')}, {prov.get('steps')} steps, "

@@ -14,6 +14,7 @@ from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
 from zoo.schema import kinds
 from zoo.schema.migrate import CURRENT_VERSION, migrate
 from zoo.schema.models import ModelKindSpec
+from zoo.schema.pretrained import PretrainedPartSpec
 from zoo.schema.parts import (
     EdgesGraphSpec,
     HypernetworkSpec,
@@ -47,6 +48,9 @@ class ModelSpec(Spec):
         default=None, description="Which slots may be each slot's context: complete, knn, explicit edges or none.")
     router: RouterSpec | None = Field(
         default=None, description="How mechanisms (and contexts) are selected or mixed.")
+    pretrained: tuple[PretrainedPartSpec, ...] = Field(
+        default=(), max_length=16, description="Part banks loaded into the built model and frozen (RIMs cells, "
+        "hypernetwork templates, a slot VAE's encoder and decoder); `zoo compose` writes them.")
     data: DataSpec | None = Field(
         default=None, description="The environment that generates training and test data (needed to train).")
     train: TrainSpec | None = Field(
