@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from zoo.compiler import compile_spec
+from zoo import compile_spec
 from zoo.compiler.lower import example_inputs
 from zoo.schema import catalogue, load_spec
 
