@@ -14,10 +14,17 @@ import click
 from zoo.cli_data import data, predict
 from zoo.cli_errors import friendly, located
 from zoo.cli_hub import COMMANDS as BANK_COMMANDS
+from zoo.cli_list import catalogue_lines
+from zoo.cli_messages import show_library_warnings
 from zoo.cli_options import SET, SPEC, load_spec_argument, training_options
 from zoo.cli_plugins import register as register_plugins
 from zoo.cli_sweep import register as register_sweep
-from zoo.errors import ZooError
+from zoo.errors import ZooError, printable
+from zoo.io import write_text
+from zoo.report import write_report
+from zoo.schema import json_schema
+from zoo.schema.reference import reference_markdown
+from zoo.starters import starter
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,8 +34,6 @@ def main() -> None:
 
     SPEC is a YAML/JSON file or the name of a catalogue spec (see `zoo list`).
     """
-    from zoo.cli_messages import show_library_warnings
-
     show_library_warnings()
 
 
@@ -54,10 +59,6 @@ def validate(spec: str, overrides: tuple[str, ...]) -> None:
 @friendly
 def schema(out: str | None, markdown: bool) -> None:
     """Print the JSON Schema of spec documents (for editor completion and validation)."""
-    from zoo.io import write_text
-    from zoo.schema import json_schema
-    from zoo.schema.reference import reference_markdown
-
     text = reference_markdown() if markdown else json.dumps(json_schema(), indent=2) + "\n"
     if out:
         write_text(out, text)
@@ -72,8 +73,9 @@ def schema(out: str | None, markdown: bool) -> None:
 @friendly
 def graph(spec: str, overrides: tuple[str, ...], out: str | None) -> None:
     """Show the dataflow graph a spec compiles to: nodes, ports and inferred shapes."""
+    from zoo.compiler.render import render_text
+    from zoo.plots.graph import write_graph
     from zoo.train.build import resolved_graph
-    from zoo.compiler.render import render_text, write_graph
 
     s = load_spec_argument(spec, overrides)
     g = located(s, lambda: resolved_graph(s))
@@ -112,9 +114,6 @@ def compile_(spec: str, overrides: tuple[str, ...], print_code: bool) -> None:
 def init(family: str, out: str | None, force: bool) -> None:
     """Write a commented starter spec for FAMILY: comet, hypernetwork, rims, slot_vae, or graph (a model
     written as an explicit dataflow graph)."""
-    from zoo.io import write_text
-    from zoo.starters import starter
-
     text = starter(family, out)
     if not out:
         click.echo(text, nl=False)
@@ -129,8 +128,6 @@ def init(family: str, out: str | None, force: bool) -> None:
 @friendly
 def list_() -> None:
     """List the catalogue specs shipped with zoo."""
-    from zoo.cli_list import catalogue_lines
-
     for line in catalogue_lines():
         click.echo(line)
 
@@ -171,9 +168,6 @@ def report(run_dir: str, out: str | None) -> None:
     RUN is a run directory written by `zoo train` or `zoo compose`. The report is RUN/report/report.md
     with its PNGs beside it (the folder is self-contained).
     """
-    from zoo.errors import printable
-    from zoo.report import write_report
-
     click.echo(printable(f"wrote {write_report(run_dir, out)}"))
 
 

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import click
 
+from zoo.banks.catalogue import catalogue_banks
+from zoo.banks.refs import is_repo_ref
 from zoo.cli_errors import friendly, located
 from zoo.cli_options import REVISION, SET, SPEC, load_spec_argument, training_options
 from zoo.errors import ZooError
+from zoo.families.parts import bank_part
 
 
 @click.command()
@@ -44,7 +47,6 @@ def push(source: str, repo_id: str, bank_name: str | None, branch: str | None, t
 @friendly
 def pull(ref: str, revision: str | None, to: str | None, force: bool) -> None:
     """Download a bank from the Hub into the local cache (checked), for use offline."""
-    from zoo.banks.refs import is_repo_ref
     from zoo.hub.info import copy_bank
     from zoo.hub.pretrained import from_pretrained
 
@@ -125,7 +127,6 @@ def banks() -> None:
 @friendly
 def banks_list() -> None:
     """List the committed catalogue banks with their size and key metrics."""
-    from zoo.banks.catalogue import catalogue_banks
     from zoo.hub.catalogue_build import shown_metric
     from zoo.hub.pretrained import from_pretrained
 
@@ -150,7 +151,6 @@ def banks_list() -> None:
 def banks_build(names: tuple[str, ...], out: str | None, runs: str, everything: bool, overrides: tuple[str, ...],
                 progress: bool) -> None:
     """Train the catalogue specs' banks (or only SPEC_NAMEs) and write them with cards and metrics."""
-    from zoo.families.parts import bank_part
     from zoo.hub.catalogue_build import build
 
     written = build(list(names) or None, Path(out) if out else None, Path(runs), overrides, progress, everything,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 from zoo.errors import ZooError, printable
+from zoo.schema import catalogue, load_spec
 
 MIN_DESCRIPTION = 30  # characters of description shown however narrow the terminal
 
@@ -25,8 +26,6 @@ def shorten(text: str, width: int) -> str:
 
 def catalogue_lines(width: int | None = None) -> list[str]:
     """One line per catalogue spec: name, model kind and description, in aligned columns."""
-    from zoo.schema import catalogue, load_spec
-
     rows = []
     for entry in catalogue():
         try:

@@ -6,13 +6,13 @@ import logging
 
 import click
 
+from zoo.errors import printable
+
 
 class _Stderr(logging.Handler):
     """Writes a record as ``warning: <message>`` to the stderr click is using now."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        from zoo.errors import printable
-
         click.echo(f"{record.levelname.lower()}: {printable(record.getMessage())}", err=True)
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable
 import click
 
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
+from zoo.schema import load_spec
 
 SPEC = click.argument("spec", metavar="SPEC")
 SET = click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
@@ -43,6 +44,4 @@ def training_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_spec_argument(spec_ref: str, overrides: tuple[str, ...]):
     """The spec that SPEC (a file or a catalogue name) and its ``--set`` overrides give."""
-    from zoo.schema import load_spec
-
     return load_spec(spec_ref, overrides)

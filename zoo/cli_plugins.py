@@ -5,13 +5,12 @@ from __future__ import annotations
 import click
 
 from zoo.errors import printable
+from zoo.families.family import FAMILIES
+from zoo.plugins import plugins
 
 
 def plugin_lines() -> list[str]:
     """One block per family or plug-in: its name and owner, then what it adds (or its error)."""
-    from zoo.families.family import FAMILIES
-    from zoo.plugins import plugins
-
     lines = ["built in:"]
     lines += [f"  {name:14s} {FAMILIES.get(name).summary}" for name in FAMILIES if FAMILIES.owner(name) == "zoo"]
     loaded = plugins()

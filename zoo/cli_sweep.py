@@ -12,6 +12,11 @@ from typing import Any, Callable
 
 import click
 
+from zoo.errors import TrainingError
+from zoo.sweep import ClusterOptions, load_plan, make_executor, resolve_points, run_sweep, write_report
+from zoo.sweep.status import todo
+from zoo.sweep.table import read_table
+
 EXECUTORS = ("local", "inline", "submitit-local", "submitit-debug", "slurm")
 
 
@@ -63,9 +68,6 @@ def run(specs: tuple[str, ...], seeds: str | None, grid: tuple[str, ...], sets: 
     Runs already done with the same spec are skipped: run the same command again to continue a sweep;
     a point whose spec changed runs again. Exit code 2 for bad input (nothing runs), 1 when a run failed.
     """
-    from zoo.errors import TrainingError
-    from zoo.sweep import ClusterOptions, load_plan, make_executor, resolve_points, run_sweep
-
     points = resolve_points(load_plan(specs, seeds, grid, sets))
     folder = Path(out) if out else Path("sweeps") / Path(specs[0]).stem
     if dry_run:
@@ -87,9 +89,6 @@ def run(specs: tuple[str, ...], seeds: str | None, grid: tuple[str, ...], sets: 
 
 
 def _list_todo(points: list, folder: Path) -> None:
-    from zoo.sweep.status import todo
-    from zoo.sweep.table import read_table
-
     work = todo(points, read_table(folder), folder)
     click.echo(f"{len(points)} run(s) checked; {len(points) - len(work)} done already, {len(work)} to run:")
     for item in work:
@@ -104,8 +103,6 @@ def _list_todo(points: list, folder: Path) -> None:
 def report(folder: str, out: str | None) -> None:
     """Means over seeds with 95% confidence intervals for each setting of the sweep in DIR: summary.csv,
     report.md and one plot per metric."""
-    from zoo.sweep import write_report
-
     click.echo(f"wrote {write_report(folder, out)}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zoo.errors import ZooError
+from zoo.io import FileReadError, read_limited
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 100
@@ -57,8 +58,6 @@ def loads(text: str, where: str, error: type[ZooError] = ZooError) -> Any:
 
 def read(path: str | Path, error: type[ZooError] = ZooError, max_bytes: int = MAX_BYTES) -> Any:
     """The JSON value of the file ``path`` (UTF-8, at most ``max_bytes``), checked as :func:`loads` does."""
-    from zoo.io import FileReadError, read_limited
-
     path = Path(path)
     try:  # a regular file only, at most max_bytes read: a device or a pipe is refused, never waited on
         raw = read_limited(path, max_bytes, "JSON file")

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 
 from zoo.errors import BankError
+from zoo.io import FileReadError, open_regular
 from zoo.limits import MAX_WEIGHT_BYTES
 
 SEAL = "zoo.sha256"
@@ -89,8 +90,6 @@ def read_weight_bytes(path: Path, max_bytes: int = MAX_WEIGHT_BYTES, follow_link
         BankError: not a regular file (or a link, unless ``follow_links``), too large, a header that
             does not account for exactly the file's size, or unreadable.
     """
-    from zoo.io import FileReadError, open_regular
-
     shown = where or path
     try:
         with open_regular(path, follow_links) as (f, size):

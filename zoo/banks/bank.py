@@ -15,12 +15,22 @@ from typing import Any
 
 import torch
 
-from zoo.errors import BankError, listing, printable
-from zoo.banks.part_bank import is_part_bank, part_problems, read_part_tensors
+from zoo.banks.format import (
+    CONFIG,
+    WEIGHTS,
+    bank_spec,
+    check_files,
+    check_tensors,
+    declared_tensors,
+    read_config,
+    read_tensors,
+    write_bank,
+)
 from zoo.banks.mechanisms import bank_module
-from zoo.banks.format import (CONFIG, WEIGHTS, bank_spec, check_files, check_tensors, declared_tensors, read_config,
-                             read_tensors)
+from zoo.banks.part_bank import is_part_bank, part_problems, read_part_tensors
+from zoo.errors import BankError, listing, printable
 from zoo.schema.base import MAX_DIM
+
 
 @dataclass(frozen=True, repr=False)
 class Bank:
@@ -73,8 +83,6 @@ class Bank:
     def save_pretrained(self, directory: str | os.PathLike[str]) -> Path:
         """Write this bank as a bank directory (the same bytes as the directory it was loaded from, its
         card as generated; tensors are moved to CPU and made contiguous when written)."""
-        from zoo.banks.format import write_bank
-
         return write_bank(Path(directory), self.meta, self.tensors)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from zoo.banks.card_sections import tables, trained_from
+from zoo.banks.part_card import part_card
+
 TASK = "time-series-forecasting"  # a bank predicts the next state of each object
 
 
@@ -49,13 +52,6 @@ def _layout(config: dict[str, Any]) -> str:
             f"its input is `{order}` without the state.")
 
 
-def trained_from(prov: dict[str, Any]) -> str:
-    """What the bank was trained from: the spec's fingerprint (older banks: a source revision)."""
-    if prov.get("source_revision") and not prov.get("spec_fingerprint"):
-        return f"source revision: {prov['source_revision']}"
-    return f"spec fingerprint: {prov.get('spec_fingerprint') or 'unknown'}"
-
-
 def _usage(name: str) -> str:
     """How to load the bank: with zoo, composed into a spec, and with huggingface_hub + safetensors alone."""
     return f"""## Load it
@@ -85,26 +81,9 @@ weights = load_file(hf_hub_download("ORG/NAME", "model.safetensors"))  # names, 
 ```"""
 
 
-def tables(config: dict[str, Any]) -> str:
-    """The tensor table and the metrics section of a card."""
-    rows = "\n".join(f"| {k} | {v:.4g} |" for k, v in (config.get("metrics") or {}).items()) or "| (none recorded) | |"
-    shapes = "\n".join(f"| `{k}` | {tuple(v['shape'])} | {v['dtype']} |" for k, v in config["tensors"].items())
-    return f"""| tensor | shape | dtype |
-|---|---|---|
-{shapes}
-
-## Metrics
-
-| metric | value |
-|---|---|
-{rows}"""
-
-
 def model_card(config: dict[str, Any]) -> str:
     """Markdown with YAML front matter (library name, tags, metrics) for a bank's ``spec.json``."""
     if "part" in config:
-        from zoo.banks.part_card import part_card
-
         return part_card(config, _front_matter(config))
     bank, prov = config["bank"], config.get("provenance", {})
     env = (prov.get("environment") or {}).get("kind")

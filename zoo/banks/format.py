@@ -17,12 +17,17 @@ from typing import Any
 import torch
 from pydantic import TypeAdapter, ValidationError
 
-from zoo.errors import BankError, listing
+from zoo import __version__, safejson
+from zoo.banks.card import model_card
 from zoo.banks.integrity import FILES_KEY, check_digest, read_bank_file, recorded_digests, regular_file, sha256
 from zoo.banks.meta import FORMAT, FORMAT_VERSION, check_meta
 from zoo.banks.names import check_bank_name
+from zoo.errors import BankError, listing
 from zoo.io import json_text, write_bytes
 from zoo.schema.fingerprint import fingerprint
+from zoo.schema.migrate import CURRENT_VERSION
+from zoo.schema.parts import MechanismBankSpec
+from zoo.weights import finite, read_weight_bytes, read_weights, save_weights
 
 CONFIG, WEIGHTS, CARD = "spec.json", "model.safetensors", "README.md"
 DIGESTED = (WEIGHTS, CARD)  # the files whose sha256 spec.json records (it cannot record its own)
@@ -31,9 +36,6 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 def bank_config(model, bank_name: str, metrics: dict | None = None, provenance: dict | None = None) -> dict:
     """The ``spec.json`` content describing the bank node ``bank_name`` of a compiled model."""
-    from zoo import __version__
-    from zoo.schema.migrate import CURRENT_VERSION
-
     spec = model.spec
     bank = spec.bank(bank_name)
     module = model.get_submodule(bank_name)
@@ -74,9 +76,6 @@ def write_bank(directory: Path, config: dict[str, Any], tensors: dict[str, torch
     reproducible, so the same bank never makes a new Hub commit), the ``README.md`` card, and last
     ``spec.json`` with the sha256 of both. The card is written from ``config`` as ``spec.json`` reads
     back, so a loaded bank writes the same three files again."""
-    from zoo.banks.card import model_card
-    from zoo.weights import save_weights
-
     weights = save_weights(tensors, metadata={"format": FORMAT})
     config = json.loads(json_text(config))
     card = model_card(config).encode("utf-8")
@@ -98,8 +97,6 @@ def read_config(directory: Path, links_within: Path | None = None) -> dict[str, 
     """``spec.json`` of a bank directory, read with limits (:mod:`zoo.safejson`) and checked: format,
     versions and the type of every field read (:mod:`zoo.banks.meta`), the name, and the file digests
     (``links_within``: the huggingface_hub cache whose links may be followed)."""
-    from zoo import safejson
-
     path = directory / CONFIG
     if not path.is_symlink() and not path.exists():
         raise BankError(f"{directory}: not a bank (no {CONFIG})")
@@ -113,8 +110,6 @@ def read_config(directory: Path, links_within: Path | None = None) -> dict[str, 
 
 def bank_spec(meta: dict[str, Any], where: Path, **update: Any):
     """The concrete bank spec stored in ``spec.json`` (with ``update`` applied)."""
-    from zoo.schema.parts import MechanismBankSpec
-
     data = {**meta["bank"], **update}
     try:
         spec = TypeAdapter(MechanismBankSpec).validate_python(data)
@@ -130,8 +125,6 @@ def read_tensors(directory: Path, links_within: Path | None = None) -> tuple[dic
     """Every tensor of ``model.safetensors`` and the file's bytes, read whole and verified
     (:func:`zoo.weights.read_weights`): a pickle, a truncated file, a lying header, a broken seal or
     NaN/inf values are refused."""
-    from zoo.weights import read_weight_bytes, read_weights
-
     path = directory / WEIGHTS
     if not path.is_symlink() and not path.exists():
         raise BankError(f"{directory}: no {WEIGHTS}")
@@ -169,8 +162,6 @@ def declared_tensors(meta: dict[str, Any], where: Path) -> dict[str, torch.Tenso
 
 def check_tensors(tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor], where: str) -> None:
     """Names, shapes, dtypes and finiteness, with every mismatch listed."""
-    from zoo.weights import finite
-
     problems = []
     for name in sorted(set(expected) - set(tensors)):
         problems.append(f"missing tensor {name!r}")

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from zoo.errors import BankError
+from zoo.io import FileReadError, read_limited
+from zoo.limits import MAX_WEIGHT_BYTES
 
 FILES_KEY = "files"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -63,9 +65,6 @@ def read_bank_file(path: Path, max_bytes: int | None = None, links_within: Path 
         BankError: naming the file: a link, not a regular file, larger than ``max_bytes`` (default
             :data:`zoo.limits.MAX_WEIGHT_BYTES`), unreadable.
     """
-    from zoo.io import FileReadError, read_limited
-    from zoo.limits import MAX_WEIGHT_BYTES
-
     target = regular_file(path, links_within)
     try:  # zoo's one bounded reader: the size checked before reading, at most max_bytes + 1 bytes read
         return read_limited(target, MAX_WEIGHT_BYTES if max_bytes is None else max_bytes, f"bank's {path.name}",

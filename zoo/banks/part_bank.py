@@ -12,9 +12,22 @@ from typing import Any
 
 import torch
 
-from zoo.errors import BankError
-from zoo.banks.part import (BankPart, check_fit, model_only, part_tensors, structure_diffs, structure_of,
-                            structure_problems, under)
+from zoo import __version__
+from zoo.banks.format import WEIGHTS, check_files, check_tensors, declared_tensors, read_tensors, write_bank
+from zoo.banks.meta import FORMAT, FORMAT_VERSION
+from zoo.banks.part import (
+    BankPart,
+    check_fit,
+    model_only,
+    part_tensors,
+    structure_diffs,
+    structure_of,
+    structure_problems,
+    under,
+)
+from zoo.errors import BankError, listing
+from zoo.schema.fingerprint import fingerprint
+from zoo.schema.migrate import CURRENT_VERSION
 
 PART_KEY = "part"
 
@@ -37,11 +50,6 @@ def _ports(model, nodes: tuple[str, ...]) -> dict[str, list[int | None]]:
 
 def part_config(model, spec, part: BankPart, metrics: dict | None = None, provenance: dict | None = None) -> dict:
     """The ``spec.json`` content of ``part`` of a compiled model built from ``spec``."""
-    from zoo import __version__
-    from zoo.banks.meta import FORMAT, FORMAT_VERSION
-    from zoo.schema.fingerprint import fingerprint
-    from zoo.schema.migrate import CURRENT_VERSION
-
     data = spec.model_dump(mode="json")
     tensors = part_tensors(model.state_dict(), part.nodes)
     prov = {"spec_name": spec.name, "family": part.family,
@@ -68,8 +76,6 @@ def part_config(model, spec, part: BankPart, metrics: dict | None = None, proven
 def save_part(model, spec, part: BankPart, directory: str | os.PathLike[str], metrics: dict | None = None,
               provenance: dict | None = None) -> Path:
     """Write ``part`` of a compiled model as a bank directory; returns its path."""
-    from zoo.banks.format import write_bank
-
     config = part_config(model, spec, part, metrics, provenance)
     tensors = {k: v.detach().contiguous() for k, v in part_tensors(model.state_dict(), part.nodes).items()}
     return write_bank(Path(directory), config, tensors)
@@ -83,8 +89,6 @@ def read_part_tensors(directory: Path, meta: dict[str, Any], links_within: Path 
     Raises:
         BankError: a file, digest, tensor name, shape or dtype that does not match.
     """
-    from zoo.banks.format import WEIGHTS, check_files, check_tensors, declared_tensors, read_tensors
-
     expected = declared_tensors(meta, directory)
     tensors, raw = read_tensors(directory, links_within)
     check_tensors(tensors, expected, str(directory / WEIGHTS))
@@ -124,8 +128,6 @@ def load_part_into(model: torch.nn.Module, spec, index: int, bank) -> None:
     Raises:
         BankError: naming the bank and everything that differs (family, structure, tensor names, shapes).
     """
-    from zoo.errors import listing
-
     where = f"bank {spec.pretrained[index].source!r}"
     if not is_part_bank(bank.meta):
         raise BankError(f"{where} is one mechanisms entry, not a part of a model: use it as a mechanisms entry "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from zoo.banks.card_sections import tables, trained_from
+
 
 def part_card(config: dict[str, Any], front_matter: str) -> str:
     """Markdown with ``front_matter`` (YAML) for a part bank's ``spec.json``."""
-    from zoo.banks.card import tables, trained_from
-
     part, prov = config["part"], config.get("provenance", {})
     env = (prov.get("environment") or {}).get("kind")
     structure = "\n".join(f"- `{k}`: `{v}`" for k, v in (part.get("structure") or {}).items())

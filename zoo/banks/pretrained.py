@@ -13,6 +13,7 @@ import torch
 
 from zoo.banks.bank import Bank, load_dir
 from zoo.banks.format import bank_spec, check_tensors, read_config
+from zoo.banks.part_bank import load_part_into
 from zoo.banks.refs import HUB_PREFIX, BankRef, find_local, parse_ref, remote, remote_session
 from zoo.errors import BankError, Issue, SpecError, listing
 
@@ -113,8 +114,6 @@ def load_parts(model: torch.nn.Module, spec) -> torch.nn.Module:
     Raises:
         SpecError: a bank that cannot be found or read, or does not fit, at ``pretrained[i].source``.
     """
-    from zoo.banks.part_bank import load_part_into
-
     entries = list(getattr(spec, "pretrained", ()) or ())
     refs, issues = source_refs({i: e.source for i, e in enumerate(entries)}, spec, "pretrained")
     with remote_session(list(refs.values())):

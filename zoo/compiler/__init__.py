@@ -8,9 +8,11 @@ banks' weights are loaded after (:func:`zoo.banks.resolve_sources`, :func:`zoo.b
 
 from __future__ import annotations
 
+from zoo.compiler.budget import check_budget
 from zoo.compiler.check import check, order
 from zoo.compiler.graph import build_graph
 from zoo.compiler.kinds import DEFAULT
+from zoo.compiler.lower import lower
 from zoo.compiler.registry import KindDef, Ports, Registry, ShapeError
 from zoo.compiler.types import TensorType
 from zoo.errors import SpecError
@@ -40,9 +42,6 @@ def _require_resolved(spec) -> None:
 
 def compile_spec(spec, registry: Registry = DEFAULT):
     """The spec as a :class:`~zoo.compiler.lower.CompiledModel` (an ``nn.Module``), freshly initialised."""
-    from zoo.compiler.budget import check_budget
-    from zoo.compiler.lower import lower
-
     graph = checked_graph(spec, registry)
     try:
         check_budget(graph, registry)

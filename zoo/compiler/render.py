@@ -1,14 +1,12 @@
-"""Render a checked graph as text, Graphviz DOT or a picture (PNG, SVG: see :mod:`zoo.compiler.picture`)."""
+"""Render a checked graph as text or Graphviz DOT (pictures: :mod:`zoo.plots.graph`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import networkx as nx
 
 from zoo.compiler.check import order
-from zoo.errors import ZooError, format_path
-from zoo.io import write_text
+from zoo.errors import format_path
 
 
 def _node_line(g: nx.MultiDiGraph, name: str) -> str:
@@ -56,18 +54,3 @@ def render_dot(g: nx.MultiDiGraph) -> str:
     lines += [f"  {quoted(n)} [label={quoted(node_text(g, n))}];" for n in order(g)]
     lines += [f"  {quoted(u)} -> {quoted(v)} [label={quoted(edge_text(g, u, v))}];" for u, v in nx.DiGraph(g).edges]
     return "\n".join(lines + ["}"]) + "\n"
-
-
-def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
-    """Write the graph in the format named by the file suffix (.png, .svg, .dot, .txt)."""
-    from zoo.compiler.picture import write_picture
-
-    suffix = path.suffix.lower()
-    if suffix in (".png", ".svg"):
-        write_picture(g, path, suffix[1:])
-    elif suffix in (".dot", ".gv"):
-        write_text(path, render_dot(g))
-    elif suffix == ".txt":
-        write_text(path, render_text(g) + "\n")
-    else:
-        raise ZooError(f"--out {path}: unknown format {suffix!r}; use .png, .svg, .dot or .txt")

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from zoo.envs.files import MAKERS as FILE_MAKERS
 from zoo.envs.regression import make_regression
+from zoo.errors import SpecError
 from zoo.registry import ENVIRONMENTS
 
 ENVIRONMENTS.register("regression", make_regression)
@@ -22,8 +23,6 @@ def make_env(data, seed: int) -> Any:
     try:
         maker = ENVIRONMENTS.get(data.kind)
     except KeyError:
-        from zoo.errors import SpecError
-
         known = ", ".join(ENVIRONMENTS.names()) or "(none)"
         raise SpecError(f"no environment {data.kind!r} is installed; known: {known}", ("data", "kind")) from None
     return maker(data, seed)

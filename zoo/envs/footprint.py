@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from zoo.errors import PathPart
+from zoo.schema.data import TrajectoryData
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,6 @@ FOOTPRINTS: dict[str, Callable[[Any], Footprint]] = {
 
 def data_footprint(data: Any) -> Footprint:
     """The estimated peak memory of generating and holding ``data``'s environment."""
-    from zoo.schema.data import TrajectoryData
-
     if isinstance(data, TrajectoryData):
         return _trajectories(data)
     estimate = FOOTPRINTS.get(data.kind)

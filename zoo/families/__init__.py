@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import importlib
 
+from zoo.families.family import FAMILIES, register_family
+from zoo.schema import kinds
+
 BUILTIN = ("comet", "hypernetwork", "rims", "slot_vae")
 
 
 def register_builtin() -> None:
     """Register the built-in families (once; ``import zoo`` does it)."""
-    from zoo.families.family import FAMILIES, register_family
-    from zoo.schema import kinds
-
     for name in BUILTIN:
         if name not in FAMILIES:
             register_family(importlib.import_module(f"zoo.families.{name}").FAMILY, rebuild=False)

@@ -15,10 +15,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from zoo.families.hypernetwork.hyperteacher import FiniteHyperteacher, Hyperteacher
+from zoo.envs import make_env
 from zoo.envs.trajectories import SlotWorld
 from zoo.errors import DataError
+from zoo.families.hypernetwork.hyperteacher import FiniteHyperteacher, Hyperteacher
+from zoo.families.slot_vae.sprites import SpritesEnv
 from zoo.io import atomic_path
+from zoo.schema.datafiles import FILE_KINDS
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -84,10 +87,6 @@ def export(spec, out: str | Path, seed: int | None = None, tasks: int = 512) -> 
     """Generate ``spec.data`` with ``seed`` (default: the spec's training seed) and write it to ``out``
     (an ``.npz`` path; extra test splits of sequences go beside it). Returns the ``data`` section that
     reads the file(s) back."""
-    from zoo.envs import make_env
-    from zoo.families.slot_vae.sprites import SpritesEnv
-    from zoo.schema.datafiles import FILE_KINDS
-
     out = Path(out)
     if out.suffix != ".npz":
         raise DataError(f"{out}: the output must be an .npz file")

@@ -4,14 +4,13 @@ mechanisms entries and have none."""
 from __future__ import annotations
 
 from zoo.banks.part import BankPart
+from zoo.families.hypernetwork.bank import PART as hypernetwork
+from zoo.families.rims.bank import PART as rims
+from zoo.families.slot_vae.bank import PART as slot_vae
 
 
 def bank_parts() -> dict[str, BankPart]:
     """Every family's bank part, by ``model.kind``."""
-    from zoo.families.hypernetwork.bank import PART as hypernetwork
-    from zoo.families.rims.bank import PART as rims
-    from zoo.families.slot_vae.bank import PART as slot_vae
-
     return {p.family: p for p in (rims, hypernetwork, slot_vae)}
 
 

@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zoo.banks.catalogue import banks_dir
+from zoo.banks.format import read_config, save_bank
+from zoo.banks.part_bank import save_part
+from zoo.errors import SpecError
+from zoo.io import write_text
+from zoo.schema import catalogue, load_spec
 
 SHOWN_METRICS = ("nmi", "purity", "one_step_mse", "rollout_mse", "ood_acc", "jari", "jis")
 
@@ -45,7 +50,6 @@ def _run_banks(spec, run_dir: Path, banks: list[str], metrics: dict[str, float])
         from safetensors.torch import load_model
 
         from zoo.train.build import build_model
-        from zoo.banks.format import save_bank
 
         model = build_model(spec)
         load_model(model, str(run_dir / "model.safetensors"), strict=True)
@@ -59,8 +63,6 @@ def default_builds(everything: bool = False, part_of: Callable[[str], Any] | Non
     trainable banks whose procedure is in :data:`QUICK_PROCEDURES` (banks that train in CPU-minutes),
     or every spec with trainable banks (or, with ``part_of``, of a family with a bank part) when
     ``everything``."""
-    from zoo.schema import catalogue, load_spec
-
     names = []
     for entry in catalogue():
         spec = load_spec(entry.path)
@@ -84,8 +86,6 @@ def build(names: list[str] | None = None, out: Path | None = None, runs: Path = 
     """
     import shutil
 
-    from zoo.errors import SpecError
-    from zoo.schema import catalogue, load_spec
     from zoo.train import train
 
     out = Path(out) if out is not None else banks_dir()
@@ -127,7 +127,6 @@ def build_part(spec, part, target: Path, runs: Path, progress: bool | None,
 
     from safetensors.torch import load_model
 
-    from zoo.banks.part_bank import save_part
     from zoo.train import train
     from zoo.train.build import build_model
 
@@ -144,9 +143,6 @@ def build_part(spec, part, target: Path, runs: Path, progress: bool | None,
 
 def write_index(out: Path) -> None:
     """``out/README.md``: every bank with its size, world and metrics."""
-    from zoo.banks.format import read_config
-    from zoo.io import write_text
-
     rows = []
     out.mkdir(parents=True, exist_ok=True)
     for p in sorted(out.iterdir()):

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from zoo.banks.format import read_config
+from zoo.banks.part_bank import is_part_bank
 from zoo.banks.refs import is_repo_ref, parse_ref
 from zoo.errors import BankError, SpecError
-from zoo.hub.remote import REMOTE
 from zoo.hub.compose_parts import compose_parts
-from zoo.banks.part_bank import is_part_bank
+from zoo.hub.network import shared_deadline
+from zoo.hub.remote import REMOTE
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
+from zoo.schema import validate
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,6 @@ def compose_spec(spec, banks: Sequence[str | os.PathLike[str]], train: Sequence[
     decoder) are composed by :func:`zoo.hub.compose_parts.compose_parts`; ``train`` then replaces the
     bank tensors their family keeps training.
     """
-    from zoo.hub.network import shared_deadline
-    from zoo.schema import validate
-
     if not banks:
         raise SpecError("compose needs at least one --bank", ("mechanisms",))
     with shared_deadline(any(is_repo_ref(str(b)) for b in banks)):

@@ -13,7 +13,7 @@ from typing import Any
 
 from zoo.errors import BankError, printable
 from zoo.banks.bank import Bank
-from zoo.banks.card import trained_from
+from zoo.banks.card_sections import trained_from
 from zoo.banks.format import CARD, CONFIG, WEIGHTS
 from zoo.io import write_bytes
 

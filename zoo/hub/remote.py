@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zoo.errors import BankError
+from zoo.banks.bank import load_dir
 from zoo.banks.names import COMMIT, check_revision
 from zoo.banks.refs import BankRef, parse_repo, pinned
-from zoo.hub.network import UnsafeResponseError
+from zoo.errors import BankError
+from zoo.hub.cache import last_resolved, record_resolved, remove_partial, repo_lock, repo_storage
+from zoo.hub.fetch import call_retrying, download_verified
+from zoo.hub.network import UnsafeResponseError, hub_deadline, shared_deadline
 
 FILES = ["spec.json", "model.safetensors", "README.md"]
 REQUIRED = ("spec.json", "model.safetensors")
@@ -94,10 +97,6 @@ def download(ref: str, revision: str | None = None, *, cache_dir: str | Path | N
         local_files_only: never touch the network (as ``HF_HUB_OFFLINE=1`` does).
         token: a Hub token (default: ``HF_TOKEN`` or the saved login).
     """
-    from zoo.hub.cache import last_resolved, record_resolved, remove_partial, repo_lock, repo_storage
-    from zoo.hub.fetch import download_verified
-    from zoo.hub.network import hub_deadline
-
     repo_id, written = parse_repo(ref)
     check_revision(revision, repr(ref))
     if written and revision and written != revision:
@@ -149,8 +148,6 @@ class _Getter:
                                       tqdm_class=functools.partial(tqdm, disable=True) if quiet else None))
 
     def verify(self, path: Path) -> None:
-        from zoo.banks.bank import load_dir
-
         missing = [f for f in REQUIRED if not (path / f).is_file()]
         if missing:
             have = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
@@ -188,9 +185,6 @@ def upload(files: dict[str, bytes], repo_id: str, *, branch: str | None = None, 
     """
     from huggingface_hub import CommitOperationAdd, HfApi
 
-    from zoo.hub.fetch import call_retrying
-    from zoo.hub.network import hub_deadline
-
     repo_id, written = parse_repo(repo_id)
     if written:
         raise BankError(f"{repo_id}@{written}: push to a repository (use --branch / --tag for revisions)")
@@ -227,8 +221,6 @@ class HubBanks:
     @staticmethod
     def session(remote: bool):
         """One time limit shared by every pull inside it (:func:`zoo.hub.network.shared_deadline`)."""
-        from zoo.hub.network import shared_deadline
-
         return shared_deadline(remote)
 
 

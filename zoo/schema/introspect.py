@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from pydantic import BaseModel
 
 from zoo.errors import PathPart
+from zoo.schema.spec import ModelSpec
 
 
 def _candidates(annotation: Any) -> list[Any]:
@@ -61,8 +62,6 @@ def _is_model(x: Any) -> bool:
 
 def model_at(data: Any, path: Sequence[PathPart]) -> type[BaseModel] | None:
     """The spec model class that describes ``data`` at ``path`` (None if not a model there)."""
-    from zoo.schema.spec import ModelSpec
-
     current: Any = ModelSpec
     node = data
     for part in path:

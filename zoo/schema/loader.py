@@ -14,10 +14,13 @@ from typing import Any, Iterable, Sequence
 from pydantic import ValidationError
 
 from zoo.errors import Issue, PathPart, SpecError
+from zoo.io import FileReadError, read_limited
+from zoo.schema import kinds
+from zoo.schema.catalogue import resolve
 from zoo.schema.document import decode, parse_text, parse_yaml
 from zoo.schema.introspect import accepted_keys
+from zoo.schema.migrate import migrate
 from zoo.schema.source import SourceMap
-from zoo.schema import kinds
 from zoo.schema.spec import ModelSpec
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -105,8 +108,6 @@ def validate(data: Any, source: SourceMap | None = None) -> ModelSpec:
     except ValidationError as e:
         migrated = data
         try:
-            from zoo.schema.migrate import migrate
-
             migrated = migrate(data)
         except SpecError:
             pass
@@ -176,8 +177,6 @@ def apply_overrides(data: Any, overrides: Iterable[str], source: SourceMap) -> A
 
 def read_document(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
     """Plain data and positions from a YAML or JSON file."""
-    from zoo.io import FileReadError, read_limited
-
     file = str(path)
     try:  # a regular file only, at most MAX_FILE_BYTES read: a device or pipe cannot make us read forever
         raw = read_limited(path, MAX_FILE_BYTES, "spec")
@@ -198,8 +197,6 @@ def load_spec(ref: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Mod
     Raises:
         SpecError: with every problem found, each located.
     """
-    from zoo.schema.catalogue import resolve
-
     data, source = read_document(resolve(ref))
     overrides = list(overrides)
     if overrides:

@@ -7,23 +7,23 @@ from typing import Any
 from pydantic import Field, PrivateAttr, model_validator
 
 from zoo.errors import Issue, SpecError
-from zoo.schema.base import SpecName, Spec
+from zoo.schema import kinds
+from zoo.schema.base import Spec, SpecName
 from zoo.schema.data import DataSpec
 from zoo.schema.data_fit import data_fit_issues
-from zoo.schema.graph import GraphSpec, MechanismBankNode, HypernetworkNode
-from zoo.schema import kinds
+from zoo.schema.graph import GraphSpec, HypernetworkNode, MechanismBankNode, NodeSpec
 from zoo.schema.migrate import CURRENT_VERSION, migrate
 from zoo.schema.models import ModelKindSpec
-from zoo.schema.pretrained import PretrainedPartSpec
 from zoo.schema.parts import (
     EdgesGraphSpec,
     HypernetworkSpec,
     InteractionSpec,
     KnnGraphSpec,
-    MechanismBankSpec,
-    RouterSpec,
-    SlotsSpec,
 )
+from zoo.schema.parts import MechanismBankSpec
+from zoo.schema.parts import MechanismBankSpec as Banks
+from zoo.schema.parts import RouterSpec, SlotsSpec
+from zoo.schema.pretrained import PretrainedPartSpec
 from zoo.schema.source import SourceMap
 from zoo.schema.train import TrainSpec
 
@@ -214,12 +214,6 @@ def cross_field_issues(spec: ModelSpec) -> list[Issue]:
 def _declare_unions() -> None:
     """Register the spec language's own kinds and the fields that hold each union (:mod:`zoo.schema.kinds`)."""
     from typing import Union, get_args
-
-    from zoo.schema.data import DataSpec
-    from zoo.schema.graph import NodeSpec
-    from zoo.schema.models import ModelKindSpec
-    from zoo.schema.parts import MechanismBankSpec as Banks
-    from zoo.schema.train import TrainSpec
 
     for section, union in (("model", ModelKindSpec), ("data", DataSpec), ("node", NodeSpec), ("mechanism", Banks),
                            ("procedure", TrainSpec)):

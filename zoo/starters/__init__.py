@@ -8,6 +8,7 @@ from pathlib import Path
 
 from zoo.errors import ZooError
 from zoo.registry import STARTERS
+from zoo.schema.catalogue import catalogue_dir
 
 HERE = Path(__file__).resolve().parent
 STARTERS.register("graph", HERE / "graph.yaml")  # a model written as an explicit dataflow graph
@@ -21,8 +22,6 @@ def starter_names() -> list[str]:
 
 def schema_file() -> Path:
     """The committed JSON Schema of specs (beside the catalogue, in a checkout and in a wheel)."""
-    from zoo.schema.catalogue import catalogue_dir
-
     return catalogue_dir().parent / "zoo.schema.json"
 
 

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from zoo.errors import TrainingError, ZooError
+from zoo.schema import validate
+
 
 @dataclass(frozen=True, eq=False)
 class RunJob:
@@ -65,7 +68,6 @@ def run_job(job: RunJob) -> RunOutcome:
 
 def _train(job: RunJob) -> dict[str, float]:
     """The run's final metrics and the numbers of its summary (training seconds, steps, ...)."""
-    from zoo.schema import validate
     from zoo.train import train
 
     result = train(validate(job.spec), run_dir=job.run_dir, device=job.device, resume=job.resume, progress=False,
@@ -78,7 +80,6 @@ def _train(job: RunJob) -> dict[str, float]:
 def _one_line(e: BaseException) -> str:
     """The error's type and message on one line (the traceback is in the run's log)."""
     text = " ".join(str(e).split()) or type(e).__name__
-    from zoo.errors import TrainingError, ZooError
 
     return text if isinstance(e, (ZooError, TrainingError)) else f"{type(e).__name__}: {text}"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zoo.errors import ZooError
+from zoo.schema import load_spec
 from zoo.schema.fingerprint import fingerprint
 from zoo.sweep.resolve import ResolvedPoint
 from zoo.sweep.table import RunRow
@@ -50,7 +51,6 @@ def _resumable(run_dir: Path, expected: str) -> bool:
     """Whether ``run_dir`` holds a checkpoint of a run of the spec with fingerprint ``expected``."""
     if not (run_dir / "checkpoints" / "last.safetensors").is_file():
         return False
-    from zoo.schema import load_spec
 
     try:
         return fingerprint(load_spec(run_dir / "spec.yaml")) == expected

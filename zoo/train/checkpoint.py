@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from zoo.errors import BankError
 from zoo.io import FileReadError, read_limited, write_bytes
 from zoo.limits import MAX_WEIGHT_BYTES
+from zoo.schema.migrate import CURRENT_VERSION
 from zoo.weights import mismatches, read_weights, save_weights
 
 FORMAT = "zoo-checkpoint"
@@ -91,8 +93,6 @@ class Checkpoint:
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> None:
     """Write ``ckpt`` atomically as one sealed safetensors file."""
-    from zoo.schema.migrate import CURRENT_VERSION
-
     tensors: dict[str, torch.Tensor] = {}
     tree = {
         "model": _split(dict(ckpt.model), "model", tensors),
@@ -154,8 +154,6 @@ def load_checkpoint(path: str | Path, raw: bytes | None = None) -> Checkpoint:
     Raises:
         BankError: the file is not a complete, consistent, finite zoo checkpoint of a known version.
     """
-    from zoo.schema.migrate import CURRENT_VERSION
-
     tensors, meta = read_weights(path, raw=raw)
     if meta.get("format") != FORMAT:
         raise BankError(f"{path}: not a zoo checkpoint (format {meta.get('format')!r})")

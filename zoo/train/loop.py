@@ -22,15 +22,24 @@ from typing import Any
 import numpy as np
 import torch
 
-from zoo.errors import BankError, TrainingError, ZooError
+from zoo.envs import make_env
+from zoo.errors import BankError, SpecError, TrainingError, ZooError
 from zoo.io import clean_temporaries, write_bytes, write_json
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB
 from zoo.train import distributed as dist
-from zoo.train.checkpoint import (Checkpoint, check_resumable, checkpoint_bytes, load_checkpoint, rng_state,
-                                  save_checkpoint, set_rng_state)
+from zoo.train.checkpoint import (
+    Checkpoint,
+    check_resumable,
+    checkpoint_bytes,
+    load_checkpoint,
+    rng_state,
+    save_checkpoint,
+    set_rng_state,
+)
 from zoo.train.memory import check_memory
 from zoo.train.numerics import clip_, grad_norm, gradient_problem
 from zoo.train.optim import make_optimizer, make_scheduler
+from zoo.train.procedures import make_procedure
 from zoo.train.progress import Progress
 from zoo.train.rundir import CsvLog, default_run_dir, write_spec
 from zoo.train.runinfo import record_session, resolve_device, seed_everything, session, set_threads
@@ -58,12 +67,8 @@ class Trainer:
                  max_memory_gib: float | None = DEFAULT_MAX_MEMORY_GIB):
         check_memory(spec, max_memory_gib)  # before the data or the model take any memory (or time)
         from zoo.train.build import build_model
-        from zoo.envs import make_env
-        from zoo.train.procedures import make_procedure
 
         if spec.train is None or spec.data is None:
-            from zoo.errors import SpecError
-
             missing = [k for k in ("data", "train") if getattr(spec, k) is None]
             what = "data and train sections" if len(missing) == 2 else f"a {missing[0]} section"
             raise SpecError(f"training needs {what} (data: the environment, e.g. {{kind: particles}}; "
@@ -72,8 +77,6 @@ class Trainer:
         self.spec, self.cfg, self.device = spec, spec.train, device
         self.rank, self.world = dist.rank(), dist.world_size()
         if self.cfg.batch % self.world:
-            from zoo.errors import SpecError
-
             raise SpecError(f"batch {self.cfg.batch} does not split evenly over {self.world} processes", ("train", "batch"))
         run_dir = str(run_dir or default_run_dir(spec)).encode()
         self.run_dir = Path(dist.broadcast_bytes(run_dir).decode())  # rank 0's choice everywhere

@@ -23,6 +23,7 @@ from typing import Any
 
 import torch
 
+from zoo.envs.footprint import data_footprint, sequence_length
 from zoo.errors import Issue, SpecError, format_path
 from zoo.limits import DEFAULT_MAX_MEMORY_GIB, GIB
 
@@ -111,10 +112,9 @@ def activation_bytes(graph, rows: int, length: int) -> int:
 def estimate(spec, activations: bool = True) -> dict[str, Any]:
     """The run's estimated peak memory by part: ``data``, ``parameters``, ``activations`` (bytes; 0 when
     not asked for) and the spec path of what drives each (``<part>_path``)."""
-    from zoo.train.build import resolved_graph
     from zoo.compiler.budget import meta_blocks, parameter_counts
     from zoo.compiler.kinds import DEFAULT
-    from zoo.envs.footprint import data_footprint, sequence_length
+    from zoo.train.build import resolved_graph
 
     graph = resolved_graph(spec)
     counts = parameter_counts(meta_blocks(graph, DEFAULT))

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import torch
 from torch import nn
 
-from zoo.errors import Issue
+from zoo.errors import Issue, SpecError
 
 
 class Procedure:
@@ -37,8 +37,6 @@ class Procedure:
         names = [n for n, _ in model.named_parameters()]
         issues = self.model_issues(spec, getattr(model, "input_types", {}), getattr(model, "output_types", {}), names)
         if issues:
-            from zoo.errors import SpecError
-
             raise SpecError(issues)
         check_model = getattr(env, "check_model", None)  # data read from files: does the model fit them?
         if check_model is not None:

@@ -13,6 +13,7 @@ import networkx as nx
 from zoo.compiler import DEFAULT, Registry
 from zoo.compiler.budget import budget_issues, meta_blocks, parameter_names
 from zoo.errors import Issue, SpecError
+from zoo.train.procedures import PROCEDURES
 
 
 def graph_types(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
@@ -24,8 +25,6 @@ def graph_types(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
 
 def model_issues(spec, graph: nx.MultiDiGraph, registry: Registry = DEFAULT) -> list[Issue]:
     """Every problem training would find in the model of a checked graph (none for a spec without ``train``)."""
-    from zoo.train.procedures import PROCEDURES
-
     blocks = meta_blocks(graph, registry)
     issues = budget_issues(graph, blocks)
     if spec.train is not None:

@@ -14,7 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from zoo.errors import PathPart, ZooError, format_path
+from zoo.errors import PathPart, SpecError, ZooError, format_path
+from zoo.schema import validate
+from zoo.schema.loader import read_document
 
 MAY_CHANGE: frozenset[tuple[str, ...]] = frozenset({
     ("description",), ("train", "steps"), ("train", "eval_every"), ("train", "log_every"), ("train", "checkpoint_every"),
@@ -42,10 +44,6 @@ def _shown(value: Any) -> str:
 def _recorded(path: Path) -> dict[str, Any]:
     """The run's spec.yaml as the library would dump it today (defaults and migrations applied); read
     like any spec file (a regular file, bounded, with the document limits)."""
-    from zoo.errors import SpecError
-    from zoo.schema import validate
-    from zoo.schema.loader import read_document
-
     try:
         data, _ = read_document(path)
     except SpecError as e:

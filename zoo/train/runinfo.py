@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from zoo import __version__
 from zoo.errors import ZooError
 from zoo.io import FileReadError, read_limited, write_json
 
@@ -40,8 +41,6 @@ def set_threads(threads: int | None) -> None:
 
 def session(device: torch.device, world: int, first_step: int) -> dict[str, Any]:
     """This start of a run: when, from which step, where and with how many threads."""
-    from zoo import __version__
-
     return {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "from_step": first_step, "device": str(device),
             "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
             "processes": world, "torch": torch.__version__, "zoo": __version__}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from zoo.errors import ZooError
+from zoo.nn.slot_vae import SlotDecoder
 from zoo.trained.base import Run
 
 
@@ -35,8 +36,6 @@ class ImageRun(Run):
     @torch.no_grad()
     def decode(self, slots) -> torch.Tensor:
         """Images (B, H, W, C) in [0, 1] from slots (B, K, Dz) or (K, Dz)."""
-        from zoo.nn.slot_vae import SlotDecoder
-
         decoder = next(m for m in self.model.modules() if isinstance(m, SlotDecoder))
         z, single = self.tensor(slots, tuple(self.model.output_types["mu"].shape), "slots")
         recon = decoder(z)[0].clamp(0, 1).permute(0, 2, 3, 1)

@@ -8,11 +8,14 @@ import torch
 
 from zoo import safejson
 from zoo.errors import BankError
+from zoo.hub import from_pretrained
 from zoo.registry import RUNS
+from zoo.schema import load_spec, validate
 from zoo.trained.base import Run
 from zoo.trained.dynamics import DynamicsRun
 from zoo.trained.sequences import SequenceRun
 from zoo.trained.tasks import TaskRun
+from zoo.weights import read_weights
 
 MAX_METRICS_BYTES = 1024 * 1024
 
@@ -30,8 +33,6 @@ def _family(spec, model) -> type[Run]:
 
 def _run_dir(path: Path, device: torch.device):
     from zoo.train.build import build_model
-    from zoo.schema import load_spec
-    from zoo.weights import read_weights
 
     spec = load_spec(str(path / "spec.yaml"))
     model = build_model(spec)
@@ -54,8 +55,6 @@ def _run_dir(path: Path, device: torch.device):
 
 def _bank(ref: str, revision: str | None, device: torch.device):
     from zoo.train.build import build_model
-    from zoo.hub import from_pretrained
-    from zoo.schema import validate
 
     bank = from_pretrained(ref, revision)
     model_spec = (bank.meta.get("provenance") or {}).get("model_spec")

@@ -26,6 +26,7 @@ import torch
 
 from zoo.data import NpzArchive, resolve
 from zoo.errors import DataError, ZooError
+from zoo.families.hypernetwork.adapt import expand
 from zoo.trained.base import Run
 from zoo.trained.dynamics import DynamicsRun
 from zoo.trained.images import ImageRun
@@ -63,8 +64,6 @@ def _sequences(run: SequenceRun, arrays: dict[str, np.ndarray], rollout: int) ->
 
 
 def _tasks(run: TaskRun, arrays: dict[str, np.ndarray], rollout: int) -> dict[str, np.ndarray]:
-    from zoo.families.hypernetwork.adapt import expand
-
     x, y = arrays["x"], arrays["y"]
     support = getattr(run.spec.data, "support", None) or getattr(run.spec.data, "support_shots", None) or x.shape[1] // 2
     xs, _ = run.tensor(x.reshape(-1, x.shape[-1]), tuple(run.input_type.shape), "x")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from zoo.errors import ZooError
+from zoo.families.hypernetwork.adapt import InnerLoop, expand, kl_loss, mse_loss, select
 from zoo.trained.base import Run
 
 
@@ -30,8 +31,6 @@ class TaskRun(Run):
 
     def inner(self):
         """The inner loop the model was meta-trained with."""
-        from zoo.families.hypernetwork.adapt import InnerLoop, kl_loss, mse_loss, select
-
         cfg = self.spec.train
         names, _ = select([n for n, _ in self.model.named_parameters()], cfg.adapt)
         loss = kl_loss if self.classification else mse_loss
@@ -73,7 +72,6 @@ class TaskRun(Run):
         cfg = self.spec.train
         steps = steps if steps is not None else (cfg.eval_steps if cfg.eval_steps is not None else cfg.inner.steps)
         inner = self.inner()
-        from zoo.families.hypernetwork.adapt import expand
 
         fast0, slow = inner.split()
         fast = inner.adapt(expand(fast0, 1), slow, x[None], y[None], steps, first_order=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType, compatible
+from zoo.nn.features import Concat
 
 
 def _ports(node, spec):
@@ -30,8 +31,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.features import Concat
-
     rank = len(types["x0"].shape)
     axis = node.axis % rank + (1 if types["x0"].batched else 0)
     return Concat(node.inputs, axis)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.context import ContextGather, KnnContextGather, complete_edges, static_table
 
 
 def graph_of(node, spec):
@@ -16,8 +17,6 @@ def graph_of(node, spec):
 
 
 def _table(g, n):
-    from zoo.nn.context import complete_edges, static_table
-
     edges = {"complete": lambda: complete_edges(n), "edges": lambda: list(g.edges), "none": lambda: []}
     return static_table(n, edges[g.kind](), g.self_loops, g.no_context)
 
@@ -49,8 +48,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.context import ContextGather, KnnContextGather
-
     g = graph_of(node, spec)
     if g.kind == "knn":
         return KnnContextGather(g.k, g.position, g.self_loops, g.no_context)

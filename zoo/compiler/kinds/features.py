@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.features import Features
 
 
 def _infer(node, spec, types):
@@ -22,8 +23,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.features import Features
-
     return Features(node.index, node.place)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.hypernetwork import LinearHypernetwork, MLPHypernetwork
 
 
 def _infer(node, spec, types):
@@ -23,8 +24,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.hypernetwork import LinearHypernetwork, MLPHypernetwork
-
     h = spec.hypernetwork(node.hypernetwork)
     widths = [h.target.input, *h.target.hidden, h.target.output]
     if h.kind == "linear":

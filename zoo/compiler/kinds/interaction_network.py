@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports
 from zoo.compiler.types import TensorType
+from zoo.nn.interaction_network import InteractionNetwork
 
 
 def _infer(node, spec, types):
@@ -13,8 +14,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.interaction_network import InteractionNetwork
-
     d, dc = width(types["x"]), width(types["ctx"])
     return InteractionNetwork(d, dc, node.hidden, node.hidden[-1] if node.hidden else d, node.activation)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from zoo.compiler.registry import KindDef, Ports
 from zoo.compiler.types import TensorType
+from zoo.nn.residual import FreeParameter
 
 
 def _build(node, spec, types):
-    from zoo.nn.residual import FreeParameter
-
     return FreeParameter(tuple(node.shape), node.init, node.scale)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoo.compiler.kinds._util import need, same
 from zoo.compiler.registry import KindDef, Ports
+from zoo.nn.slot_vae import Reparameterize
 
 
 def _infer(node, spec, types):
@@ -13,8 +14,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.slot_vae import Reparameterize
-
     return Reparameterize()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType, compatible
+from zoo.nn.residual import Residual
 
 
 def _infer(node, spec, types):
@@ -19,8 +20,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.residual import Residual
-
     return Residual(len(types["delta"].shape) - len(types["base"].shape))
 
 

@@ -11,6 +11,7 @@ from zoo.banks.mechanisms import mechanism_kind
 from zoo.compiler.kinds._util import need, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.rims import RIMs, RIMsCell
 
 
 def parts(node, spec):
@@ -38,8 +39,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.rims import RIMs, RIMsCell
-
     bank, r = parts(node, spec)
     cell = RIMsCell(width(types["x"]), bank.count, r.k, bank.hidden, mechanism_kind(bank.kind).cell, r.key_dim, r.value_dim, r.heads,
                     node.comm_key_dim, node.comm_value_dim, node.comm_heads, r.dropout)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need, same, width
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.routers import PairRouter
 
 ROUTED = ("classifier", "soft_mixture")
 
@@ -43,8 +44,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.routers import PairRouter
-
     r = _router(spec)
     count = types["candidates"].shape[1]
     d, dc = width(types["x"]), width(types["ctx"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.slot_vae import SlotDecoder
 
 
 def _infer(node, spec, types):
@@ -17,8 +18,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.slot_vae import SlotDecoder
-
     d = types["z"].shape[-1]
     return SlotDecoder(node.channels, node.size, d, node.d_model, node.query_dim, node.layers, node.heads,
                        node.frequencies, node.hidden)

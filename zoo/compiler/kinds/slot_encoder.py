@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoo.compiler.kinds._util import need
 from zoo.compiler.registry import KindDef, Ports, ShapeError
 from zoo.compiler.types import TensorType
+from zoo.nn.slot_vae import SlotEncoder
 
 
 def _slots(spec):
@@ -24,8 +25,6 @@ def _infer(node, spec, types):
 
 
 def _build(node, spec, types):
-    from zoo.nn.slot_vae import SlotEncoder
-
     slots = _slots(spec)
     c, size, _ = types["image"].shape
     return SlotEncoder(c, size, node.cnn, node.strides, node.kernel, node.d_model, node.layers, node.heads,

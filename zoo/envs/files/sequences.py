@@ -17,6 +17,7 @@ import torch
 from zoo.data import FileArrays, open_arrays
 from zoo.envs.files.common import check_input, split_indices, to_tensor
 from zoo.errors import SpecError
+from zoo.metrics.rollout import rollout_metrics
 
 IGNORE = -100
 
@@ -75,7 +76,6 @@ class SequenceFiles:
         """Rollout errors of next-step sequences when ``data.rollout`` asks for them."""
         if not self.rollout or not self.splits["train"]["target"].is_floating_point():
             return {}
-        from zoo.metrics.rollout import rollout_metrics
 
         return rollout_metrics(self.splits, model, device, self.rollout, self.clamp)
 

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 
 import torch
 
+from zoo.data import NpzArchive, resolve
+from zoo.envs.files import MAKERS
 from zoo.errors import DataError, SpecError
+from zoo.schema.data import DataSpec
 
 
 @dataclass
@@ -88,9 +91,6 @@ DESCRIBE = {"trajectories": _trajectories, "images": _images, "sequences": _sequ
 
 def check_file(ref: str, kind: str, seed: int = 0) -> Report:
     """Read ``ref`` as data of ``kind`` (a file kind) and describe it; problems instead of errors."""
-    from zoo.data import NpzArchive, resolve
-    from zoo.envs.files import MAKERS
-    from zoo.schema.data import DataSpec
     from pydantic import TypeAdapter, ValidationError
 
     report = Report()

@@ -8,6 +8,7 @@ has one, learns to predict the winners by NLL. After training the bank is writte
 
 from __future__ import annotations
 
+from zoo.banks import save_bank
 from zoo.families.comet.mechanisms import PairProcedure, bank_names
 from zoo.families.comet.pairs import competition_loss, temperature_at
 
@@ -31,7 +32,6 @@ class CompeteProcedure(PairProcedure):
 
     def artifacts(self, run_dir, metrics):
         """The heatmap (plots/mechanisms.png) and the trained bank (bank/, or banks/<name>/ for several)."""
-        from zoo.banks import save_bank
         from zoo.families.comet.figures import mechanism_heatmap
 
         if self.table is not None:

@@ -9,6 +9,7 @@ from typing import Mapping
 import torch
 
 from zoo.families.hypernetwork.metrics import decoding_r2, embedding_map, template_alignment
+from zoo.nn.hypernetwork import LinearHypernetwork, rescale
 from zoo.train.rundir import read_csv
 
 Adapted = dict[str, tuple[dict[str, torch.Tensor], torch.Tensor]]  # split -> (fast params, true embedding)
@@ -34,8 +35,6 @@ def analysis(proc, adapted: Adapted) -> dict[str, float]:
 
 def _alignment(proc, fast: dict[str, torch.Tensor], embedding: torch.Tensor) -> float | None:
     """Template alignment of the student's first layer with the teacher's, when both are generated."""
-    from zoo.nn.hypernetwork import LinearHypernetwork, rescale
-
     spec, env = proc.spec, proc.env
     if spec.model.kind != "hypernetwork" or "embedding.value" not in fast:
         return None

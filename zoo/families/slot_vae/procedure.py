@@ -19,6 +19,7 @@ import torch
 from zoo.errors import Issue
 from zoo.families.slot_vae import metrics as metrics
 from zoo.metrics.collapse import collapse_metrics, collapse_warning, max_slot_share
+from zoo.nn.slot_vae import SlotDecoder
 from zoo.train.procedure import Procedure
 
 EVAL_CHUNK = 64  # test images per forward pass during evaluation
@@ -58,7 +59,6 @@ class VAEProcedure(Procedure):
 
     def __init__(self, spec, model, env, device):
         super().__init__(spec, model, env, device)
-        from zoo.nn.slot_vae import SlotDecoder
 
         self.input = next(iter(model.input_types))
         decoders = [m for m in model.modules() if isinstance(m, SlotDecoder)]

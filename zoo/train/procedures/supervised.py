@@ -15,6 +15,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from zoo.errors import SpecError
+from zoo.metrics.activity import plot_active_cells
 from zoo.train.procedure import Procedure
 
 IGNORE = -100
@@ -34,8 +36,6 @@ class SupervisedProcedure(Procedure):
         provided = env.splits["train"]
         missing = [k for k in self.inputs if k not in provided or k == "target"]
         if missing:
-            from zoo.errors import SpecError
-
             raise SpecError(f"model inputs {missing} are not in the {spec.data.kind!r} data, which provides "
                             f"{sorted(set(provided) - {'target'})}; name the inputs after them", ("model",))
         first_test = next((k for k in env.splits if k != "train"), "test")  # e.g. test_14: the training size
@@ -89,7 +89,6 @@ class SupervisedProcedure(Procedure):
     def artifacts(self, run_dir: Path, metrics):
         if "active" not in getattr(self.model, "output_types", {}):
             return {}
-        from zoo.metrics.activity import plot_active_cells
 
         name = next(k for k in self.env.splits if k != "train")
         split = self.env.splits[name]

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from zoo.train.build import resolved_graph as checked_graph
-from zoo.compiler.picture import DPI, figure, node_text, write_picture
+from zoo.plots.graph import DPI, figure, node_text, write_picture
 from zoo.schema import catalogue, load_spec
 
 MAX_SIDE, MAX_ASPECT = 2000, 3.0  # pixels; the longer side over the shorter

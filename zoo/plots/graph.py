@@ -16,8 +16,9 @@ from pathlib import Path
 import networkx as nx
 
 from zoo.compiler.layout import Layout, Size, layout
-from zoo.compiler.render import edge_text, node_text, render_dot
-from zoo.io import atomic_path, write_bytes
+from zoo.compiler.render import edge_text, node_text, render_dot, render_text
+from zoo.errors import ZooError
+from zoo.io import atomic_path, write_bytes, write_text
 
 FONT, LABEL_FONT, TITLE_FONT = 8.0, 7.0, 9.0  # points
 NODE_PAD, LABEL_PAD = (0.12, 0.07), 0.03  # inches around the text (across, along), around a label
@@ -129,3 +130,16 @@ def write_picture(g: nx.MultiDiGraph, path: Path, fmt: str, use_dot: bool = True
         return
     with atomic_path(path) as tmp:
         figure(g)[0].savefig(tmp, format=fmt, dpi=DPI)
+
+
+def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
+    """Write the graph in the format named by the file suffix (.png, .svg, .dot, .txt)."""
+    suffix = path.suffix.lower()
+    if suffix in (".png", ".svg"):
+        write_picture(g, path, suffix[1:])
+    elif suffix in (".dot", ".gv"):
+        write_text(path, render_dot(g))
+    elif suffix == ".txt":
+        write_text(path, render_text(g) + "\n")
+    else:
+        raise ZooError(f"--out {path}: unknown format {suffix!r}; use .png, .svg, .dot or .txt")
