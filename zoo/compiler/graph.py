@@ -24,6 +24,16 @@ def build_graph(spec, registry: Registry = DEFAULT) -> nx.MultiDiGraph:
     draft = expand(spec)
     g = nx.MultiDiGraph(name=spec.name, spec=spec, outputs={}, output_paths={})
     issues: list[Issue] = []
+    ports = _add_nodes(g, draft, spec, registry, issues)
+    _add_edges(g, draft, ports, issues)
+    _add_outputs(g, draft, ports, issues)
+    if issues:
+        raise SpecError(issues)
+    return g
+
+
+def _add_nodes(g: nx.MultiDiGraph, draft, spec, registry: Registry, issues: list[Issue]) -> dict:
+    """Add the draft's nodes; returns each node's ports."""
     ports = {}
     for node, path in draft.nodes:
         if node.name in g:
@@ -38,19 +48,26 @@ def build_graph(spec, registry: Registry = DEFAULT) -> nx.MultiDiGraph:
             issues.append(Issue(path, str(e.args[0] if e.args else e)))
             continue
         g.add_node(node.name, spec=node, kind=node.kind, path=path)
+    return ports
+
+
+def _add_edges(g: nx.MultiDiGraph, draft, ports: dict, issues: list[Issue]) -> None:
+    """Add the draft's edges between named ports."""
     for edge, path in draft.edges:
         (src, sp), (dst, dp) = edge.split()
-        ok = True
-        for end, name in (("src", src), ("dst", dst)):
-            if name not in ports:
-                issues.append(Issue(path + (end,), f"no node named {name!r}; nodes: {', '.join(ports)}"))
-                ok = False
-        if not ok:
+        missing = [(end, name) for end, name in (("src", src), ("dst", dst)) if name not in ports]
+        for end, name in missing:
+            issues.append(Issue(path + (end,), f"no node named {name!r}; nodes: {', '.join(ports)}"))
+        if missing:
             continue
         sp = _port(ports[src].outputs, sp, src, "output", path + ("src",), issues)
         dp = _port(tuple(ports[dst].inputs), dp, dst, "input", path + ("dst",), issues)
         if sp and dp:
             g.add_edge(src, dst, src_port=sp, dst_port=dp, path=path)
+
+
+def _add_outputs(g: nx.MultiDiGraph, draft, ports: dict, issues: list[Issue]) -> None:
+    """Record the model's named outputs."""
     for name, (ref, path) in draft.outputs.items():
         node, _, port = ref.partition(".")
         if node not in ports:
@@ -60,9 +77,6 @@ def build_graph(spec, registry: Registry = DEFAULT) -> nx.MultiDiGraph:
         if port:
             g.graph["outputs"][name] = (node, port)
             g.graph["output_paths"][name] = path
-    if issues:
-        raise SpecError(issues)
-    return g
 
 
 def _unknown(registry: Registry, kind: str) -> str:

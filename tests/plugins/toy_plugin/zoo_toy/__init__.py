@@ -11,7 +11,7 @@ from pydantic import Field
 from zoo.families.family import Family
 from zoo.schema.base import Dim, Spec
 from zoo.schema.data import RegressionData
-from zoo.schema.graph import _Node
+from zoo.schema.node import Node
 from zoo.schema.parts import LinearBankSpec
 
 
@@ -28,7 +28,7 @@ class ToyWave(RegressionData):
     kind: Literal["toy_wave"] = Field(description="A toy world (a random teacher network).")
 
 
-class ToyScaleNode(_Node):
+class ToyScaleNode(Node):
     """x -> scale * x with one learned scale."""
 
     kind: Literal["toy_scale"] = Field(description="A learned scale (ports: x -> out).")
