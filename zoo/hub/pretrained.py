@@ -19,7 +19,7 @@ from pathlib import Path
 from zoo.banks import bank as banks
 from zoo.banks.bank import load_dir
 from zoo.banks.format import CONFIG, publishable_files
-from zoo.banks.refs import find_local, is_repo_ref
+from zoo.banks.refs import find_local, parse_ref
 from zoo.errors import BankError
 from zoo.hub.remote import Published, download, upload
 
@@ -68,17 +68,14 @@ def from_pretrained(repo_id_or_dir: str | os.PathLike[str], revision: str | None
             weights that do not match the spec.
     """
     text = str(repo_id_or_dir)
-    local = None if text.startswith("hf://") else find_local(text)
-    if local is not None:
+    ref = parse_ref(text)  # a directory or catalogue bank wins over a Hub repo of the same spelling
+    if not ref.remote:
         if revision is not None:
             raise BankError(f"{text}: is a local bank; a revision applies only to Hub repositories")
-        return _with_hub(load_dir(local))
-    if is_repo_ref(text):
-        snap = download(text, revision, cache_dir=cache_dir, force_download=force_download,
-                        local_files_only=local_files_only, token=token)
-        return _with_hub(snap.bank)
-    raise BankError(f"bank {text!r}: no such directory or catalogue bank, and not a Hub repository "
-                    "(expected a directory, a catalogue bank name, org/name or hf://org/name@revision)")
+        return _with_hub(load_dir(ref.path))
+    snap = download(text, revision, cache_dir=cache_dir, force_download=force_download,
+                    local_files_only=local_files_only, token=token)
+    return _with_hub(snap.bank)
 
 
 def save_pretrained(bank: banks.Bank, directory: str | os.PathLike[str]) -> Path:
