@@ -9,7 +9,7 @@ import torch
 from safetensors.torch import load_file
 
 from tests.support.crash import interrupt_at
-import zoo.envs
+import zoo.train.loop
 from zoo.errors import TrainingError
 from zoo.schema import loads_spec
 from zoo.train import train
@@ -41,7 +41,7 @@ class Splits:
 
 @pytest.fixture(autouse=True)
 def fake_env(monkeypatch):
-    monkeypatch.setattr(zoo.envs, "make_env", lambda data, seed: Splits(seed))
+    monkeypatch.setattr(zoo.train.loop, "make_env", lambda data, seed: Splits(seed))
 
 
 def _spec(*sets):
