@@ -65,6 +65,17 @@ def decoder_args(model) -> dict:
 SpriteShape = Literal["square", "triangle", "circle"]
 
 
+class ShapePairHoldout(Spec):
+    """A combination of objects kept out of training: scenes holding both shapes of the pair (two objects
+    of the shape, when both are the same) are never in the training split; every test scene holds them.
+    Each object on its own is seen in training; only the combination is new at test time."""
+
+    kind: Literal["shape_pair"] = Field(description="Hold out scenes where two given shapes meet.")
+    shapes: tuple[SpriteShape, SpriteShape] = Field(
+        description="The two shapes never seen together in training (the same shape twice: never two of it)."
+    )
+
+
 class SpritesData(Spec):
     """Images of 2-D sprites on a black background, with per-object masks and ground-truth latents.
 
@@ -92,6 +103,9 @@ class SpritesData(Spec):
     )
     images: Samples = Field(default=8192, description="Training images.")
     test_images: Samples = Field(default=512, description="Test images.")
+    holdout: ShapePairHoldout | None = Field(
+        default=None, description="A combination of shapes never in a training scene and in every test scene."
+    )
 
 
 class VAETrain(TrainBase):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from zoo.families.slot_vae.sprites_holdout import apply_holdout, min_test_objects
+
 SHAPES = ("square", "triangle", "circle")
 LATENTS = ("present", "shape", "x", "y", "scale", "hue")
 TRIES = 50
@@ -68,12 +70,15 @@ def _place(rng: np.random.Generator, scales: np.ndarray, count: np.ndarray, max_
     return centres
 
 
-def generate(rng: np.random.Generator, n: int, data) -> dict[str, torch.Tensor]:
-    """``n`` sprite images with masks and latents (see the module docstring)."""
+def generate(rng: np.random.Generator, n: int, data, split: str = "train") -> dict[str, torch.Tensor]:
+    """``n`` sprite images with masks and latents of ``split`` (see the module docstring; ``data.holdout``:
+    :mod:`zoo.families.slot_vae.sprites_holdout`)."""
     m = data.max_objects
     shape_ids = np.array([SHAPES.index(s) for s in data.shapes])
-    count = rng.integers(data.min_objects, data.max_objects + 1, size=n)  # (N,)
+    fewest = min_test_objects(data) if split == "test" else data.min_objects
+    count = rng.integers(fewest, data.max_objects + 1, size=n)  # (N,)
     shape = shape_ids[rng.integers(0, len(shape_ids), size=(n, m))]
+    shape = apply_holdout(rng, shape, count, data, SHAPES, split)
     scales = data.min_scale + rng.random((n, m)) * (data.max_scale - data.min_scale)
     hue = rng.random((n, m))
     centres = _place(rng, scales, count, data.max_overlap)
@@ -119,6 +124,6 @@ def make(data, seed: int) -> SpritesEnv:
     """Generate the train and test splits from ``seed`` (independent streams)."""
     splits = {
         "train": generate(np.random.default_rng([seed, 0]), data.images, data),
-        "test": generate(np.random.default_rng([seed, 1]), data.test_images, data),
+        "test": generate(np.random.default_rng([seed, 1]), data.test_images, data, "test"),
     }
     return SpritesEnv(splits, data.size, 3, data.max_objects)
