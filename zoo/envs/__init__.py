@@ -6,7 +6,7 @@ trains on it knows its interface (see each module's docstring).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from zoo.envs.files import MAKERS as FILE_MAKERS
 from zoo.envs.regression import make_regression
