@@ -189,6 +189,8 @@ def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
     sweeps = {f"rims-{t}": ([f"{m}-{t}" for m in rims.MODELS], rims.SEEDS[t], rims.task_sets(t, rims.SCALE[t]))
               for t in rims.TASKS}
     sweeps["slotvae"] = (list(slotvae.SPECS.values()), slotvae.SEEDS, [])
+    for name, part in bench_module("slot_vae_parts", monkeypatch).PARTS.items():
+        sweeps[f"slot_vae-{name}"] = (list(slotvae.SPECS.values()), slotvae.SEEDS, list(part.sets))
     for name, (specs, seeds, sets) in sweeps.items():
         folder = ROOT / "bench" / "sweeps" / name
         rows = read_table(folder)
@@ -202,6 +204,9 @@ def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
     recorded = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
     figures = slotvae.figures(read_table(ROOT / "bench" / "sweeps" / "slotvae"))
     assert figures == {k: recorded[k] for k in figures}
+    for name in ("compgen", "hard"):
+        figures = {f"{name}_{k}": v for k, v in slotvae.figures(read_table(ROOT / "bench" / "sweeps" / f"slot_vae-{name}")).items()}
+        assert len(figures) > 2 and figures == {k: recorded[k] for k in figures}, name
 
 
 def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
@@ -213,31 +218,56 @@ def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
     assert machine.recorded_line(report, "Machine: ") == "Machine: some CPU, 2026-11-22."
 
 
+SLOT_VAE_TINY = [
+    "train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]", "model.d_model=8",
+    "model.heads=2", "model.query_dim=8", "model.hidden=8", "model.decoder_layers=1", "slots.count=3", "slots.dim=4",
+    "data.max_objects=2", "data.images=32", "data.test_images=8", "train.batch=4", "train.eval_images=8",
+    "train.jacobian_images=2", "train.warmup=0", "train.eval_every=0", "train.alpha_start=1", "train.alpha_ramp=1",
+    "train.beta_ramp=1"]
+
+
 def test_slotvae_quick_runs_through_the_sweep(tmp_path):
     """bench/slotvae.py at tiny sizes, its two models a sweep of two worker processes (--jobs 2); a second
     run with more seeds trains only the new seed; one with other settings drops the runs of the old ones."""
-    tiny = ["train.steps=3", "model.image.size=8", "data.size=8", "model.cnn=[4, 8]", "model.strides=[1, 2]",
-            "model.d_model=8", "model.heads=2", "model.query_dim=8", "model.hidden=8", "model.decoder_layers=1",
-            "slots.count=3", "slots.dim=4", "data.max_objects=2", "data.images=32", "data.test_images=8",
-            "train.batch=4", "train.eval_images=8", "train.jacobian_images=2", "train.warmup=0",
-            "train.eval_every=0", "train.alpha_start=1", "train.alpha_ramp=1", "train.beta_ramp=1"]
-    sets = [a for t in tiny for a in ("--set", t)]
-    run_bench("slotvae.py", "--jobs", "2", "--seeds", "0", "--out", str(tmp_path), *sets)
+    sets = [a for t in SLOT_VAE_TINY for a in ("--set", t)]
+    run_bench("slotvae.py", "--parts", "main", "--jobs", "2", "--seeds", "0", "--out", str(tmp_path), *sets)
     nums = json.loads((tmp_path / "results" / "slotvae.json").read_text())
     for key in ("jari_reg", "jari_noreg", "jis_reg", "jis_noreg", "train_seconds"):
         assert key in nums and nums[key] == nums[key], key  # present and not NaN
     assert nums["train_seconds"] == nums["train_seconds_reg"] + nums["train_seconds_noreg"]
     assert "--jobs 2" in (tmp_path / "RESULTS-slotvae.md").read_text()
     assert nums["seeds"] == 1 and nums["jis_reg"] == nums["jis_reg_seed0"]
-    out = run_bench("slotvae.py", "--seeds", "0-1", "--out", str(tmp_path), *sets)
+    out = run_bench("slotvae.py", "--parts", "main", "--seeds", "0-1", "--out", str(tmp_path), *sets)
     assert "2 done already, 2 to run" in out.stdout
     both = json.loads((tmp_path / "results" / "slotvae.json").read_text())
     assert both["seeds"] == 2 and both["jis_reg_seed0"] == nums["jis_reg_seed0"]
     assert both["jis_reg"] == (both["jis_reg_seed0"] + both["jis_reg_seed1"]) / 2
     assert "- seed 1: J-ARI" in (tmp_path / "RESULTS-slotvae.md").read_text()
-    out = run_bench("slotvae.py", "--seeds", "1", "--out", str(tmp_path), *sets[:-2], "--set", "train.beta_ramp=2")
+    out = run_bench("slotvae.py", "--parts", "main", "--seeds", "1", "--out", str(tmp_path), *sets[:-2],
+                    "--set", "train.beta_ramp=2")
     assert "dropped 2 run(s) recorded with other settings" in out.stdout
     assert json.loads((tmp_path / "results" / "slotvae.json").read_text())["seeds"] == 1
+
+
+def test_slotvae_compgen_scores_held_out_and_seen_scenes(tmp_path):
+    """--parts compgen at tiny sizes: both models train without the held-out pair and are scored on scenes that
+    hold it (compgen_*) and on new scenes of their training distribution (compgen_seen_*); the report checks
+    the target against those figures and names the command."""
+    sets = [a for t in SLOT_VAE_TINY for a in ("--set", t)]
+    run_bench("slotvae.py", "--parts", "compgen", "--jobs", "2", "--seeds", "0", "--out", str(tmp_path), *sets)
+    nums = json.loads((tmp_path / "results" / "slotvae.json").read_text())
+    for key in ("compgen_mse_reg", "compgen_mse_noreg", "compgen_jari_reg", "compgen_jari_noreg",
+                "compgen_seen_mse_reg", "compgen_seen_mse_noreg", "compgen_seen_jari_reg"):
+        assert key in nums and nums[key] == nums[key], key  # present and not NaN
+    assert nums["compgen_mse_reg"] == nums["compgen_mse_reg_seed0"] and "jari_reg" not in nums
+    from zoo.schema import load_spec
+
+    runs = sorted((tmp_path / "sweeps" / "slot_vae-compgen" / "runs").iterdir())
+    assert len(runs) == 2 and all(load_spec(d / "spec.yaml").data.holdout.shapes == ("circle", "square") for d in runs)
+    md = (tmp_path / "RESULTS-slotvae.md").read_text()
+    assert "Command (compgen): `PYTHONPATH=. python bench/slotvae.py --parts compgen" in md
+    met = "x" if nums["compgen_mse_reg"] < nums["compgen_mse_noreg"] else " "
+    assert f"- [{met}] compositional generalisation: MSE on held-out-combination scenes" in md
 
 
 def test_slotvae_reference_covers_slot_attention(monkeypatch):
