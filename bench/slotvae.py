@@ -147,14 +147,15 @@ def sweep_part(name: str, args: argparse.Namespace, md: Path) -> tuple[Path, lis
     of its figures (the report's recorded ones when nothing new ran)."""
     folder = args.out / "sweeps" / ("slotvae" if name == "main" else f"slot_vae-{name}")
     sets = [*(parts.PARTS[name].sets if name != "main" else ()), *args.overrides]
+    seeds = args.seeds or (parts.PARTS[name].seeds if name != "main" else SEEDS)
     before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
     if args.report_only:
         rows = read_table(folder)
     else:
-        rows = sweep_bench(list(SPECS.values()), folder, args.seeds, sets, args.jobs)
+        rows = sweep_bench(list(SPECS.values()), folder, seeds, sets, args.jobs)
     label = "" if name == "main" else f" ({name})"
     command = (f"PYTHONPATH=. python bench/slotvae.py --parts {name}" + "".join(f" --set {o}" for o in args.overrides)
-               + f" --seeds {args.seeds}" + f" --jobs {args.jobs}" * (args.jobs > 1))
+               + f" --seeds {seeds}" + f" --jobs {args.jobs}" * (args.jobs > 1))
     if {(r.run, r.fingerprint, r.status) for r in rows} <= before:  # nothing new: keep where it was measured
         line = recorded_line(md, f"Command{label}: ")
         command = line.split("`")[1] if line and line.count("`") >= 2 else command
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
     parser.add_argument("--out", type=Path, default=HERE, help="Folder of sweeps/, results/ and RESULTS-slotvae.md.")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"settings to sweep, of {', '.join(PARTS)} (default all)")
-    parser.add_argument("--seeds", default=SEEDS, help=f"seeds of both models (default {SEEDS})")
+    parser.add_argument("--seeds", help=f"seeds of both models (default: each setting's recorded ones, {SEEDS} for main)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
     parser.add_argument("--report-only", action="store_true", help="rewrite the JSON and report from the sweeps")
     args = parser.parse_args(argv)
