@@ -68,8 +68,8 @@ SEEN_METRICS = ("mse", "jari", "jis", "attention_ari")
 def seen_metrics(run_dir: Path) -> dict[str, float]:
     """A compgen run's evaluation (the vae procedure's) on new scenes of its training distribution."""
     from zoo import load_run
-    from zoo.envs.sprites import generate
-    from zoo.train.procedures.vae import VAEProcedure
+    from zoo.families.slot_vae.sprites import generate
+    from zoo.families.slot_vae.procedure import VAEProcedure
 
     run = load_run(run_dir)
     data = run.spec.data
