@@ -6,9 +6,9 @@ alpha = 0) with overrides they share, in ``bench/sweeps/slot_vae-<part>``:
   seen, and the same models are also scored on new scenes of their training distribution (``seen``);
 * ``hard``: 5-6 objects that may hide half of each other, 7 slots.
 
-Both train 3000 steps (the main setting's 8000 did not fit the compute at hand), with alpha and beta
-ramped over the first 1000 (alpha from step 500 over 500 steps, as the main setting ramps from 1000 over
-1000 of its 8000). Their figures go into ``bench/results/slotvae.json`` as ``<part>_<metric>_<reg|noreg>``.
+Both train 4000 steps, half the main setting's 8000 (which did not fit the compute at hand), with its
+schedule unchanged (alpha from step 1000 over 1000 steps, beta over the first 1000). Their figures go into
+``bench/results/slotvae.json`` as ``<part>_<metric>_<reg|noreg>``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-SHORT = ["train.steps=3000", "train.alpha_start=500", "train.alpha_ramp=500", "train.beta_ramp=500",
-         "train.eval_every=0"]
+SHORT = ["train.steps=4000", "train.eval_every=0"]  # half the main setting's steps, its schedule unchanged
 SEEN_STREAM = 2  # the scenes of the training distribution come from rng [seed, 2] (train is 0, test is 1)
 
 
@@ -33,6 +32,7 @@ class Part:
     sets: tuple[str, ...]
     setting: str
     seeds: str  # the seeds of its recorded sweep
+    note: str = ""  # what an earlier attempt at this setting found (a record, not measured by this script)
 
 
 PARTS = {
@@ -44,6 +44,13 @@ PARTS = {
         "training ones, scored the same way. Settings were fixed before any run; none was chosen on the test "
         "scenes.",
         "0-2",
+        "An earlier sweep of this setting (3000 steps, alpha ramped from step 500 over 500, beta over 500) is not "
+        "in the table: there alpha > 0 lowered L_int by a degenerate route, about 90% of every pixel's attention "
+        "(summed over heads) on one slot on all 3 seeds (attention ARI 0.0), while the decoder still read the "
+        "other slots through the remaining weight. Its means, alpha > 0 / alpha = 0: held-out MSE 0.0169 / "
+        "0.0151, J-ARI 0.797 / 0.777, JIS 0.658 / 0.665. That schedule (alpha before the slots form) was "
+        "replaced by the main setting's, for that training failure, which shows on any scene, not for any "
+        "figure on the held-out scenes.",
     ),
     "hard": Part(
         "A harder setting: 5-6 objects with occlusion, 7 slots",
@@ -125,11 +132,12 @@ def markdown(name: str, r: dict[str, float], command: str, machine: str, seeds: 
         table += (f"\n\nHeld-out MSE over seen MSE (how much worse the unseen combination is reconstructed): "
                   f"alpha > 0 {gap['reg']:.3g}x, alpha = 0 {gap['noreg']:.3g}x.")
     sets = " ".join(f"`{s}`" for s in part.sets)
+    note = f"\n{part.note}\n" if part.note else ""
     return f"""### {part.title}
 
 Command ({name}): `{command}` (a sweep in `bench/sweeps/slot_vae-{name}`)
 
-{machine}
+{machine} Training seconds were measured on a shared machine under heavy load (load average 5 to 20 on 2 cores).
 
 Setting: both specs with {sets}. {part.setting} Mean over {len(seeds)} seed(s): {", ".join(map(str, seeds))}.
 
@@ -139,4 +147,4 @@ Setting: both specs with {sets}. {part.setting} Mean over {len(seeds)} seed(s): 
 
 Per seed (alpha > 0 / alpha = 0):
 {per}
-{met}"""
+{met}{note}"""

@@ -156,9 +156,9 @@ def sweep_part(name: str, args: argparse.Namespace, md: Path) -> tuple[Path, lis
     label = "" if name == "main" else f" ({name})"
     command = (f"PYTHONPATH=. python bench/slotvae.py --parts {name}" + "".join(f" --set {o}" for o in args.overrides)
                + f" --seeds {seeds}" + f" --jobs {args.jobs}" * (args.jobs > 1))
+    line = recorded_line(md, f"Command{label}: ") if args.report_only else None  # a rewrite keeps the command
+    command = line.split("`")[1] if line and line.count("`") >= 2 else command
     if {(r.run, r.fingerprint, r.status) for r in rows} <= before:  # nothing new: keep where it was measured
-        line = recorded_line(md, f"Command{label}: ")
-        command = line.split("`")[1] if line and line.count("`") >= 2 else command
         return folder, rows, command, recorded_line(md, f"Machine{label}: ") or machine_line(f"Machine{label}: ")
     return folder, rows, command, machine_line(f"Machine{label}: ")
 

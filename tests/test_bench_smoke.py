@@ -189,7 +189,7 @@ def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
     sweeps = {f"rims-{t}": ([f"{m}-{t}" for m in rims.MODELS], rims.SEEDS[t], rims.task_sets(t, rims.SCALE[t]))
               for t in rims.TASKS}
     sweeps["slotvae"] = (list(slotvae.SPECS.values()), slotvae.SEEDS, [])
-    for name, part in bench_module("slot_vae_parts", monkeypatch).PARTS.items():
+    for name, part in slotvae.parts.PARTS.items():
         sweeps[f"slot_vae-{name}"] = (list(slotvae.SPECS.values()), part.seeds, list(part.sets))
     for name, (specs, seeds, sets) in sweeps.items():
         folder = ROOT / "bench" / "sweeps" / name
