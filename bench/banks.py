@@ -5,8 +5,9 @@ and the catalogue's banks counted by family.
     PYTHONPATH=. python bench/banks.py --parts rims --seeds 0-2   # one part (its figures replace the old ones)
     PYTHONPATH=. python bench/banks.py --report-only          # the report from bench/results/banks.json
 
-Writes bench/results/banks.json (the figures of every part measured so far, merged) and
-bench/RESULTS-banks.md.
+Writes bench/records/banks.json (everything every part measured so far, merged: per-seed errors, the
+catalogue's banks by family, each part's command and date), its numbers as flat keys in
+bench/results/banks.json (``families_with_banks`` is their count there), and bench/RESULTS-banks.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from banks_report import write_markdown  # noqa: E402  (bench/banks_report.py)
 from zoo.io import write_json  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "banks.json"
+RECORD = ROOT / "bench" / "records" / "banks.json"
 PARTS = ("rims", "hypernetwork", "slot_vae")
 
 
@@ -44,8 +46,19 @@ def catalogue_figures() -> dict:
 
 
 def recorded() -> dict:
-    """The figures bench/results/banks.json holds (empty before the first run)."""
-    return json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    """Everything bench/records/banks.json holds (empty before the first run)."""
+    return json.loads(RECORD.read_text()) if RECORD.is_file() else {}
+
+
+def flat(record: dict) -> dict[str, float]:
+    """The record's numbers, keyed as the issue names them: the results file."""
+    numbers = {k: v for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {**numbers, "families_with_banks": len(record.get("families_with_banks") or [])}
+
+
+def write(record: dict) -> None:
+    write_json(RECORD, record)
+    write_json(RESULTS, flat(record))
 
 
 def seeds_of(text: str) -> list[int]:
@@ -97,10 +110,10 @@ def main() -> None:
             figures.setdefault("dates", {})[part] = time.strftime("%Y-%m-%d")
             print(f"[{part}] {time.time() - started:.0f}s", flush=True)
             figures.update(catalogue_figures())
-            write_json(RESULTS, figures)
+            write(figures)
     figures = recorded()
     figures.update(catalogue_figures())
-    write_json(RESULTS, figures)
+    write(figures)
     write_markdown(figures, ROOT / "bench" / "RESULTS-banks.md")
 
 

@@ -1,4 +1,4 @@
-"""bench/RESULTS-banks.md from bench/results/banks.json (written by bench/banks.py)."""
+"""bench/RESULTS-banks.md from bench/records/banks.json (written by bench/banks.py)."""
 
 from __future__ import annotations
 

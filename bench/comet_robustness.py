@@ -10,8 +10,8 @@ Ground-truth types are used for the metrics only.
     PYTHONPATH=. python bench/comet_robustness.py --report                  # the report from the recorded variants
     PYTHONPATH=. python bench/comet_robustness.py --quick --out /tmp/q      # a seconds-long smoke run
 
-Writes bench/results/comet_robustness-<tag>.json per variant; ``--report`` writes
-bench/results/comet_robustness.json (from the ``default`` variant) and bench/RESULTS-comet-robustness.md.
+Writes bench/records/comet_robustness-<tag>.json per variant (every run); ``--report`` writes
+bench/results/comet_robustness.json (flat, from the ``default`` variant) and bench/RESULTS-comet-robustness.md.
 """
 
 from __future__ import annotations
@@ -139,15 +139,15 @@ def main() -> None:
                         "variant whose suite table is reported).")
     parser.add_argument("--jobs", type=int, default=1, help="Runs side by side (processes).")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet-robustness"))
-    parser.add_argument("--out", type=Path, default=HERE, help="Where results/ and the report go.")
+    parser.add_argument("--out", type=Path, default=HERE, help="Where results/, records/ and the report go.")
     parser.add_argument("--quick", action="store_true", help="Tiny sizes, one seed, two entries: a smoke test.")
     parser.add_argument("--report", action="store_true", help="Only write the report from the recorded variants.")
     args = parser.parse_args()
-    results = args.out / "results"
+    results, records = args.out / "results", args.out / "records"
     if args.report:
         from comet_robustness_report import write_report
 
-        write_report(results, args.out, args.tag, args.runs)
+        write_report(records, results, args.out, args.tag, args.runs)
         return
     entries = args.entries or ([*SUITE, "catalogue"] if not args.quick else ["predator-prey", "overcomplete", "catalogue"])
     seeds = 1 if args.quick else args.seeds
@@ -155,12 +155,12 @@ def main() -> None:
     jobs = [(e, s, root, args.sets, args.quick) for s in range(args.seed_from, args.seed_from + seeds) for e in entries]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(run_one, *zip(*jobs)))
-    rows += kept_runs(results / f"comet_robustness-{args.tag}.json", args.sets, {(e, s) for e, s, *_ in jobs})
+    rows += kept_runs(records / f"comet_robustness-{args.tag}.json", args.sets, {(e, s) for e, s, *_ in jobs})
     out = {"tag": args.tag, "sets": args.sets, "seeds": len({r["seed"] for r in rows}), "summary": summarise(rows),
            "runs": rows}
     print(json.dumps(out["summary"], indent=1, sort_keys=True))
     if not args.quick:
-        write_json(results / f"comet_robustness-{args.tag}.json", out)
+        write_json(records / f"comet_robustness-{args.tag}.json", out)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The report of bench/comet_robustness.py: the suite table, the three worst worlds' mechanism figures,
 the ablation table across variants, and bench/results/comet_robustness.json.
 
-Reads every ``results/comet_robustness-<tag>.json`` a run of the suite wrote; ``default`` is the
+Reads every ``records/comet_robustness-<tag>.json`` a run of the suite wrote; ``default`` is the
 catalogue's settings as shipped. The diagnosis section is kept from the existing report (it is
 written by hand from the runs' tables).
 """
@@ -19,10 +19,10 @@ COMMAND = "PYTHONPATH=. python bench/comet_robustness.py"
 MARK = "<!-- diagnosis: kept by --report -->"
 
 
-def variants(results: Path) -> dict[str, dict]:
+def variants(records: Path) -> dict[str, dict]:
     """Every recorded variant, by tag."""
     out = {}
-    for path in sorted(results.glob("comet_robustness-*.json")):
+    for path in sorted(records.glob("comet_robustness-*.json")):
         data = json.loads(path.read_text())
         out[data["tag"]] = data
     return out
@@ -79,18 +79,25 @@ def worst_figures(data: dict, results: Path, runs: Path) -> list[str]:
     return lines
 
 
-def write_report(results: Path, out: Path, reference: str, runs: Path) -> None:
-    """Write bench/results/comet_robustness.json and bench/RESULTS-comet-robustness.md from the variant
-    ``reference`` (its suite table and figures) and every recorded variant (the ablation table)."""
-    found = variants(results)
-    data = found[reference]
+def flat_figures(data: dict) -> dict[str, float]:
+    """The results file: the suite's figures, and each world's as ``<world>_<figure>`` (numbers only)."""
     s = data["summary"]
-    flat = {"variant": reference, "sets": data["sets"], "seeds": data["seeds"]}
+    flat = {"seeds": data["seeds"]}
     flat |= {k: s[k] for k in ("suite_worlds", "suite_nmi_min", "suite_nmi_mean", "suite_purity_min", "catalogue_nmi")}
     for e in entries(s):
-        flat[e] = {m: s[f"{e}_{m}"] for m in ("nmi_min", "nmi_mean", "purity_min", "purity_mean", "one_step_mse_max",
-                                              "one_step_mse_mean", "rollout_mse_max", "rollout_mse_mean") if f"{e}_{m}" in s}
-    write_json(results / "comet_robustness.json", flat)
+        flat |= {f"{e}_{m}": s[f"{e}_{m}"] for m in ("nmi_min", "nmi_mean", "purity_min", "purity_mean",
+                                                    "one_step_mse_max", "one_step_mse_mean", "rollout_mse_max",
+                                                    "rollout_mse_mean") if f"{e}_{m}" in s}
+    return flat
+
+
+def write_report(records: Path, results: Path, out: Path, reference: str, runs: Path) -> None:
+    """Write bench/results/comet_robustness.json and bench/RESULTS-comet-robustness.md from the variant
+    ``reference`` (its suite table and figures) and every recorded variant (the ablation table)."""
+    found = variants(records)
+    data = found[reference]
+    s = data["summary"]
+    write_json(results / "comet_robustness.json", flat_figures(data))
     md = out / "RESULTS-comet-robustness.md"
     kept = md.read_text().split(MARK, 1)[1] if md.exists() and MARK in md.read_text() else "\n(no diagnosis yet)\n"
     env = environment()

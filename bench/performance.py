@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     out = args.out or (Path(tempfile.mkdtemp(prefix="perf-quick-")) if args.quick else Path(__file__).resolve().parent)
     command = "PYTHONPATH=. python bench/performance.py" + " ".join(a for a in [""] + (argv or sys.argv[1:]))
-    figures, saved_path = out / "results" / "performance.json", out / "results" / "performance-tables.json"
+    figures, saved_path = out / "results" / "performance.json", out / "records" / "performance-tables.json"
     measured = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if args.report_only:  # rewrite the markdown from the last run's files (no measurement)
         nums, saved = json.loads(figures.read_text()), json.loads(saved_path.read_text())

@@ -7,9 +7,11 @@
   every point, the worker pool, the table after every run) of N tiny runs, less the runs' own wall time
   (measured in the worker around each run), divided by N. For scale, ``zoo_train_process_s`` is one
   ``python -m zoo train`` of the same tiny spec, the cost a process per run would pay each time.
-* ``sweep_jobs2_vs_jobs1``: the wall time of a sweep of 4 short runs with ``--jobs 2`` over the same sweep with
-  ``--jobs 1`` (one torch thread per run). The two are run alternately, several times, in this one run, and
-  the median of the per-pair ratios is reported, so the machine's load hits both sides alike.
+* ``sweep_jobs2_vs_jobs1``: the wall time of a sweep of 4 short runs (``STEPS`` steps, about 10 s each) with
+  ``--jobs 2`` over the same sweep with ``--jobs 1`` (one torch thread per run). The two are run alternately,
+  several times, in this one run, and the median of the per-pair ratios is reported, so the machine's load
+  hits both sides alike. ``sweep_jobs2_vs_jobs1_600_steps`` is the same for runs of about 2 s, where the
+  sweep's fixed start (Python, torch and the workers' imports, about 3 s) weighs as much as the runs.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ SPEC = "comet-particles"
 TINY = ["train.eval_every=0", "data.trajectories=32", "data.test_trajectories=8", "slots.count=3", "data.objects=3",
         "mechanisms[0].hidden=[16]", "router.hidden=[16]"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-STEPS = 600  # of each run of the --jobs comparison: a few seconds on an idle core
+STEPS = 3000  # of each run of the --jobs comparison: about 10 s on an idle core
+SHORTEST = 600  # the same comparison with runs of about 2 s
 
 
 def zoo(*args: str) -> tuple[float, float]:
@@ -106,7 +109,7 @@ def measure(work: Path, quick: bool) -> dict[str, float | list[float]]:
     """Every figure (the per-repeat values too), repeats interleaved."""
     runs, repeats, steps, seeds = (2, 1, 5, "0-1") if quick else (8, 3, STEPS, "0-3")
     load_before = os.getloadavg()[0]
-    r: dict[str, list] = {k: [] for k in ("overhead", "cpu", "process", "ratio", "pairs", "probe")}
+    r: dict[str, list] = {k: [] for k in ("overhead", "cpu", "process", "ratio", "pairs", "probe", "shortest")}
     inside_cpu = runs_cpu(work, runs)
     for i in range(repeats):
         total, inside, cpu = timed_sweep(work / f"overhead{i}", f"0-{runs - 1}", 2, 1)
@@ -119,21 +122,28 @@ def measure(work: Path, quick: bool) -> dict[str, float | list[float]]:
         two = timed_sweep(work / f"jobs2-{i}", seeds, steps, 2)[0]
         r["ratio"].append(two / one)
         r["pairs"].append([one, two])
+        shortest = STEPS if quick else SHORTEST
+        one_short = timed_sweep(work / f"short1-{i}", seeds, shortest, 1)[0]
+        r["shortest"].append(timed_sweep(work / f"short2-{i}", seeds, shortest, 2)[0] / one_short)
         print(f"repeat {i}: overhead {r['overhead'][-1]:.2f} s/run (CPU {r['cpu'][-1]:.2f} s), zoo train process "
               f"{r['process'][-1]:.1f} s, two processes {r['probe'][-1]:.2f}x, jobs 1: {one:.1f} s, "
-              f"jobs 2: {two:.1f} s, ratio {r['ratio'][-1]:.2f}", flush=True)
+              f"jobs 2: {two:.1f} s, ratio {r['ratio'][-1]:.2f} ({r['shortest'][-1]:.2f} at {SHORTEST} steps)",
+              flush=True)
     median = statistics.median
     return {"sweep_overhead_s_per_run": median(r["overhead"]), "sweep_jobs2_vs_jobs1": median(r["ratio"]),
+            "sweep_jobs2_vs_jobs1_600_steps": median(r["shortest"]), "jobs_short_run_steps": SHORTEST,
             "sweep_overhead_cpu_s_per_run": median(r["cpu"]), "zoo_train_process_s": median(r["process"]),
             "two_process_speedup": median(r["probe"]), "overhead_runs": runs, "jobs_run_steps": steps,
             "jobs_runs": len(parse_seeds(seeds)), "overhead_s_per_run_repeats": r["overhead"],
             "jobs1_jobs2_seconds_repeats": r["pairs"], "two_process_speedup_repeats": r["probe"],
+            "jobs_600_steps_ratio_repeats": r["shortest"],
             "load_average_before": load_before, "load_average_after": os.getloadavg()[0]}
 
 
 def markdown(r: dict, env: dict[str, str], command: str) -> str:
     """The RESULTS-sweep.md section."""
     pairs = ", ".join(f"{a:.1f} s / {b:.1f} s" for a, b in r["jobs1_jobs2_seconds_repeats"])
+    short = ", ".join(f"{v:.2f}" for v in r["jobs_600_steps_ratio_repeats"])
     overhead, ratio = r["sweep_overhead_s_per_run"], r["sweep_jobs2_vs_jobs1"]
     met = {k: "yes" if ok else "**no**" for k, ok in (("overhead", overhead <= 1), ("ratio", ratio <= 0.6))}
     return f"""## Sweeps (`zoo sweep`)
@@ -142,19 +152,21 @@ Command: `{command}`
 
 Machine: {env['cpu']}, {env['cores']} cores, torch {env['torch']}, Python {env['python']}, {env['date']}. The
 machine is shared: its 1-minute load average was {r['load_average_before']:.1f} before and
-{r['load_average_after']:.1f} after this run (2 cores), so wall-clock times are those of a loaded machine.
+{r['load_average_after']:.1f} after this run ({env['cores']} cores).
 
 | metric | value | goal | met |
 |---|---|---|---|
 | `sweep_overhead_s_per_run` | {overhead:.2f} s | <= 1 s | {met['overhead']} |
 | `sweep_jobs2_vs_jobs1` | {ratio:.2f} | <= 0.6 | {met['ratio']} |
+| `sweep_jobs2_vs_jobs1_600_steps` | {r['sweep_jobs2_vs_jobs1_600_steps']:.2f} | | |
 | `sweep_overhead_cpu_s_per_run` | {r['sweep_overhead_cpu_s_per_run']:.2f} s | | |
 | `zoo_train_process_s` | {r['zoo_train_process_s']:.2f} s | | |
 | `two_process_speedup` | {r['two_process_speedup']:.2f} | | |
 
 Overhead: a whole `python -m zoo sweep` command of {r['overhead_runs']} tiny runs (`{SPEC}`, 2 steps), less
 the runs' own wall time, per run; it includes starting Python, importing torch in the command and once in
-its worker (the pool's workers are reused from run to run) and checking every point's spec. Per repeat:
+its worker (the pool's workers are reused from run to run; they start, and import the training stack, while
+the command checks every point's spec) and checking every point's spec. Per repeat:
 {", ".join(f"{v:.2f}" for v in r['overhead_s_per_run_repeats'])} s. A separate `python -m zoo train` of the same
 run takes {r['zoo_train_process_s']:.1f} s, most of it process start and imports, which a process per run would
 pay every time. `sweep_overhead_cpu_s_per_run` is the same overhead in CPU time (the sweep command and its
@@ -163,7 +175,11 @@ than wall time.
 
 Jobs: a sweep of {r['jobs_runs']} runs of `{SPEC}` ({r['jobs_run_steps']} steps each, one torch thread) with `--jobs 1`
 and with `--jobs 2`, alternately; per repeat (jobs 1 / jobs 2): {pairs}. The ratio is the median of the
-per-repeat ratios. `two_process_speedup` says what the two cores gave at the time: two identical CPU-bound
+per-repeat ratios. With runs of {r['jobs_short_run_steps']} steps (about 2 s) instead, the ratio is
+{r['sweep_jobs2_vs_jobs1_600_steps']:.2f} (per repeat: {short}): the sweep's fixed start, about 3 s (the command's
+torch import and checks, overlapped with its workers' imports), is then as long as the runs, and a sweep of
+T seconds of start and four runs of R seconds takes (T + 2R) / (T + 4R) as long with two jobs, at best.
+`two_process_speedup` says what the two cores gave at the time: two identical CPU-bound
 processes run together against one alone (2.0 on an idle machine, 1.0 when other work takes every core);
 per repeat: {", ".join(f"{v:.2f}" for v in r['two_process_speedup_repeats'])}. `--jobs 2` cannot beat
 `--jobs 1` by more than that, and it starts a second worker.
@@ -189,10 +205,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
         results = measure(Path(tmp), args.quick)
-    write_json(args.out / "results" / "sweep.json", results)
+    write_json(args.out / "results" / "sweep.json", {k: v for k, v in results.items() if not isinstance(v, list)})
     command = "PYTHONPATH=. python bench/sweep.py" + " --quick" * args.quick
     write_text(args.out / "RESULTS-sweep.md", markdown(results, environment(), command))
-    print(json.dumps({k: v for k, v in results.items() if not isinstance(v, list)}, indent=2))
+    print(json.dumps({k: v for k, v in results.items() if not isinstance(v, list)}, indent=2))  # the per-repeat lists: Markdown only
 
 
 if __name__ == "__main__":

@@ -53,8 +53,9 @@ def test_performance_quick(tmp_path):
 def test_performance_only_keeps_the_other_sections(tmp_path, monkeypatch):
     """--only re-measures some sections and keeps the saved figures of the others."""
     (tmp_path / "results").mkdir()
+    (tmp_path / "records").mkdir()
     (tmp_path / "results" / "performance.json").write_text(json.dumps({"overhead_ratio_comet": 1.5}))
-    (tmp_path / "results" / "performance-tables.json").write_text(
+    (tmp_path / "records" / "performance-tables.json").write_text(
         json.dumps({"command": "earlier", "measured": "2026-01-01 00:00 UTC", "tables": {"compile": []}}))
     run_bench("performance.py", "--quick", "--only", "threads", "--out", str(tmp_path))
     nums = json.loads((tmp_path / "results" / "performance.json").read_text())
@@ -113,6 +114,7 @@ def test_sweep_bench_quick(tmp_path):
     run_bench("sweep.py", "--quick", "--out", str(tmp_path), timeout=300)
     nums = json.loads((tmp_path / "results" / "sweep.json").read_text())
     assert nums["sweep_overhead_s_per_run"] > 0 and nums["sweep_jobs2_vs_jobs1"] > 0 and nums["zoo_train_process_s"] > 0
+    assert all(type(v) in (int, float) for v in nums.values())  # flat: keys to numbers
     assert "`sweep_jobs2_vs_jobs1`" in (tmp_path / "RESULTS-sweep.md").read_text()
 
 
@@ -343,17 +345,19 @@ def test_comet_robustness_report_from_recorded_variants(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     bench = importlib.import_module("comet_robustness")
     report = importlib.import_module("comet_robustness_report")
-    results = tmp_path / "results"
+    results, records = tmp_path / "results", tmp_path / "records"
     results.mkdir()
+    records.mkdir()
     for tag, nmi in (("ref", 0.5), ("other", 0.9)):
         runs = [{"entry": e, "seed": s, "nmi": nmi + 0.01 * s, "purity": 0.8, "one_step_mse": 0.1, "rollout_mse": 0.01,
                  "merged": ["a+b"] if e == "w1" else [], "table": [[1.0]], "types": ["a"], "plot": "none.png"}
                 for e in ("w1", "w2", "catalogue") for s in (0, 1)]
         data = {"tag": tag, "sets": [f"x={tag}"], "seeds": 2, "summary": bench.summarise(runs), "runs": runs}
-        (results / f"comet_robustness-{tag}.json").write_text(json.dumps(data))
-    report.write_report(results, tmp_path, "ref", tmp_path)
+        (records / f"comet_robustness-{tag}.json").write_text(json.dumps(data))
+    report.write_report(records, results, tmp_path, "ref", tmp_path)
     flat = json.loads((results / "comet_robustness.json").read_text())
-    assert flat["suite_worlds"] == 2 and flat["suite_nmi_min"] == 0.5 and flat["w1"]["nmi_mean"] == 0.505
+    assert flat["suite_worlds"] == 2 and flat["suite_nmi_min"] == 0.5 and flat["w1_nmi_mean"] == 0.505
+    assert all(type(v) in (int, float) for v in flat.values())  # flat: keys to numbers
     md = (tmp_path / "RESULTS-comet-robustness.md").read_text()
     assert "| w1 | 0.500 (0.505) |" in md and "a+b" in md
     assert "| `other` | `x=other` | 0.900 |" in md  # seed 0 of each variant

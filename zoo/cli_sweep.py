@@ -13,7 +13,8 @@ from typing import Any, Callable
 import click
 
 from zoo.errors import TrainingError
-from zoo.sweep import ClusterOptions, load_plan, make_executor, resolve_points, run_sweep, write_report
+from zoo.sweep import (ClusterOptions, check_while_starting, load_plan, make_executor, resolve_points, run_sweep,
+                       write_report)
 from zoo.sweep.status import todo
 from zoo.sweep.table import read_table
 
@@ -68,13 +69,13 @@ def run(specs: tuple[str, ...], seeds: str | None, grid: tuple[str, ...], sets: 
     Runs already done with the same spec are skipped: run the same command again to continue a sweep;
     a point whose spec changed runs again. Exit code 2 for bad input (nothing runs), 1 when a run failed.
     """
-    points = resolve_points(load_plan(specs, seeds, grid, sets))
     folder = Path(out) if out else Path("sweeps") / Path(specs[0]).stem
     if dry_run:
-        _list_todo(points, folder)
+        _list_todo(resolve_points(load_plan(specs, seeds, grid, sets)), folder)
         return
     engine = make_executor(executor, jobs, folder / "submitit", threads,
                            ClusterOptions(slurm_partition, slurm_time, slurm_gpus))
+    points = check_while_starting(lambda: resolve_points(load_plan(specs, seeds, grid, sets)), engine)
     try:
         result = run_sweep(points, folder, engine, threads, device, fail_fast, say=click.echo)
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import zoo.sweep.job as job_module
+from zoo.errors import SpecError
 from zoo.sweep import load_plan, resolve_points, sweep
 from zoo.sweep.executors import LocalExecutor
 from zoo.sweep.job import RunJob, run_job
@@ -68,3 +69,30 @@ def test_a_worker_that_dies_fails_its_run_and_a_fresh_pool_runs_the_next(tmp_pat
         assert pool.wait([again]) == [again] and pool.outcome(again).status == "ok"
     finally:
         pool.close()
+
+
+def _workers(before: set, count: int, seconds: float = 60) -> set:
+    """This test's worker processes, once ``count`` of them are alive (or the deadline passed)."""
+    deadline = time.monotonic() + seconds
+    while len(set(multiprocessing.active_children()) - before) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return set(multiprocessing.active_children()) - before
+
+
+def test_every_worker_starts_when_the_pool_is_made_before_any_run():
+    before = set(multiprocessing.active_children())
+    pool = LocalExecutor(2)
+    try:
+        assert len(_workers(before, 2)) == 2  # nothing submitted: they import while the sweep checks its points
+    finally:
+        pool.close()
+    assert not set(multiprocessing.active_children()) - before
+
+
+def test_a_sweep_with_bad_input_stops_its_starting_workers_at_once(tmp_path, tiny):
+    before = set(multiprocessing.active_children())
+    start = time.monotonic()
+    with pytest.raises(SpecError, match="nonexistent"):
+        sweep(["comet-particles"], tmp_path / "bad", jobs=2, sets=[*tiny, "train.nonexistent=1"], say=lambda _: None)
+    assert time.monotonic() - start < 30 and not set(multiprocessing.active_children()) - before
+    assert not (tmp_path / "bad").exists()  # nothing ran, nothing was written

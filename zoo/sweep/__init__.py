@@ -17,11 +17,11 @@ from zoo.schema.fingerprint import fingerprint
 from zoo.sweep.options import load_plan
 from zoo.sweep.report import write_report
 from zoo.sweep.resolve import ResolvedPoint, resolve_points
-from zoo.sweep.runner import SweepResult, run_sweep
+from zoo.sweep.runner import SweepResult, check_while_starting, run_sweep
 from zoo.sweep.table import RunRow, read_table
 
-__all__ = ["ClusterOptions", "ResolvedPoint", "RunRow", "SweepResult", "fingerprint", "load_plan", "make_executor",
-           "read_table", "resolve_points", "run_sweep", "sweep", "write_report"]
+__all__ = ["ClusterOptions", "ResolvedPoint", "RunRow", "SweepResult", "check_while_starting", "fingerprint",
+           "load_plan", "make_executor", "read_table", "resolve_points", "run_sweep", "sweep", "write_report"]
 
 
 def sweep(refs: Iterable[str], out: str | Path, seeds: str | None = None, grid: Iterable[str] = (),
@@ -48,6 +48,6 @@ def sweep(refs: Iterable[str], out: str | Path, seeds: str | None = None, grid: 
         SpecError: bad input anywhere in the sweep (nothing has run).
         KeyboardInterrupt: Ctrl-C (the table holds every finished run; sweeping again continues).
     """
-    points = resolve_points(load_plan(list(refs), seeds, grid, sets))
     engine = make_executor(executor, jobs, Path(out) / "submitit", threads, cluster)
+    points = check_while_starting(lambda: resolve_points(load_plan(list(refs), seeds, grid, sets)), engine)
     return run_sweep(points, out, engine, threads=threads, device=device, fail_fast=fail_fast, say=say)

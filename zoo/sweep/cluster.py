@@ -80,5 +80,5 @@ class SubmititExecutor:
         for handle in self._jobs:
             handle.cancel(check=False)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         pass

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from zoo.errors import ZooError
 from zoo.sweep.cluster import ClusterOptions, SubmititExecutor
-from zoo.sweep.job import RunJob, RunOutcome, ignore_interrupts, run_job
+from zoo.sweep.job import RunJob, RunOutcome, run_job, start_worker, worker_ready
 
 
 class Executor(Protocol):
@@ -37,8 +37,8 @@ class Executor(Protocol):
     def stop(self) -> None:
         """Interrupt the jobs that run now (Ctrl-C, --fail-fast)."""
 
-    def close(self) -> None:
-        """Release the workers."""
+    def close(self, now: bool = False) -> None:
+        """Release the workers (``now``: stop them without waiting, the sweep's input was bad)."""
 
 
 class InlineExecutor:
@@ -63,15 +63,16 @@ class InlineExecutor:
     def stop(self) -> None:
         pass
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
         pass
 
 
 class LocalExecutor:
     """A pool of ``jobs`` worker processes (spawned, so each starts clean), reused from run to run: a worker
-    imports torch once, not once per run. Ctrl-C interrupts the runs in progress (workers ignore it while
-    idle). A worker that dies (killed, out of memory) fails the runs in progress at that moment, and a fresh
-    pool runs the rest."""
+    imports torch once, not once per run. Every worker starts when the executor is made, so the workers
+    import the training stack while the sweep checks its points. Ctrl-C interrupts the runs in progress
+    (workers ignore it while idle). A worker that dies (killed, out of memory) fails the runs in progress at
+    that moment, and a fresh pool runs the rest."""
 
     def __init__(self, jobs: int) -> None:
         self.slots = jobs
@@ -80,8 +81,11 @@ class LocalExecutor:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(self.slots, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=ignore_interrupts)
+        pool = cf.ProcessPoolExecutor(self.slots, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=start_worker)
+        for _ in range(self.slots):  # the pool starts a worker per job submitted while none is idle
+            pool.submit(worker_ready)
+        return pool
 
     def submit(self, job: RunJob) -> cf.Future:
         try:
@@ -109,15 +113,28 @@ class LocalExecutor:
     def stop(self) -> None:
         """Send Ctrl-C to this pool's workers (a terminal's Ctrl-C reaches them already; this covers a
         signal sent to the sweep's process alone)."""
-        for process in set(multiprocessing.active_children()) - self._before:
+        self._signal(signal.SIGINT)
+
+    def close(self, now: bool = False) -> None:
+        """Stop the workers (``now``: at once, while they may still be starting; the sweep's input was bad)."""
+        if not now:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        workers = self._signal(signal.SIGTERM)
+        for process in workers:
+            process.join(timeout=30)
+
+    def _signal(self, number: int) -> set:
+        """Send signal ``number`` to this pool's workers; those workers."""
+        workers = set(multiprocessing.active_children()) - self._before
+        for process in workers:
             if process.pid is not None:
                 try:
-                    os.kill(process.pid, signal.SIGINT)
+                    os.kill(process.pid, number)
                 except ProcessLookupError:
                     pass
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        return workers
 
 
 def make_executor(kind: str, jobs: int = 1, folder: str | Path = "submitit", threads: int = 1,

@@ -68,6 +68,16 @@ def run_sweep(points: list[ResolvedPoint], folder: str | Path, executor: Executo
         executor.close()
 
 
+def check_while_starting(check: Callable[[], list[ResolvedPoint]], executor: Executor) -> list[ResolvedPoint]:
+    """The sweep's points, checked by ``check`` while ``executor``'s workers start (made first for that);
+    when the check fails, the workers are stopped at once and nothing runs."""
+    try:
+        return check()
+    except BaseException:
+        executor.close(now=True)
+        raise
+
+
 def _recorder(points: list[ResolvedPoint], rows: dict[str, RunRow], result: SweepResult, total: int,
               say: Callable[[str], Any]) -> Callable[[Todo, RunOutcome], None]:
     """What to do with each finished run: its row into the table (written at once), a line said."""
