@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -56,3 +57,14 @@ def sweep_bench(specs: list[str], folder: Path, seeds: str, sets: list[str], job
         with sweep_lock(folder):
             write_table(folder, kept)
     return kept
+
+
+def run_dir(folder: Path, run: str) -> Path:
+    """The directory of the run ``run`` (a row's ``run``) of the sweep in ``folder``.
+
+    Raises:
+        SystemExit: ``run`` is not a plain folder name (the table's rows name their folders under ``runs/``).
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
+        raise SystemExit(f"{folder / 'results.csv'}: run {run!r} is not a folder name")
+    return folder / "runs" / run

@@ -8,20 +8,17 @@ alpha = 0) with overrides they share, in ``bench/sweeps/slot_vae-<part>``:
 
 Both train 4000 steps, half the main setting's 8000 (which did not fit the compute at hand), with its
 schedule unchanged (alpha from step 1000 over 1000 steps, beta over the first 1000). Their figures go into
-``bench/results/slotvae.json`` as ``<part>_<metric>_<reg|noreg>``.
+``bench/results/slotvae.json`` as ``<part>_<metric>_<reg|noreg>``; the report is written from the sweeps' rows
+(``slot_vae_figures``), compgen's seen-scene figures from their record (``slot_vae_seen``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from types import SimpleNamespace
 
-import numpy as np
-import torch
+from slot_vae_figures import SettingFigures  # bench/slot_vae_figures.py
 
 SHORT = ["train.steps=4000", "train.eval_every=0"]  # half the main setting's steps, its schedule unchanged
-SEEN_STREAM = 2  # the scenes of the training distribution come from rng [seed, 2] (train is 0, test is 1)
 
 
 @dataclass(frozen=True)
@@ -68,67 +65,32 @@ ROWS = {
     "hard": [("J-ARI", "jari"), ("JIS", "jis"), ("attention ARI", "attention_ari"),
              ("MSE per pixel and channel", "mse"), ("training seconds", "train_seconds")],
 }
+LOAD_NOTE = " Training seconds were measured on a shared machine under heavy load (load average 5 to 20 on 2 cores)."
 PER_SEED = {"compgen": [("held-out MSE", "mse"), ("held-out J-ARI", "jari")], "hard": [("J-ARI", "jari"), ("JIS", "jis")]}
-SEEN_METRICS = ("mse", "jari", "jis", "attention_ari")
 
 
-def seen_metrics(run_dir: Path) -> dict[str, float]:
-    """A compgen run's evaluation (the vae procedure's) on new scenes of its training distribution."""
-    from zoo import load_run
-    from zoo.families.slot_vae.sprites import generate
-    from zoo.families.slot_vae.procedure import VAEProcedure
-
-    run = load_run(run_dir)
-    data = run.spec.data
-    scenes = generate(np.random.default_rng([run.spec.train.seed, SEEN_STREAM]), data.test_images, data, "train")
-    procedure = VAEProcedure(run.spec, run.model, SimpleNamespace(splits={"test": scenes}), torch.device("cpu"))
-    with torch.no_grad():
-        metrics = procedure.evaluate()
-    return {k: float(metrics[k]) for k in SEEN_METRICS}
-
-
-def seen_figures(rows, folder: Path, tag_of: dict[str, str]) -> dict[str, float]:
-    """``compgen_seen_<metric>_<tag>_seed<S>`` of every finished run whose directory is in ``folder``."""
-    out: dict[str, float] = {}
-    for r in rows:
-        run_dir = folder / "runs" / r.run
-        if r.status == "ok" and r.spec in tag_of and (run_dir / "model.safetensors").is_file():
-            for k, v in seen_metrics(run_dir).items():
-                out[f"compgen_seen_{k}_{tag_of[r.spec]}_seed{r.seed}"] = v
-    return out
-
-
-def mean_over_seeds(results: dict[str, float], prefix: str, metrics, tags, seeds) -> dict[str, float]:
-    """``<prefix>_<metric>_<tag>``: the mean of the per-seed figures present in ``results``."""
-    out = {}
-    for metric in metrics:
-        for tag in tags:
-            values = [results[k] for s in seeds if (k := f"{prefix}_{metric}_{tag}_seed{s}") in results]
-            if values:
-                out[f"{prefix}_{metric}_{tag}"] = float(np.mean(values))
-    return out
-
-
-def targets(r: dict[str, float]) -> list[tuple[str, bool]]:
-    """The parts' targets and whether each was met (only compgen has one)."""
-    if "compgen_mse_reg" not in r:
+def targets(compgen: SettingFigures) -> list[tuple[str, bool]]:
+    """The compgen setting's target (the only part with one) and whether it was met."""
+    reg, noreg = compgen.means.get("reg", {}), compgen.means.get("noreg", {})
+    if "mse" not in reg or "mse" not in noreg:
         return []
     return [("compositional generalisation: MSE on held-out-combination scenes is lower with alpha > 0",
-             r["compgen_mse_reg"] < r["compgen_mse_noreg"])]
+             reg["mse"] < noreg["mse"])]
 
 
-def markdown(name: str, r: dict[str, float], command: str, machine: str, seeds: list[int]) -> str:
+def markdown(name: str, figures: SettingFigures, command: str, machine: str) -> str:
     """The section of one part: command, machine, setting, table (alpha > 0 | alpha = 0), per seed."""
-    part = PARTS[name]
-    table = "\n".join(f"| {label} | {r[f'{name}_{k}_reg']:.4g} | {r[f'{name}_{k}_noreg']:.4g} |"
-                      for label, k in ROWS[name] if f"{name}_{k}_reg" in r and f"{name}_{k}_noreg" in r)
-    per = "".join(f"\n- seed {s}: " + "; ".join(f"{label} {r[f'{name}_{k}_reg_seed{s}']:.4g} / "
-                                                f"{r[f'{name}_{k}_noreg_seed{s}']:.4g}" for label, k in PER_SEED[name])
+    part, reg, noreg = PARTS[name], figures.means.get("reg", {}), figures.means.get("noreg", {})
+    table = "\n".join(f"| {label} | {reg[k]:.4g} | {noreg[k]:.4g} |"
+                      for label, k in ROWS[name] if k in reg and k in noreg)
+    seeds = figures.paired_seeds()
+    per = "".join(f"\n- seed {s}: " + "; ".join(f"{label} {figures.runs[s]['reg'][k]:.4g} / "
+                                                f"{figures.runs[s]['noreg'][k]:.4g}" for label, k in PER_SEED[name])
                   for s in seeds)
-    met = "".join(f"\n- [{'x' if ok else ' '}] {text}" for text, ok in targets(r)) if name == "compgen" else ""
+    met = "".join(f"\n- [{'x' if ok else ' '}] {text}" for text, ok in targets(figures)) if name == "compgen" else ""
     met = f"\nTarget:{met}\n" if met else ""
-    if name == "compgen" and all(f"compgen_{k}_{t}" in r for k in ("mse", "seen_mse") for t in ("reg", "noreg")):
-        gap = {t: r[f"compgen_mse_{t}"] / r[f"compgen_seen_mse_{t}"] for t in ("reg", "noreg")}
+    if name == "compgen" and all(k in means for k in ("mse", "seen_mse") for means in (reg, noreg)):
+        gap = {t: m["mse"] / m["seen_mse"] for t, m in (("reg", reg), ("noreg", noreg))}
         table += (f"\n\nHeld-out MSE over seen MSE (how much worse the unseen combination is reconstructed): "
                   f"alpha > 0 {gap['reg']:.3g}x, alpha = 0 {gap['noreg']:.3g}x.")
     sets = " ".join(f"`{s}`" for s in part.sets)
@@ -137,7 +99,7 @@ def markdown(name: str, r: dict[str, float], command: str, machine: str, seeds: 
 
 Command ({name}): `{command}` (a sweep in `bench/sweeps/slot_vae-{name}`)
 
-{machine} Training seconds were measured on a shared machine under heavy load (load average 5 to 20 on 2 cores).
+{machine}{LOAD_NOTE}
 
 Setting: both specs with {sets}. {part.setting} Mean over {len(seeds)} seed(s): {", ".join(map(str, seeds))}.
 

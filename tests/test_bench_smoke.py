@@ -270,6 +270,43 @@ def test_slotvae_compgen_scores_held_out_and_seen_scenes(tmp_path):
     assert "Command (compgen): `PYTHONPATH=. python bench/slotvae.py --parts compgen" in md
     met = "x" if nums["compgen_mse_reg"] < nums["compgen_mse_noreg"] else " "
     assert f"- [{met}] compositional generalisation: MSE on held-out-combination scenes" in md
+    record = json.loads((tmp_path / "records" / "slotvae-compgen-seen.json").read_text())
+    assert sorted(record) == sorted(d.name for d in runs)
+    assert sorted(e["mse"] for e in record.values()) == sorted(
+        nums[f"compgen_seen_mse_{tag}_seed0"] for tag in ("reg", "noreg"))
+
+
+def test_slot_vae_compgen_seen_figures_come_from_the_record(tmp_path, monkeypatch, capsys):
+    """Without run directories, compgen's seen-scene figures are the record's entries of the table's finished
+    rows of the same fingerprint, averaged over those seeds; a failed row's entry and an entry recorded with
+    another fingerprint are left out (and the latter dropped from the record)."""
+    from zoo.io import write_json
+    from zoo.sweep import RunRow, read_table
+    from zoo.sweep.table import write_table
+
+    slotvae = bench_module("slotvae", monkeypatch)
+    folder, records = tmp_path / "sweeps" / "slot_vae-compgen", tmp_path / "records"
+    folder.mkdir(parents=True)
+    held_out = {m: 1.0 for m in slotvae.METRICS}
+    rows = [RunRow(f"{tag}-seed{s}", spec, "-", (), s, "ok", "", 1.0, f"{tag}{s}", held_out)
+            for tag, spec in slotvae.SPECS.items() for s in (0, 1, 2)]
+    write_table(folder, [*rows, RunRow("reg-seed3", "slotvae-sprites", "-", (), 3, "failed", "x", 1.0, "reg3")])
+    mse = {"reg-seed0": 0.125, "reg-seed1": 0.25, "reg-seed2": 0.75, "reg-seed3": 8.0,
+           "noreg-seed0": 0.5, "noreg-seed1": 1.5, "noreg-seed2": 64.0}
+    write_json(records / "slotvae-compgen-seen.json", {
+        run: {"fingerprint": "stale" if run == "noreg-seed2" else run.replace("-seed", ""), "mse": v,
+              "jari": v / 2, "jis": 0.5, "attention_ari": 0.25} for run, v in mse.items()})
+    swept = slotvae.Swept(folder, read_table(folder), set(), "command", "Machine (compgen): here.")
+    figures = slotvae.part_figures("compgen", swept, records)
+    assert figures.means["reg"]["seen_mse"] == (0.125 + 0.25 + 0.75) / 3
+    assert figures.means["noreg"]["seen_mse"] == 1.0 and figures.means["noreg"]["seen_jari"] == 0.5
+    assert figures.runs[1]["noreg"]["seen_mse"] == 1.5 and "seen_mse" not in figures.runs[2]["noreg"]
+    assert figures.means["reg"]["mse"] == 1.0
+    assert "no seen-scene figures of run noreg-seed2" in capsys.readouterr().out
+    kept = json.loads((records / "slotvae-compgen-seen.json").read_text())
+    assert sorted(kept) == sorted(r.run for r in rows if r.run != "noreg-seed2")
+    md = slotvae.parts.markdown("compgen", figures, "command", "Machine (compgen): here.")
+    assert "| MSE per pixel and channel, seen scenes | 0.375 | 1 |" in md
 
 
 def test_slotvae_reference_covers_slot_attention(monkeypatch):
