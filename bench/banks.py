@@ -3,11 +3,13 @@ and the catalogue's banks counted by family.
 
     PYTHONPATH=. python bench/banks.py                        # every part, then the report
     PYTHONPATH=. python bench/banks.py --parts rims --seeds 0-2   # one part (its figures replace the old ones)
-    PYTHONPATH=. python bench/banks.py --report-only          # the report from bench/results/banks.json
+    PYTHONPATH=. python bench/banks.py --report-only          # the report from bench/records/banks.json
 
-Writes bench/records/banks.json (everything every part measured so far, merged: per-seed errors, the
-catalogue's banks by family, each part's command and date), its numbers as flat keys in
-bench/results/banks.json (``families_with_banks`` is their count there), and bench/RESULTS-banks.md.
+Writes bench/records/banks.json (everything every part measured so far, merged: a record per run in
+``rims_runs`` and ``slot_vae_runs``, the catalogue's banks by family, each part's command and date), its
+numbers as flat keys in bench/results/banks.json (``families_with_banks`` is their count there), and
+bench/RESULTS-banks.md. A RIMs run replaces the recorded run of its method, fraction and seed and joins the
+others recorded with the same ``--rims-steps``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from banks_report import write_markdown  # noqa: E402  (bench/banks_report.py)
+from run_records import check_runs  # noqa: E402  (bench/run_records.py)
 from zoo.io import write_json  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "banks.json"
@@ -76,11 +79,12 @@ def measure(part: str, args) -> dict:
     torch.set_num_threads(1)
     seeds = seeds_of(args.seeds)
     if part == "rims":
-        from banks_rims import run
+        from banks_rims import RUN_KEY, run
 
         before = recorded()
         same = before.get("rims_steps") == args.rims_steps  # seeds recorded with other steps are run again
-        return run([0.01, 0.1], seeds, args.rims_steps, args.lstm_steps, before.get("rims_errors") if same else None)
+        runs = check_runs(before.get("rims_runs", []), RUN_KEY + ("error",), f"{RECORD.relative_to(ROOT)}: rims_runs")
+        return run([0.01, 0.1], seeds, args.rims_steps, args.lstm_steps, runs if same else None)
     if part == "hypernetwork":
         from banks_hypernetwork import run
 

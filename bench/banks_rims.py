@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from run_records import joined, means  # bench/run_records.py
 from zoo.banks.catalogue import catalogue_bank
 from zoo.banks.format import read_config
 from zoo.envs import make_env
@@ -29,6 +30,8 @@ from zoo.weights import read_weights
 BANK = "rims-digits-bank"
 TARGET = {"kind": "sequential_digits", "train_size": 10, "test_sizes": [12]}
 SPLIT = "test_10"
+METHODS = ("compose", "scratch", "lstm_finetune")
+RUN_KEY = ("method", "fraction", "seed")  # the fields that name a run in ``rims_runs``
 
 
 def target_spec(model: str = "rims") -> dict:
@@ -81,13 +84,15 @@ def pretrained_lstm(steps: int, seed: int) -> tuple[dict, float]:
         return read_weights(Path(result.run_dir) / "model.safetensors")[0], float(result.metrics["test_8_acc"])
 
 
-def run(fractions: list[float], seeds: list[int], steps: int, lstm_steps: int, recorded: dict | None = None) -> dict:
-    """Errors per (method, fraction, seed) and the ratios at each fraction (means over the seeds run now
-    and those ``recorded`` before, a previous run's ``rims_errors``, with the same steps)."""
+def run(fractions: list[float], seeds: list[int], steps: int, lstm_steps: int,
+        recorded: list[dict] | None = None) -> dict:
+    """An error record per (method, fraction, seed) and the ratios at each fraction: means over the runs made
+    now and those ``recorded`` before (a previous run's ``rims_runs`` with the same steps), where a run now
+    replaces a recorded one of the same method, fraction and seed."""
     torch.set_num_threads(1)
     env = make_env(validate(target_spec()).data, 0)
     split = env.splits[SPLIT]
-    rows, started = dict(recorded or {}), time.time()
+    new, started = [], time.time()
     lstm_weights, lstm_acc = pretrained_lstm(lstm_steps, 0)
     for fraction in fractions:
         for seed in seeds:
@@ -98,24 +103,26 @@ def run(fractions: list[float], seeds: list[int], steps: int, lstm_steps: int, r
             scratch = build_model(validate(target_spec()))
             lstm = build_model(validate(target_spec("lstm")))
             lstm.load_state_dict(lstm_weights, strict=True)
-            for name, model in (("compose", composed), ("scratch", scratch), ("lstm_finetune", lstm)):
-                rows[f"{name}_{fraction:g}_{seed}"] = fit(model, train, split, steps, 32, 0.003, seed)
-            print(f"[rims] {fraction:g} seed {seed}: " + ", ".join(f"{k} {v:.3f}" for k, v in rows.items()
-                                                                      if k.endswith(f"_{fraction:g}_{seed}")), flush=True)
-    seeds = sorted({int(k.rsplit("_", 1)[1]) for k in rows})
+            runs = [{"method": name, "fraction": fraction, "seed": seed,
+                     "error": fit(model, train, split, steps, 32, 0.003, seed)}
+                    for name, model in (("compose", composed), ("scratch", scratch), ("lstm_finetune", lstm))]
+            new += runs
+            print(f"[rims] {fraction:g} seed {seed}: " + ", ".join(f"{r['method']} {r['error']:.3f}" for r in runs),
+                  flush=True)
     bank_acc = read_config(catalogue_bank(BANK))["metrics"]["test_8_acc"]
-    return {**summarise(rows, fractions, seeds, time.time() - started), "rims_steps": steps,
+    return {**summarise(joined(recorded or [], new, RUN_KEY), fractions, time.time() - started), "rims_steps": steps,
             "rims_source_acc_bank": bank_acc, "rims_source_acc_lstm": lstm_acc}
 
 
-def summarise(rows: dict, fractions: list[float], seeds: list[int], seconds: float) -> dict:
-    """Mean errors and the two ratios per fraction; the 1% ratios under the issue's key names."""
-    out = {"rims_errors": rows, "rims_seeds": len(seeds), "rims_seconds": round(seconds, 1)}
+def summarise(runs: list[dict], fractions: list[float], seconds: float) -> dict:
+    """The runs, the mean errors and the two ratios per fraction (each mean over that method and fraction's
+    runs); the 1% ratios under the issue's key names."""
+    mean = means(runs, ("method", "fraction"), "error")
+    out = {"rims_runs": runs, "rims_seeds": len({r["seed"] for r in runs}), "rims_seconds": round(seconds, 1)}
     for fraction in fractions:
-        mean = {m: sum(rows[f"{m}_{fraction:g}_{s}"] for s in seeds) / len(seeds)
-                for m in ("compose", "scratch", "lstm_finetune")}
+        by_method = {m: mean[(m, fraction)] for m in METHODS}
         tag = f"{round(fraction * 100)}pct"
-        out.update({f"rims_{m}_error_{tag}": v for m, v in mean.items()})
-        out[f"rims_compose_vs_scratch_{tag}"] = mean["compose"] / max(mean["scratch"], 1e-9)
-        out[f"rims_compose_vs_lstm_finetune_{tag}"] = mean["compose"] / max(mean["lstm_finetune"], 1e-9)
+        out.update({f"rims_{m}_error_{tag}": v for m, v in by_method.items()})
+        out[f"rims_compose_vs_scratch_{tag}"] = by_method["compose"] / max(by_method["scratch"], 1e-9)
+        out[f"rims_compose_vs_lstm_finetune_{tag}"] = by_method["compose"] / max(by_method["lstm_finetune"], 1e-9)
     return out

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from run_records import means  # bench/run_records.py
 from zoo.hub.compose import compose_spec
 from zoo.schema import load_spec
 from zoo.train import train
@@ -39,21 +40,27 @@ def _frozen_jari(spec) -> float:
 
 
 def run(seeds: list[int], steps: int, fraction: float = 0.01) -> dict:
-    """J-ARI of the composed bank (head trained, or frozen whole) and of a model trained from scratch."""
+    """A J-ARI record per (method, seed): the composed bank (``bank``: head trained; ``frozen``: nothing trained)
+    and a model trained from scratch (``scratch``); each method's mean over the seeds."""
     bank = load_spec(BANK)
     images = max(1, round(fraction * bank.data.images))
     new = [f"data.shapes={NEW_SHAPES}", f"data.images={images}", f"train.steps={steps}", "train.eval_every=0",
            "train.warmup=0", "train.beta_ramp=0", "train.alpha_start=0", f"train.alpha_ramp={steps // 2}"]
-    out, started = {}, time.time()
+    runs, started = [], time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
             target = load_spec(BANK, new + [f"train.seed={seed}"])
-            out[f"bank_{seed}"] = _jari(compose_spec(target, [BANK]), Path(tmp) / f"bank{seed}")
-            out[f"scratch_{seed}"] = _jari(target, Path(tmp) / f"scratch{seed}")
-            out[f"frozen_{seed}"] = _frozen_jari(compose_spec(target, [BANK], train=[]))
-            print(f"[slot_vae] seed {seed}: " + ", ".join(f"{k} {v:.3f}" for k, v in out.items() if k.endswith(f"_{seed}")),
-                  flush=True)
-    mean = {m: sum(out[f"{m}_{s}"] for s in seeds) / len(seeds) for m in ("bank", "scratch", "frozen")}
-    return {"slot_vae_jari": out, "slotvae_bank_jari_new": mean["bank"], "slotvae_scratch_1pct_jari": mean["scratch"],
-            "slotvae_frozen_bank_jari_new": mean["frozen"], "slot_vae_images_1pct": images, "slot_vae_steps": steps,
-            "slot_vae_seeds": len(seeds), "slot_vae_seconds": round(time.time() - started, 1)}
+            jari = {"bank": _jari(compose_spec(target, [BANK]), Path(tmp) / f"bank{seed}"),
+                    "scratch": _jari(target, Path(tmp) / f"scratch{seed}"),
+                    "frozen": _frozen_jari(compose_spec(target, [BANK], train=[]))}
+            runs += [{"method": m, "seed": seed, "jari": v} for m, v in jari.items()]
+            print(f"[slot_vae] seed {seed}: " + ", ".join(f"{m} {v:.3f}" for m, v in jari.items()), flush=True)
+    return {**summarise(runs), "slot_vae_images_1pct": images, "slot_vae_steps": steps,
+            "slot_vae_seconds": round(time.time() - started, 1)}
+
+
+def summarise(runs: list[dict]) -> dict:
+    """The runs and each method's mean J-ARI over its runs, under the issue's key names."""
+    mean = {method: v for (method,), v in means(runs, ("method",), "jari").items()}
+    return {"slot_vae_runs": runs, "slotvae_bank_jari_new": mean["bank"], "slotvae_scratch_1pct_jari": mean["scratch"],
+            "slotvae_frozen_bank_jari_new": mean["frozen"], "slot_vae_seeds": len({r["seed"] for r in runs})}
