@@ -119,4 +119,5 @@ def bank_module(bank, widths: dict[str, int]) -> BankApply:
     """The block of a concrete bank spec fed ports of the given widths (port name -> width)."""
     kind = mechanism_kind(bank.kind)
     block = kind.build(bank, input_width(bank, widths), output_width(bank, widths))
-    return BankApply(block, tuple(PORT[i] for i in bank.inputs), recurrent=kind.recurrent)
+    return BankApply(block, tuple(PORT[i] for i in bank.inputs), recurrent=kind.recurrent,
+                     relative=getattr(bank, "relative", None))

@@ -102,9 +102,13 @@ class BankApply(nn.Module):
         recurrent: the bank is a ``CellBank`` (the state is its hidden state, not an input).
     """
 
-    def __init__(self, bank: nn.Module, order: tuple[str, ...], recurrent: bool = False):
+    def __init__(self, bank: nn.Module, order: tuple[str, ...], recurrent: bool = False,
+                 relative: Sequence[int] | None = None):
         super().__init__()
         self.mechanisms, self.order, self.recurrent = bank, tuple(order), recurrent
+        self.relative = relative is not None
+        if self.relative:  # not persistent: a bank's weights do not depend on it (its spec says it)
+            self.register_buffer("relative_index", torch.tensor(list(relative), dtype=torch.long), persistent=False)
         # resolved once: (position in the forward's arguments, kind) per concatenated input
         self.plan = tuple((_INPUTS.index(n), n) for n in self.order if not (n == "state" and recurrent))
         self.anchors = tuple(_INPUTS.index(n) for n in self.order)
@@ -116,6 +120,8 @@ class BankApply(nn.Module):
         external: torch.Tensor | None = None,
         task: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        if self.relative and state is not None and context is not None:
+            state, context = self._relative(state, context)
         given = (state, context, external, task)
         if context is not None:
             lead = context.shape[:-1]  # (..., C)
@@ -136,3 +142,11 @@ class BankApply(nn.Module):
         else:
             out = self.mechanisms(torch.cat(parts, dim=-1))  # (..., [C,] M, out)
         return out.movedim(-2, -3) if context is not None else out
+
+    def _relative(self, state: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The features at ``relative_index``: each context's minus the slot's (times the context's presence,
+        its last channel: zero for "no context"), and zeros in the slot's own input."""
+        index = self.relative_index
+        own = state.index_select(-1, index).unsqueeze(-2)  # (..., 1, R)
+        offset = (context.index_select(-1, index) - own) * context[..., -1:]  # (..., C, R)
+        return state.index_fill(-1, index, 0.0), context.index_copy(-1, index, offset)

@@ -48,6 +48,12 @@ class _BankBase(Spec):
         description="Load trained weights from a bank: a local directory or 'hf://org/name@revision'.",
     )
     frozen: bool = Field(default=False, description="Exclude the bank's weights from training.")
+    relative: tuple[Annotated[int, Field(ge=0, le=65535)], ...] | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="Features of the 'self' input (e.g. the position's, [0, 1]) that the mechanisms read relative to "
+        "the slot: each context's value minus the slot's (zero for 'no context'), and not the slot's own value, so "
+        "a mechanism cannot tell where on the plane an interaction happens. Needs 'self' and 'context' among the "
+        "inputs. Default: every feature as it is.")
 
     @field_validator("inputs")
     @classmethod
@@ -55,6 +61,15 @@ class _BankBase(Spec):
         if len(set(v)) != len(v):
             raise ValueError(f"inputs must not repeat, got {list(v)}")
         return v
+
+    @model_validator(mode="after")
+    def _relative_needs_self_and_context(self):
+        if self.relative is not None:
+            if not {"self", "context"} <= set(self.inputs):
+                raise ValueError("relative reads contexts relative to the slot: inputs must hold 'self' and 'context'")
+            if len(set(self.relative)) != len(self.relative):
+                raise ValueError(f"relative must not repeat, got {list(self.relative)}")
+        return self
 
 
 class MLPBankSpec(_BankBase):

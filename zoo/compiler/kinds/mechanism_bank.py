@@ -42,6 +42,10 @@ def _infer(node, spec, types):
             len(prefix) > len(want) or not all(compatible(a, b) for a, b in zip(prefix, want))
         ):
             raise ShapeError(f"port {name!r} {t} does not broadcast to the leading axes {want}")
+    relative = getattr(bank, "relative", None)
+    if relative is not None and max(relative) >= min(width(types["state"]), width(types["context"]) - 1):
+        raise ShapeError(f"relative feature {max(relative)} is outside the slot's {width(types['state'])} features "
+                         f"or the context's {width(types['context']) - 1} (besides its presence channel)")
     try:
         out = output_width(bank, _widths(types))
     except ValueError as e:

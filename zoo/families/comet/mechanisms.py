@@ -17,6 +17,8 @@ from zoo.families.comet.pairs import (
     change_total,
     horizon_total,
     pair_errors,
+    ranked_change,
+    ranked_total,
     split_pair,
     winners,
 )
@@ -70,6 +72,11 @@ class PairProcedure(Procedure):
         """Whether winners are chosen by the error of the summed change over the horizon."""
         return self.cfg.select_on == "change"
 
+    @property
+    def by_rank(self) -> bool:
+        """Whether a pair's context is a position in the candidate list over the horizon (else an object)."""
+        return self.cfg.context_by == "rank"
+
     def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
         """Windows (B, H+1, N, D) -> mean error of every (mechanism, object) pair (B, N, M, N+1) over the
         horizon, the score winners are chosen by (the same, or with ``select_on: change`` the error of
@@ -78,9 +85,12 @@ class PairProcedure(Procedure):
         x = states[:, :h].flatten(0, 1)
         out = self.model(**{self.input: x})
         err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
+        first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
+        if self.by_rank:
+            return (*self._ranked(err.view(b, h, *err.shape[1:]), out["candidates"] - x[:, :, None, None],
+                                  states[:, h] - states[:, 0], first["index"], first["mask"]), first)
         obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)
         obj = obj.view(b, h, *obj.shape[1:])
-        first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
         total = horizon_total(obj, self.cfg.context_per_step)  # (B, N, M, N+1)
         if not self.by_change:
             return total, total, first
@@ -88,6 +98,17 @@ class PairProcedure(Procedure):
         deltas = deltas.view(b, h, *deltas.shape[1:])  # (B, H, N, M, N+1, D)
         score = change_total(deltas, states[:, h] - states[:, 0], self.weight, total, torch.isfinite(obj))
         return total, score, first
+
+    def _ranked(self, err: torch.Tensor, deltas: torch.Tensor, change: torch.Tensor, index: torch.Tensor,
+                mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Totals and winner scores of pairs (mechanism, candidate position): err (B, H, N, M, C), deltas
+        (B*H, N, M, C, D) each step's predicted changes, change (B, N, D) the observed change over the window;
+        index and mask (B, N, C) the first step's candidate lists."""
+        total = ranked_total(err, index, mask)
+        if not self.by_change:
+            return total, total
+        b, h = err.shape[:2]
+        return total, ranked_change(deltas.view(b, h, *deltas.shape[1:]), change, self.weight, index, mask)
 
     def selector_loss(self, total: torch.Tensor, first: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
         """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total`` (the winner scores);
@@ -107,7 +128,10 @@ class PairProcedure(Procedure):
         out = self.model(**{self.input: x})
         err = by_object(pair_errors(out["candidates"], y, self.weight), out["index"], out["mask"])
         res = {"pairs": err, "oracle": err.flatten(-2).min(-1).values}
-        if self.by_change:
+        if self.by_rank:  # the pairs' errors and changes in candidate space, with the candidate lists
+            res.update(ranked=pair_errors(out["candidates"], y, self.weight), index=out["index"], mask=out["mask"],
+                       ranked_deltas=out["candidates"] - x[:, :, None, None])
+        elif self.by_change:
             res["deltas"] = by_object(out["candidates"] - x[:, :, None, None], out["index"], out["mask"], fill=0.0)
         if self.routed:
             res["chosen"] = slots.scaled_error(out["prediction"], y, self.weight)
@@ -141,6 +165,8 @@ class PairProcedure(Procedure):
     def _window_scores(self, res: dict[str, torch.Tensor], states: torch.Tensor, h: int) -> torch.Tensor:
         """Winner scores of every window of H steps of trajectories ``states`` (k, T+1, N, D) from the
         per-step outputs in ``res`` (removed from it): (k, T-H+1, N, M, N+1)."""
+        if self.by_rank:
+            return self._ranked_windows(res, states, h)
         pairs = res.pop("pairs").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1)
         total = horizon_total(pairs, self.cfg.context_per_step)
         if not self.by_change:
@@ -148,6 +174,17 @@ class PairProcedure(Procedure):
         deltas = res.pop("deltas").unfold(1, h, 1).movedim(-1, 1)  # (k, H, T-H+1, N, M, N+1, D)
         change = states[:, h:] - states[:, :-h]  # (k, T-H+1, N, D)
         return change_total(deltas, change, self.weight, total, torch.isfinite(pairs))
+
+    def _ranked_windows(self, res: dict[str, torch.Tensor], states: torch.Tensor, h: int) -> torch.Tensor:
+        """:meth:`_window_scores` of pairs (mechanism, candidate position) (removing their outputs from res)."""
+        res.pop("pairs")
+        err = res.pop("ranked").unfold(1, h, 1).movedim(-1, 2)  # (k, W, H, N, M, C)
+        deltas = res.pop("ranked_deltas").unfold(1, h, 1).movedim(-1, 2)  # (k, W, H, N, M, C, D)
+        k, w = err.shape[:2]
+        index, mask = (res.pop(key)[:, :w].flatten(0, 1) for key in ("index", "mask"))
+        change = (states[:, h : h + w] - states[:, :w]).flatten(0, 1)  # (k*W, N, D) over each window
+        _, score = self._ranked(err.flatten(0, 1), deltas.flatten(0, 1).flatten(0, 1), change, index, mask)
+        return score.view(k, w, *score.shape[1:])
 
     def mechanism_types(self) -> list[str]:
         """The ground-truth type each mechanism wins most often on the test split ("unused" if never)."""

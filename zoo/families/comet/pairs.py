@@ -74,6 +74,23 @@ def change_total(deltas: torch.Tensor, change: torch.Tensor, weight: torch.Tenso
     return torch.where(present.all(dim=1), err, total)
 
 
+def ranked_total(errors: torch.Tensor, index: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean error over a horizon of the pairs (mechanism m, candidate position c), in the object space of
+    the window's first step: (B, H, N, M, C), index and mask (B, N, C) of the first step -> (B, N, M, N+1).
+
+    The pair follows the position in the slot's candidate list, not an object: with a knn graph, "my
+    nearest neighbour" at every step, whichever object that is.
+    """
+    return by_object(errors.mean(dim=1), index, mask)
+
+
+def ranked_change(deltas: torch.Tensor, change: torch.Tensor, weight: torch.Tensor, index: torch.Tensor,
+                  mask: torch.Tensor) -> torch.Tensor:
+    """:func:`change_total` of the pairs (mechanism, candidate position): deltas (B, H, N, M, C, D) each
+    step's predicted change, change (B, N, D) the observed change over the window -> (B, N, M, N+1)."""
+    return by_object(pair_errors(deltas.sum(dim=1), change, weight) / deltas.shape[1], index, mask)
+
+
 def horizon_total(errors: torch.Tensor, context_per_step: bool = False) -> torch.Tensor:
     """Mean error over a horizon: (B, H, ...) -> (B, ...), the last two axes being (M, J).
 

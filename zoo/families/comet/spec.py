@@ -202,6 +202,16 @@ def _select_on() -> str:
     )
 
 
+def _context_by() -> str:
+    return Field(
+        default="object",
+        description="What a pair's context is over the horizon: 'object', the same context object at every step (a "
+        "pair whose object leaves the candidate list is judged on the first step alone); 'rank', the same position "
+        "in the slot's candidate list (with a knn graph: its nearest neighbour, whichever object that is at each "
+        "step), so longer horizons keep every pair.",
+    )
+
+
 class _SlotDynamicsTrain(TrainBase):
     """Fields of the procedures that learn one-step dynamics on object-slot trajectories."""
 
@@ -221,11 +231,15 @@ class _PairSelection(_SlotDynamicsTrain):
     horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
     context_per_step: bool = _context_per_step()
     select_on: Literal["steps", "change"] = _select_on()
+    context_by: Literal["object", "rank"] = _context_by()
 
     @model_validator(mode="after")
     def _one_context_for_change(self):
         if self.context_per_step and self.select_on == "change":
             raise ValueError("select_on: change keeps one context per horizon; set context_per_step: false")
+        if self.context_per_step and self.context_by == "rank":
+            raise ValueError("context_by: rank and context_per_step both say how the context may change over the "
+                             "horizon; set one of them")
         return self
 
 

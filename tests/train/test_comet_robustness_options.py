@@ -1,0 +1,58 @@
+"""COMET's options for worlds it was not designed for: mechanisms that read contexts relative to the slot
+(``mechanisms[].relative``) and pairs that follow a position in the candidate list over the horizon
+(``train.context_by: rank``)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from zoo.banks import load_bank
+from zoo.errors import SpecError
+from zoo.schema import load_spec
+from zoo.train import train
+from zoo.train.build import build_model
+
+from tests.train.test_comet_procedures import TINY
+
+
+def test_pairs_that_follow_the_nearest_neighbour_over_a_longer_horizon_disentangle(tmp_path):
+    spec = load_spec("comet-particles", TINY + ["train.steps=300", "train.context_by=rank", "train.horizon=4"])
+    result = train(spec, run_dir=tmp_path / "run", progress=False)
+    assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
+
+
+def test_a_bank_trained_relative_is_composed_relative(tmp_path):
+    spec = load_spec("comet-particles", TINY + ["train.steps=5", "mechanisms[0].relative=[0, 1]"])
+    train(spec, run_dir=tmp_path / "run", progress=False)
+    bank = load_bank(tmp_path / "run" / "bank")
+    composed = load_spec("comet-particles-compose", [f"mechanisms[0].source={tmp_path / 'run' / 'bank'}"])
+    module = dict(build_model(composed).named_modules())["particles"]
+    assert bank.meta["bank"]["relative"] == [0, 1] and module.relative, bank.meta["bank"]
+    plain = load_spec("comet-particles-compose", [])
+    assert not dict(build_model(plain).named_modules())["particles"].relative
+
+
+def test_rank_and_object_contexts_pick_the_same_winners_over_one_step(tmp_path):
+    runs = {}
+    for by in ("object", "rank"):
+        spec = load_spec("comet-particles", TINY + ["train.steps=20", "train.horizon=1", f"train.context_by={by}"])
+        torch.manual_seed(0)
+        runs[by] = train(spec, run_dir=tmp_path / by, progress=False).metrics
+    assert runs["object"]["nmi"] == runs["rank"]["nmi"] and runs["object"]["winner_mse"] == runs["rank"]["winner_mse"]
+
+
+@pytest.mark.parametrize("sets, words", [
+    (["train.context_by=rank", "train.context_per_step=true"], "set one of them"),
+    (["mechanisms[0].inputs=[context]", "mechanisms[0].relative=[0]"], "'self' and 'context'"),
+    (["mechanisms[0].relative=[0, 0]"], "must not repeat"),
+])
+def test_contradictory_settings_are_refused_where_they_are(sets, words):
+    with pytest.raises(SpecError, match=words):
+        load_spec("comet-particles", sets)
+
+
+def test_a_relative_feature_outside_the_slot_is_refused(tmp_path):
+    spec = load_spec("comet-particles", ["mechanisms[0].relative=[0, 9]"])
+    with pytest.raises(SpecError, match="relative feature 9"):
+        build_model(spec)
