@@ -5,162 +5,159 @@ with ``comet-particles`` as shipped: only the slots (the file's objects and feat
 size (one mechanism per ground-truth type; two more for the over-complete entry) are set from the file.
 Ground-truth types are used for the metrics only.
 
+A variant (``--tag``, with its ``--set`` overrides) is a sweep (``zoo sweep``) in
+``bench/sweeps/comet_robustness-<tag>``: one point per suite entry (and ``catalogue``, the catalogue's own
+particle world) and seed, whose seed is ``train.seed`` and whose world file (drawn from the same seed) is
+written to the sweep's ``worlds/`` before it runs. Running a variant again only trains what it has not
+recorded with today's spec. What the report needs beyond a run's final metrics (its mechanism x type table,
+merged types, the world's knn coverage, the training WTA) is measured on each new run's directory and kept
+in ``bench/records/comet_robustness-<tag>.json`` (``comet_robustness_record.py``).
+
     PYTHONPATH=. python bench/comet_robustness.py --jobs 2                  # the suite, 3 seeds, + the catalogue world
     PYTHONPATH=. python bench/comet_robustness.py --tag no-x --set train.x=0  # an ablation variant
     PYTHONPATH=. python bench/comet_robustness.py --report                  # the report from the recorded variants
-    PYTHONPATH=. python bench/comet_robustness.py --quick --out /tmp/q      # a seconds-long smoke run
+    PYTHONPATH=. python bench/comet_robustness.py --quick                   # a smoke run in a temporary folder
 
-Writes bench/records/comet_robustness-<tag>.json per variant (every run); ``--report`` writes
-bench/results/comet_robustness.json (flat, from the ``default`` variant) and bench/RESULTS-comet-robustness.md.
+``--report`` writes bench/results/comet_robustness.json (flat, from the ``--tag`` variant) and
+bench/RESULTS-comet-robustness.md (``comet_robustness_report.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import torch
 
 torch.set_num_threads(1)
 
-from comet_worlds import SUITE, WORLDS, write  # noqa: E402  (bench/comet_worlds.py, beside this file)
-from zoo.io import write_json  # noqa: E402
-from zoo.schema import load_spec  # noqa: E402
+from comet_robustness_record import read_record, update_record  # noqa: E402  (bench/, beside this file)
+from comet_robustness_report import summarise, variant_runs  # noqa: E402
+from comet_worlds import SUITE, WORLDS, write  # noqa: E402
+from machine import sweep_bench_plan  # noqa: E402
+from zoo.errors import ZooError  # noqa: E402
+from zoo.sweep import read_table  # noqa: E402
+from zoo.sweep.definition import check_definition  # noqa: E402
+from zoo.sweep.options import options_document  # noqa: E402
+from zoo.sweep.plan import SweepPlan, make_plan  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SPEC = "comet-particles"
+ENTRIES = (*SUITE, "catalogue")
 QUICK = ["train.steps=6", "train.warm_start=3", "train.eval_every=0", "mechanisms[0].hidden=[8]", "router.hidden=[8]"]
-METRICS = ("nmi", "purity", "one_step_mse", "rollout_mse", "context_accuracy", "mechanisms_used", "selector_accuracy")
+QUICK_ENTRIES = ("predator-prey", "overcomplete", "catalogue")
+QUICK_WORLD = {"trajectories": 16, "test": 8, "length": 10}  # the size of a quick run's world files
+QUICK_CATALOGUE = {"data.trajectories": 16, "data.test_trajectories": 8, "data.length": 10}
 
 
-def coverage(path: Path, k: int) -> float:
-    """Share of the test transitions with a partner whose partner is among the k nearest objects."""
-    with np.load(path, allow_pickle=False) as f:
-        test = f["split"] == "test"
-        pos, partners = f["states"][test][:, :-1, :, :2], f["partners"][test]  # (S, T, N, 2), (S, T, N)
-    d = np.linalg.norm(pos[..., :, None, :] - pos[..., None, :, :], axis=-1)  # (S, T, N, N)
-    n = d.shape[-1]
-    d[..., np.arange(n), np.arange(n)] = np.inf
-    near = np.argsort(d, axis=-1)[..., :k]  # (S, T, N, k)
-    has = partners >= 0
-    hit = (near == partners[..., None]).any(-1)
-    return float(hit[has].mean()) if has.any() else 1.0
+def world_file(folder: Path, entry: str, seed: int) -> Path:
+    """The world file of a suite entry and seed in the sweep ``folder`` (entries of one world share it)."""
+    return folder / "worlds" / f"{SUITE[entry][0]}-seed{seed}.npz"
 
 
-def merges(table: torch.Tensor, names: tuple[str, ...]) -> list[str]:
-    """Types whose most frequent winning mechanism is the same (e.g. "spring+attraction")."""
-    by: dict[int, list[str]] = {}
-    for k, name in enumerate(names):
-        if table[:, k].sum() > 0:
-            by.setdefault(int(table[:, k].argmax()), []).append(name)
-    return ["+".join(v) for v in by.values() if len(v) > 1]
+def spec_path(path: Path) -> str:
+    """``path`` as a point names it: relative to the current directory (the repository root when the bench runs
+    as documented) where it lies below it, so a point's run name and fingerprint do not depend on the checkout."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
 
 
-def run_one(entry: str, seed: int, root: Path, sets: list[str], quick: bool) -> dict:
-    """Train on one suite entry (or ``catalogue``: the catalogue's particle world) for one seed."""
-    from zoo.train.loop import Trainer
-
-    tag = f"{entry}-seed{seed}"
-    overrides = [f"train.seed={seed}"]
-    if entry != "catalogue":
+def setting(entry: str, seed: int, folder: Path, quick: bool, shared: set[str]) -> dict[str, Any]:
+    """The overrides of one point: its world (a file from the suite, or the catalogue's world) and its seed; a path
+    the variant's ``--set`` names (``shared``) is left to it."""
+    if entry == "catalogue":
+        point: dict[str, Any] = dict(QUICK_CATALOGUE) if quick else {}
+    else:
         world, spare = SUITE[entry]
-        size = dict(trajectories=16, test=8, length=10) if quick else {}
-        path = write(world, root / "worlds" / f"{world}-seed{seed}.npz", seed, **size)
         model = WORLDS[world]
-        n = len(getattr(model, "roles", ())) or model.objects
-        dim = 4 + (3 if hasattr(model, "roles") else len(model.species))
-        overrides += [f"data={{kind: trajectories, path: {path}}}", f"slots.count={n}", f"slots.dim={dim}",
-                      f"mechanisms[0].count={len(model.type_names) + spare}"]
-    elif quick:
-        overrides += ["data.trajectories=16", "data.test_trajectories=8", "data.length=10"]
-    spec = load_spec(SPEC, overrides + (QUICK if quick else []) + list(sets))
-    trainer = Trainer(spec, root / tag, torch.device("cpu"), False)
-    result = trainer.run()
-    proc = trainer.proc
-    row = {"entry": entry, "seed": seed, "seconds": result.seconds,
-           **{m: float(result.metrics[m]) for m in METRICS if m in result.metrics},
-           "table": proc.table.tolist(), "types": list(proc.world.type_names), "merged": merges(proc.table, proc.world.type_names),
-           "plot": f"{root.name}/{tag}/plots/mechanisms.png"}  # under --runs
-    if entry != "catalogue":
-        row["coverage"] = coverage(path, spec.interactions.k)
-    train_log = (root / tag / "train.csv").read_text().splitlines()
-    head = train_log[0].split(",")
-    last = [dict(zip(head, line.split(","))) for line in train_log[1:][-10:]]
-    row["train_wta"] = statistics.fmean(float(r["wta"]) for r in last)  # a training-split signal
-    print(f"[{tag}] {result.seconds:.0f}s nmi={row.get('nmi', 0):.3f} purity={row.get('purity', 0):.3f} "
-          f"one_step={row.get('one_step_mse', 0):.4f} merged={row['merged']} coverage={row.get('coverage', 1):.3f}",
-          flush=True)
-    return row
+        point = {"data": {"kind": "trajectories", "path": spec_path(world_file(folder, entry, seed))},
+                 "slots.count": len(getattr(model, "roles", ())) or model.objects,
+                 "slots.dim": 4 + (3 if hasattr(model, "roles") else len(model.species)),
+                 "mechanisms[0].count": len(model.type_names) + spare}
+    return {**{k: v for k, v in point.items() if k not in shared}, "train.seed": seed}
 
 
-def summarise(rows: list[dict]) -> dict:
-    """Per entry the minimum and mean over seeds of every metric; the suite's minimum and mean NMI."""
-    out: dict = {}
-    entries = sorted({r["entry"] for r in rows if r["entry"] != "catalogue"})
-    for e in entries:
-        mine = [r for r in rows if r["entry"] == e]
-        for m in (*METRICS, "coverage", "train_wta"):
-            vals = [r[m] for r in mine if m in r]
-            if vals:
-                out[f"{e}_{m}_min"], out[f"{e}_{m}_mean"], out[f"{e}_{m}_max"] = min(vals), statistics.fmean(vals), max(vals)
-    out["suite_worlds"] = len(entries)
-    if entries:
-        out["suite_nmi_min"] = min(out[f"{e}_nmi_min"] for e in entries)
-        out["suite_nmi_mean"] = statistics.fmean(out[f"{e}_nmi_mean"] for e in entries)
-        out["suite_purity_min"] = min(out[f"{e}_purity_min"] for e in entries)
-    cat = [r["nmi"] for r in rows if r["entry"] == "catalogue"]
-    if cat:
-        out["catalogue_nmi"], out["catalogue_nmi_mean"] = min(cat), statistics.fmean(cat)
-    return out
+def robustness_plan(entries: list[str], seeds: list[int], sets: list[str], quick: bool,
+                    folder: Path) -> tuple[SweepPlan, dict[str, str]]:
+    """The sweep of ``entries`` x ``seeds`` (seed-major) with the shared overrides ``sets``, and the entry of each
+    point by its setting (a row's ``setting``).
+
+    Raises:
+        SpecError: a bad ``--set`` (named as the option).
+    """
+    shared = {text.partition("=")[0].strip() for text in sets}
+    if "train.seed" in shared:
+        raise ZooError("--set train.seed: each point's seed is its train.seed; choose them with --seeds and --seed-from")
+    order = [(e, s) for s in seeds for e in entries]
+    document = {"spec": [SPEC], "points": [setting(e, s, folder, quick, shared) for e, s in order]}
+    document, source = options_document(None, (), [*(QUICK if quick else []), *sets], document)
+    plan = make_plan(check_definition(document, source), source)
+    return plan, {point.label: entry for point, (entry, _) in zip(plan.points, order)}
 
 
-def kept_runs(path: Path, sets: list[str], rerun: set[tuple[str, int]]) -> list[dict]:
-    """The runs recorded in ``path`` with the same overrides, except those run again now."""
-    if not path.exists():
-        return []
-    old = json.loads(path.read_text())
-    if old["sets"] != sets:
-        raise SystemExit(f"{path} was measured with other overrides ({old['sets']}); use another --tag")
-    return [r for r in old["runs"] if (r["entry"], r["seed"]) not in rerun]
+def write_worlds(entries: list[str], seeds: list[int], folder: Path, quick: bool) -> None:
+    """Draw the world file of every suite entry and seed (from that seed), as the points name them."""
+    for seed in seeds:
+        for entry in (e for e in entries if e != "catalogue"):
+            write(SUITE[entry][0], world_file(folder, entry, seed), seed, **(QUICK_WORLD if quick else {}))
+
+
+def run_variant(args: argparse.Namespace, out: Path) -> None:
+    """Sweep the chosen entries and seeds of the variant ``--tag``, update its record, print its summary."""
+    folder, record = out / "sweeps" / f"comet_robustness-{args.tag}", out / "records" / f"comet_robustness-{args.tag}.json"
+    recorded = read_record(record)
+    if recorded and recorded["sets"] != args.sets and read_table(folder):
+        raise SystemExit(f"{folder} was measured with other overrides ({recorded['sets']}); use another --tag")
+    entries = args.entries or list(QUICK_ENTRIES if args.quick else ENTRIES)
+    seeds = list(range(args.seed_from, args.seed_from + (1 if args.quick else args.seeds)))
+    plan, _ = robustness_plan(entries, seeds, args.sets, args.quick, folder)
+    write_worlds(entries, seeds, folder, args.quick)
+
+    def whole(every: list[int]) -> SweepPlan:  # every point of the variant at these seeds
+        return robustness_plan(list(ENTRIES), every, args.sets, args.quick, folder)[0]
+
+    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
+    rows = sweep_bench_plan(plan, whole, folder, args.jobs)
+    new = {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
+    entry_of = robustness_plan(list(ENTRIES), sorted({r.seed for r in rows}), args.sets, args.quick, folder)[1]
+    data = update_record(record, args.tag, args.sets, rows, folder, new, entry_of)
+    print(json.dumps(summarise(variant_runs(rows, data)), indent=1, sort_keys=True))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3, help="Seeds per entry (world draw and train.seed).")
     parser.add_argument("--seed-from", type=int, default=0,
                         help="First seed; the variant's recorded runs of other seeds (same overrides) are kept.")
-    parser.add_argument("--entries", nargs="*", default=None, help="Suite entries (default: all, and the catalogue world).")
+    parser.add_argument("--entries", nargs="*", default=None, choices=ENTRIES, metavar="ENTRY",
+                        help=f"Suite entries (default: all, and the catalogue world): {', '.join(ENTRIES)}.")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="A spec override for every run.")
     parser.add_argument("--tag", default="default", help="Name of this variant in the results (with --report: the "
                         "variant whose suite table is reported).")
     parser.add_argument("--jobs", type=int, default=1, help="Runs side by side (processes).")
-    parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet-robustness"))
-    parser.add_argument("--out", type=Path, default=HERE, help="Where results/, records/ and the report go.")
+    parser.add_argument("--out", type=Path, default=None, help="Where sweeps/, records/, results/ and the report go "
+                        "(default: bench/; with --quick a temporary folder).")
     parser.add_argument("--quick", action="store_true", help="Tiny sizes, one seed, two entries: a smoke test.")
     parser.add_argument("--report", action="store_true", help="Only write the report from the recorded variants.")
     args = parser.parse_args()
-    results, records = args.out / "results", args.out / "records"
-    if args.report:
-        from comet_robustness_report import write_report
+    try:
+        if args.report:
+            from comet_robustness_report import write_report
 
-        write_report(records, results, args.out, args.tag, args.runs)
-        return
-    entries = args.entries or ([*SUITE, "catalogue"] if not args.quick else ["predator-prey", "overcomplete", "catalogue"])
-    seeds = 1 if args.quick else args.seeds
-    root = args.runs / args.tag
-    jobs = [(e, s, root, args.sets, args.quick) for s in range(args.seed_from, args.seed_from + seeds) for e in entries]
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        rows = list(pool.map(run_one, *zip(*jobs)))
-    rows += kept_runs(records / f"comet_robustness-{args.tag}.json", args.sets, {(e, s) for e, s, *_ in jobs})
-    out = {"tag": args.tag, "sets": args.sets, "seeds": len({r["seed"] for r in rows}), "summary": summarise(rows),
-           "runs": rows}
-    print(json.dumps(out["summary"], indent=1, sort_keys=True))
-    if not args.quick:
-        write_json(records / f"comet_robustness-{args.tag}.json", out)
+            out = args.out or HERE
+            write_report(out / "sweeps", out / "records", out / "results", out, args.tag)
+        elif args.quick and args.out is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                run_variant(args, Path(tmp))
+        else:
+            run_variant(args, args.out or HERE)
+    except ZooError as e:
+        parser.exit(2, f"error:\n{e}\n")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), and running a
-benchmark's sweep of specs over seeds."""
+"""What the benchmarks share: the machine they ran on (CPU model, cores, versions, date), running a
+benchmark's sweep, and recording what a benchmark measures on its runs' directories after the sweep."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 
 def cpu_model() -> str:
@@ -38,19 +40,33 @@ def recorded_line(report: Path, prefix: str) -> str | None:
 
 
 def sweep_bench(specs: list[str], folder: Path, seeds: str, sets: list[str], jobs: int) -> list:
-    """Run (or continue) a benchmark's sweep (``zoo sweep``: one process and thread per run, ``jobs`` at a time)
-    and keep in its table only the runs of today's settings: runs it recorded at other seeds with other
-    settings (other steps, an older spec) are dropped, so the figures only average like runs. The rows kept."""
-    from zoo.sweep import load_plan, resolve_points, sweep
-    from zoo.sweep.lock import sweep_lock
+    """Run (or continue) a benchmark's sweep of ``specs`` over ``seeds`` with the shared overrides ``sets``
+    (:func:`sweep_bench_plan`). The rows kept."""
+    from zoo.sweep import load_plan
     from zoo.sweep.seeds import parse_seeds
+
+    def plan_at(chosen: list[int]):
+        return load_plan(specs, ",".join(map(str, chosen)), (), sets)
+
+    return sweep_bench_plan(plan_at(list(parse_seeds(seeds))), plan_at, folder, jobs)
+
+
+def sweep_bench_plan(plan: Any, plan_at: Callable[[list[int]], Any], folder: Path, jobs: int) -> list:
+    """Run (or continue) a benchmark's sweep ``plan`` (``zoo sweep``: one process and thread per run, ``jobs`` at
+    a time) and keep in its table only the runs of today's settings: ``plan_at(seeds)`` is every point the
+    benchmark has at ``seeds``, and a run recorded with another fingerprint than its point's today (other
+    steps, an older spec), or of no point, is dropped, so the figures only average like runs. The rows kept."""
+    from zoo.sweep import check_while_starting, make_executor, resolve_points, run_sweep
+    from zoo.sweep.lock import sweep_lock
     from zoo.sweep.table import write_table
 
-    result = sweep(specs, folder, seeds=seeds, sets=sets, jobs=jobs, threads=1)
+    engine = make_executor("local", jobs, folder / "submitit", 1)
+    points = check_while_starting(lambda: resolve_points(plan), engine)
+    result = run_sweep(points, folder, engine, threads=1)
     if result.failed:
         raise SystemExit(f"{len(result.failed)} run(s) failed; see {result.table}")
-    every = sorted(set(parse_seeds(seeds)) | {r.seed for r in result.rows})
-    current = {p.key: p.fingerprint for p in resolve_points(load_plan(specs, ",".join(map(str, every)), (), sets))}
+    every = sorted({p.seed for p in points} | {r.seed for r in result.rows})
+    current = {p.key: p.fingerprint for p in resolve_points(plan_at(every))}
     kept = [r for r in result.rows if current.get(r.run) == r.fingerprint]
     if len(kept) < len(result.rows):
         print(f"{folder}: dropped {len(result.rows) - len(kept)} run(s) recorded with other settings", flush=True)
@@ -68,3 +84,37 @@ def run_dir(folder: Path, run: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run):
         raise SystemExit(f"{folder / 'results.csv'}: run {run!r} is not a folder name")
     return folder / "runs" / run
+
+
+def measured_by_run(rows: list, folder: Path, recorded: dict[str, dict], new: set[str],
+                    measure: Callable[[Any], dict], missing: str) -> dict[str, dict]:
+    """Figures a benchmark measures on each ``ok`` run's directory after its sweep in ``folder`` (run directories
+    are not kept, so they are recorded), by the row's ``run``: ``{"fingerprint": <the row's>, **measure(row)}``
+    when the row is ``new`` (or ``recorded`` has no entry of its fingerprint) and its directory holds the
+    model, else ``recorded``'s entry of that run and fingerprint. A row with neither is said (``missing``, then
+    the run) and left out."""
+    entries: dict[str, dict] = {}
+    for r in (r for r in rows if r.status == "ok"):
+        entry = recorded.get(r.run)
+        entry = entry if entry is not None and entry.get("fingerprint") == r.fingerprint else None
+        if (r.run in new or entry is None) and (run_dir(folder, r.run) / "model.safetensors").is_file():
+            entry = {"fingerprint": r.fingerprint, **measure(r)}
+        if entry is None:
+            print(f"{missing} of run {r.run} (no run directory, no entry of its fingerprint)", flush=True)
+        else:
+            entries[r.run] = entry
+    return entries
+
+
+def read_json(path: Path) -> Any:
+    """The JSON document at ``path`` (None when there is no file): a benchmark's record.
+
+    Raises:
+        SystemExit: the file is not JSON (the message names the file and line).
+    """
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise SystemExit(f"{path}:{e.lineno}: not JSON ({e.msg})") from None

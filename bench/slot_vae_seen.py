@@ -6,7 +6,6 @@ entry per finished run of the sweep (its row's ``run``).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-from machine import run_dir  # bench/machine.py
+from machine import measured_by_run, read_json, run_dir  # bench/machine.py
 from zoo import load_run
 from zoo.families.slot_vae.procedure import VAEProcedure
 from zoo.families.slot_vae.sprites import generate
@@ -43,16 +42,8 @@ def seen_by_run(rows: list[RunRow], folder: Path, record: Path, new: set[str]) -
     model, else the record's entry of that run and fingerprint. ``record`` is rewritten to hold the entries
     of these rows only, when that changes it."""
     recorded = read_record(record)
-    entries: dict[str, dict] = {}
-    for r in (r for r in rows if r.status == "ok"):
-        entry = recorded.get(r.run)
-        entry = entry if entry is not None and entry["fingerprint"] == r.fingerprint else None
-        if (r.run in new or entry is None) and (run_dir(folder, r.run) / "model.safetensors").is_file():
-            entry = {"fingerprint": r.fingerprint, **seen_metrics(run_dir(folder, r.run))}
-        if entry is None:
-            print(f"{record}: no seen-scene figures of run {r.run} (no run directory, no entry of its fingerprint)")
-        else:
-            entries[r.run] = entry
+    entries = measured_by_run(rows, folder, recorded, new, lambda r: seen_metrics(run_dir(folder, r.run)),
+                              f"{record}: no seen-scene figures")
     if entries != recorded:
         write_json(record, entries)
     return {run: {k: entry[k] for k in SEEN_METRICS} for run, entry in entries.items()}
@@ -64,12 +55,9 @@ def read_record(path: Path) -> dict[str, dict]:
     Raises:
         SystemExit: the file is not such a record (the message names the file and the run).
     """
-    if not path.is_file():
+    record = read_json(path)
+    if record is None:
         return {}
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise SystemExit(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
     if not isinstance(record, dict):
         raise SystemExit(f"{path}: not an object of runs")
     for run, entry in record.items():
