@@ -110,9 +110,18 @@ def structure_of(data: dict[str, Any], paths: tuple[str, ...] | list[str]) -> di
 
 
 def structure_diffs(bank: dict[str, Any], spec: dict[str, Any]) -> list[str]:
-    """Every path whose value differs between a bank's recorded structure and a spec's."""
+    """Every path whose value differs between a bank's recorded structure and a spec's. A setting that is
+    unset (None) in one and absent from the other is no difference: a bank written before the schema
+    gained an optional field records nothing for it."""
     return [f"{p}: the spec has {_short(spec.get(p))}, the bank {_short(v)}"
-            for p, v in bank.items() if spec.get(p) != v]
+            for p, v in bank.items() if _set(spec.get(p)) != _set(v)]
+
+
+def _set(value: Any) -> Any:
+    """``value`` without its unset (None) entries, at any depth of dicts."""
+    if isinstance(value, dict):
+        return {k: _set(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def _short(value: Any) -> str:
