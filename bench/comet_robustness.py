@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ torch.set_num_threads(1)
 from comet_robustness_record import read_record, update_record  # noqa: E402  (bench/, beside this file)
 from comet_robustness_report import summarise, variant_runs  # noqa: E402
 from comet_worlds import SUITE, WORLDS, write  # noqa: E402
-from machine import sweep_bench_plan  # noqa: E402
+from machine import in_bench_folder, sweep_bench_plan  # noqa: E402
 from zoo.errors import ZooError  # noqa: E402
 from zoo.sweep import read_table  # noqa: E402
 from zoo.sweep.definition import check_definition  # noqa: E402
@@ -145,19 +144,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Tiny sizes, one seed, two entries: a smoke test.")
     parser.add_argument("--report", action="store_true", help="Only write the report from the recorded variants.")
     args = parser.parse_args()
-    try:
+
+    def work(out: Path) -> None:
         if args.report:
             from comet_robustness_report import write_report
 
-            out = args.out or HERE
             write_report(out / "sweeps", out / "records", out / "results", out, args.tag)
-        elif args.quick and args.out is None:
-            with tempfile.TemporaryDirectory() as tmp:
-                run_variant(args, Path(tmp))
         else:
-            run_variant(args, args.out or HERE)
-    except ZooError as e:
-        parser.exit(2, f"error:\n{e}\n")
+            run_variant(args, out)
+
+    in_bench_folder(parser, work, args.out, HERE, args.quick and not args.report)
 
 
 if __name__ == "__main__":

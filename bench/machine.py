@@ -3,11 +3,13 @@ benchmark's sweep, and recording what a benchmark measures on its runs' director
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +39,38 @@ def recorded_line(report: Path, prefix: str) -> str | None:
     a report re-rendered from saved figures keeps the machine and date they were measured on."""
     lines = report.read_text().splitlines() if report.is_file() else []
     return next((line for line in lines if line.startswith(prefix)), None)
+
+
+def machine_line(prefix: str) -> str:
+    """``prefix`` and this machine, today: CPU model, torch threads (of the cores), torch and Python versions, date."""
+    import torch
+
+    return (f"{prefix}{cpu_model()}, {torch.get_num_threads()} torch thread (of {os.cpu_count()} cores), "
+            f"torch {torch.__version__}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.")
+
+
+def recorded_command(report: Path, prefix: str) -> str | None:
+    """The command quoted (in backticks) on the line of an existing report that starts with ``prefix``, or None:
+    a report re-rendered from a recorded sweep keeps the command that measured it."""
+    line = recorded_line(report, prefix)
+    return line.split("`")[1] if line and line.count("`") >= 2 else None
+
+
+def in_bench_folder(parser: argparse.ArgumentParser, work: Callable[[Path], Any], out: Path | None, default: Path,
+                    temporary: bool) -> None:
+    """``work(folder)`` in ``out``, or (without ``out``) in a temporary folder deleted afterwards when
+    ``temporary`` (a smoke run), else in ``default``. Bad input (a ZooError) ends the script with its message
+    and exit code 2."""
+    from zoo.errors import ZooError
+
+    try:
+        if out is None and temporary:
+            with tempfile.TemporaryDirectory() as tmp:
+                work(Path(tmp))
+        else:
+            work(out or default)
+    except ZooError as e:
+        parser.exit(2, f"error:\n{e}\n")
 
 
 def sweep_bench(specs: list[str], folder: Path, seeds: str, sets: list[str], jobs: int) -> list:

@@ -24,8 +24,6 @@ and the report from the recorded sweep.
 from __future__ import annotations
 
 import argparse
-import datetime
-import platform
 import shutil
 import sys
 from pathlib import Path
@@ -35,7 +33,7 @@ import torch
 
 torch.set_num_threads(1)
 
-from machine import cpu_model, recorded_line, run_dir, sweep_bench  # noqa: E402  (bench/machine.py)
+from machine import machine_line, recorded_command, recorded_line, run_dir, sweep_bench  # noqa: E402  (bench/machine.py)
 import slot_vae_parts as parts  # noqa: E402  (bench/slot_vae_parts.py)
 from slot_vae_figures import SettingFigures, flat, setting_figures  # noqa: E402
 from slot_vae_seen import RECORD, seen_by_run  # noqa: E402
@@ -75,12 +73,6 @@ def targets(main: SettingFigures) -> list[tuple[str, bool]]:
         ("JIS with alpha > 0 is at least 0.1 above alpha = 0", reg["jis"] - noreg["jis"] >= 0.1),
         ("J-ARI with alpha > 0 is at most 0.01 below alpha = 0 (not worse)", reg["jari"] - noreg["jari"] >= -0.01),
     ]
-
-
-def machine_line(prefix: str) -> str:
-    """``prefix`` and this machine, today."""
-    return (f"{prefix}{cpu_model()}, {torch.get_num_threads()} torch thread (of {__import__('os').cpu_count()} cores), "
-            f"torch {torch.__version__}, Python {platform.python_version()}, {datetime.date.today().isoformat()}.")
 
 
 def markdown(main: SettingFigures, command: str, spec, machine: str) -> str:
@@ -162,8 +154,7 @@ def sweep_part(name: str, args: argparse.Namespace, md: Path) -> Swept:
     label = "" if name == "main" else f" ({name})"
     command = (f"PYTHONPATH=. python bench/slotvae.py --parts {name}" + "".join(f" --set {o}" for o in args.overrides)
                + f" --seeds {seeds}" + f" --jobs {args.jobs}" * (args.jobs > 1))
-    line = recorded_line(md, f"Command{label}: ") if args.report_only else None  # a rewrite keeps the command
-    command = line.split("`")[1] if line and line.count("`") >= 2 else command
+    command = (recorded_command(md, f"Command{label}: ") if args.report_only else None) or command  # a rewrite keeps it
     new = {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
     recorded = recorded_line(md, f"Machine{label}: ") if not new else None  # nothing new: where it was measured
     machine = recorded.removesuffix(parts.LOAD_NOTE) if recorded else None  # the part's note follows its line
