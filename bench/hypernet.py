@@ -1,25 +1,32 @@
 """Benchmark: compositional generalisation of modular hypernetworks on the hyperteacher.
 
-Trains the linear and MLP hypernetworks and the ANIL and MAML baselines (catalogue specs) on
-connected and disconnected task support, then writes ``bench/results/hypernet.json`` (flat keys),
-``bench/results/hypernet-ood-accuracy.png`` and ``bench/RESULTS-hypernet.md``.
+A sweep (``zoo sweep``, in ``bench/sweeps/hypernet``) of the catalogue specs of four methods, the linear and
+MLP hypernetworks and the ANIL and MAML baselines, each on connected and on disconnected task support
+(``data.support``; ``--connected-only`` leaves out a method's disconnected point), at each spec's own seed,
+one process and CPU thread per run. The sweep skips the runs it has recorded with today's specs, so running
+this again only trains what is new or changed. Then, from the sweep's table, it writes
 
-    PYTHONPATH=. python bench/hypernet.py            # the measured configuration
-    PYTHONPATH=. python bench/hypernet.py --quick    # a smoke run of the script (not a result)
-    PYTHONPATH=. python bench/hypernet.py --methods linear anil maml --connected-only maml
-                                                     # the run recorded in RESULTS-hypernet.md
-    ... --reuse                                      # read back finished runs of identical specs
-    PYTHONPATH=. python bench/hypernet.py --plot-only  # redraw the plot from the recorded hypernet.json
+* ``bench/results/hypernet.json``: ``<support>_<metric>_<method>``, ``params_<method>`` (counted on the
+  compiled spec) and ``decoding_r2_<support>`` (the linear hypernetwork's);
+* ``bench/results/hypernet-ood-accuracy.png``;
+* ``bench/RESULTS-hypernet.md`` (its Command and Machine lines are kept when nothing new ran);
+* each hypernetwork run's ``plots/eval.png``, redrawn with ANIL's and MAML's final OOD accuracy on the same
+  support: the only output that needs the run directories (``bench/sweeps/hypernet/runs/``, not kept in
+  git); without them it is left as it is.
+
+    PYTHONPATH=. python bench/hypernet.py --connected-only mlp --jobs 2  # the recorded run (~20 min on 2 cores)
+    PYTHONPATH=. python bench/hypernet.py --report-only  # the JSON, plot and report from the recorded sweep
+    PYTHONPATH=. python bench/hypernet.py --quick        # a smoke run at tiny sizes in a temporary folder
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import os
 import sys
-import time
 from pathlib import Path
+from typing import Sequence
 
 import torch
 
@@ -28,12 +35,14 @@ torch.set_num_threads(1)
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from hypernet_report import draw_baselines, plot_ood, table_of, write_markdown  # noqa: E402
-from machine import cpu_model  # noqa: E402
+from hypernet_report import Table, draw_baselines, plot_ood, write_markdown  # noqa: E402
+from machine import (in_bench_folder, machine_line, recorded_command, recorded_line, run_dir,  # noqa: E402
+                     sweep_bench_plan)
 from zoo import compile_spec  # noqa: E402
 from zoo.io import write_json  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
-from zoo.train import train  # noqa: E402
+from zoo.sweep import RunRow, load_plan, read_table  # noqa: E402
+from zoo.sweep.plan import SweepPlan  # noqa: E402
 
 METHODS = {
     "linear": "hypernet-linear-connected",
@@ -41,107 +50,133 @@ METHODS = {
     "anil": "anil-connected",
     "maml": "maml-connected",
 }
+METHOD_OF = {spec: method for method, spec in METHODS.items()}
 SUPPORTS = ("connected", "disconnected")
-QUICK = ["train.steps=20", "train.eval_every=0", "train.eval_tasks=32", "train.batch=8"]
+SUPPORT = "data.support"  # the spec path each point sets
+RECORDED_CONNECTED_ONLY = ("mlp",)  # --connected-only of the recorded sweep
+QUICK = ["train.steps=3", "train.eval_every=0", "train.batch=2", "train.eval_tasks=8", "train.inner.steps=2",
+         "data.support_shots=8", "data.query_shots=8"]
+FLAT = {"test_acc": "id_acc", "ood_acc": "ood_acc", "test_loss": "id_loss", "ood_loss": "ood_loss",
+        "decoding_r2": "decoding_r2", "template_alignment": "template_alignment", "train_seconds": "train_seconds"}
 
 
-def run_one(method: str, support: str, quick: bool, runs: Path, reuse: bool = False) -> dict[str, float]:
-    """Train one method on one task support; returns its final metrics and cost.
-
-    With ``reuse``, a finished run of the identical spec in ``runs`` is read back instead of retrained
-    (its recorded training seconds are kept).
-    """
-    overrides = [f"data.support={support}", f"name={method}-{support}"] + (QUICK if quick else [])
-    spec = load_spec(METHODS[method], overrides)
-    print(f"== {spec.name}: {spec.train.steps} outer steps of {spec.train.batch} tasks", flush=True)
-    metrics = _finished(spec, runs / spec.name) if reuse else None
-    if metrics is None:
-        start = time.perf_counter()
-        result = train(spec, run_dir=runs / spec.name, progress=False, overwrite=True)
-        metrics = dict(result.metrics)
-        metrics["seconds"] = time.perf_counter() - start
-    else:
-        print("   (reused the finished run)", flush=True)
-    metrics["params"] = float(sum(p.numel() for p in compile_spec(spec).parameters()))
-    shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
-    print(f"   {shown}", flush=True)
-    return metrics
+def support_of(setting: str) -> str:
+    """The task support a point or row trains on, from its setting (``data.support=disconnected``)."""
+    return setting.partition(f"{SUPPORT}=")[2].split(" ")[0]
 
 
-def _finished(spec, run_dir: Path) -> dict[str, float] | None:
-    """The metrics of a finished run of exactly ``spec`` in ``run_dir``, else None."""
-    from zoo.schema import load_spec as load
-
-    done = run_dir / "metrics.json"
-    if not done.is_file() or not (run_dir / "spec.yaml").is_file():
-        return None
-    if load(run_dir / "spec.yaml").model_dump(mode="json") != spec.model_dump(mode="json"):
-        return None
-    metrics = json.loads(done.read_text())
-    if metrics.get("steps") != spec.train.steps:
-        return None
-    metrics["seconds"] = metrics["train_seconds"]
-    return metrics
+def hypernet_plan(methods: Sequence[str] = tuple(METHODS), connected_only: Sequence[str] = RECORDED_CONNECTED_ONLY,
+                  sets: Sequence[str] = ()) -> SweepPlan:
+    """The sweep of ``methods`` x task supports with the shared overrides ``sets``, without the disconnected
+    points of ``connected_only`` (by default: the recorded sweep's points)."""
+    plan = load_plan([METHODS[m] for m in methods], None, [f"{SUPPORT}={','.join(SUPPORTS)}"], list(sets))
+    left_out = {METHODS[m] for m in connected_only}
+    points = tuple(p for p in plan.points if p.spec not in left_out or support_of(p.label) == "connected")
+    return dataclasses.replace(plan, points=points)
 
 
-def flat_results(table: dict[tuple[str, str], dict[str, float]]) -> dict[str, float]:
+def command_of(args: argparse.Namespace) -> str:
+    """The command line that measures what ``args`` asks for (as the report names it)."""
+    return ("PYTHONPATH=. python bench/hypernet.py" + " --quick" * args.quick
+            + (f" --methods {' '.join(args.methods)}" if args.methods != list(METHODS) else "")
+            + (f" --connected-only {' '.join(args.connected_only)}" if args.connected_only else "")
+            + f" --jobs {args.jobs}" * (args.jobs > 1))
+
+
+def runs_of(rows: list[RunRow]) -> dict[tuple[str, str], RunRow]:
+    """(method, support) -> its ok row of a method's spec, in the order of METHODS and SUPPORTS."""
+    found = {(METHOD_OF[r.spec], support_of(r.setting)): r for r in rows if r.status == "ok" and r.spec in METHOD_OF}
+    return {(m, s): found[(m, s)] for m in METHODS for s in SUPPORTS if (m, s) in found}
+
+
+def table_of(rows: list[RunRow]) -> Table:
+    """(method, support) -> the run's final metrics and ``params`` (counted on its compiled spec)."""
+    return {key: {**row.metrics, "params": float(sum(p.numel() for p in compile_spec(spec_of(row)).parameters()))}
+            for key, row in runs_of(rows).items()}
+
+
+def spec_of(row: RunRow):
+    """The spec a row's run trained (its spec with the row's overrides)."""
+    return load_spec(row.spec, row.overrides)
+
+
+def figures(rows: list[RunRow]) -> dict[str, float]:
+    """hypernet.json's figures from the sweep's table."""
+    return flat_results(table_of(rows))
+
+
+def flat_results(table: Table) -> dict[str, float]:
     """The flat keys of hypernet.json: ``<support>_<metric>_<method>`` plus the issue's headline keys."""
     out: dict[str, float] = {}
-    names = {"test_acc": "id_acc", "ood_acc": "ood_acc", "test_loss": "id_loss", "ood_loss": "ood_loss",
-             "decoding_r2": "decoding_r2", "template_alignment": "template_alignment", "seconds": "train_seconds"}
     for (method, support), m in table.items():
-        for key, name in names.items():
-            if key in m:
-                out[f"{support}_{name}_{method}"] = m[key]
+        out.update({f"{support}_{name}_{method}": m[key] for key, name in FLAT.items() if key in m})
         out[f"params_{method}"] = m["params"]
-    if ("linear", "connected") in table:
-        out["decoding_r2_connected"] = table[("linear", "connected")]["decoding_r2"]
-    if ("linear", "disconnected") in table:
-        out["decoding_r2_disconnected"] = table[("linear", "disconnected")]["decoding_r2"]
+    for support in SUPPORTS:
+        if ("linear", support) in table:
+            out[f"decoding_r2_{support}"] = table[("linear", support)]["decoding_r2"]
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny settings to check the script runs")
-    parser.add_argument("--reuse", action="store_true", help="read back finished runs of identical specs")
+    parser.add_argument("--quick", action="store_true", help="tiny settings to check the script runs (not a result)")
     parser.add_argument("--connected-only", nargs="*", default=[], choices=list(METHODS), metavar="METHOD",
                         help="methods trained on connected support only (to save time)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
-    parser.add_argument("--plot-only", action="store_true", help="redraw the plot from the recorded hypernet.json")
-    args = parser.parse_args()
-    runs = HERE.parent / "runs" / ("bench-hypernet-quick" if args.quick else "bench-hypernet")
-    out_dir = HERE / "results"
-    suffix = "-quick" if args.quick else ""
-    chance = 1.0 / load_spec(METHODS["linear"]).data.output  # accuracy of guessing one of the classes
-    if args.plot_only:
-        plot_ood(table_of(json.loads((out_dir / f"hypernet{suffix}.json").read_text())),
-                 out_dir / f"hypernet-ood-accuracy{suffix}.png", chance)
-        return
-    table = {}
-    start = time.perf_counter()
-    for method in args.methods:
-        for support in SUPPORTS[:1] if method in args.connected_only else SUPPORTS:
-            table[(method, support)] = run_one(method, support, args.quick, runs, args.reuse)
-    total = time.perf_counter() - start
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
+    parser.add_argument("--out", type=Path, default=None, help="folder of sweeps/, results/ and RESULTS-hypernet.md "
+                        "(default: bench/; with --quick a temporary folder)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the JSON, plots and report from the recorded sweep (trains nothing)")
+    args = parser.parse_args(argv)
+    in_bench_folder(parser, lambda out: bench(args, out), args.out, HERE, args.quick)
+
+
+def bench(args: argparse.Namespace, out: Path) -> None:
+    """Sweep what ``args`` asks for in ``out/sweeps/hypernet`` (unless ``--report-only``), then report."""
+    folder, md = out / "sweeps" / "hypernet", out / "RESULTS-hypernet.md"
+    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
+    if args.report_only:
+        rows = read_table(folder)
+    else:
+        sets = QUICK if args.quick else []
+        plan = hypernet_plan(args.methods, args.connected_only, sets)
+        rows = sweep_bench_plan(plan, lambda _seeds: hypernet_plan(connected_only=(), sets=sets), folder, args.jobs)
+    table = table_of(rows)
+    if not table:
+        raise SystemExit(f"{folder / 'results.csv'}: no finished runs to report; run the benchmark first")
+    new = any((r.run, r.fingerprint, r.status) not in before for r in rows)
+    command = (recorded_command(md, "Command: ") if args.report_only else None) or command_of(args)
+    machine = (None if new else recorded_line(md, "Machine: ")) or machine_line("Machine: ") + " " + trained(table)
+    report(table, rows, folder, out, command, machine)
+
+
+def trained(table: Table) -> str:
+    """The training time of the table's runs, in words."""
+    minutes = sum(m["train_seconds"] for m in table.values()) / 60
+    return (f"{minutes:.1f} min of training in all (the sum of the runs' training loops, wall-clock, one thread per "
+            "run, on a shared, loaded machine).")
+
+
+def report(table: Table, rows: list[RunRow], folder: Path, out: Path, command: str, machine: str) -> None:
+    """hypernet.json, the OOD accuracy plot, the hypernetwork runs' eval plots (where their directories are) and
+    RESULTS-hypernet.md, from the sweep's ``table``."""
+    runs = runs_of(rows)
+    spec = spec_of(runs[next(iter(table))])
+    chance = 1.0 / spec.data.output  # accuracy of guessing one of the classes
     results = flat_results(table)
-    write_json(out_dir / f"hypernet{suffix}.json", results)
-    plot_ood(table, out_dir / f"hypernet-ood-accuracy{suffix}.png", chance)
-    draw_baselines(table, runs, chance)
-    cores = f"{os.cpu_count()} cores, {torch.get_num_threads()}"
-    env = {"cpu": cpu_model(), "cores": cores, "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"),
-           "total_seconds": total}
-    env["setup"] = describe_setup(load_spec(METHODS["linear"]))
-    env["command"] = "PYTHONPATH=. python bench/hypernet.py " + " ".join(a for a in sys.argv[1:] if a != "--reuse")
-    env["reused"] = args.reuse
-    env["total_seconds"] = sum(m["seconds"] for m in table.values())  # also right when runs were reused
-    write_markdown(table, results, env, HERE / f"RESULTS-hypernet{suffix}.md")
+    path = out / "results" / "hypernet.json"
+    write_json(path, results)
+    plot_ood(table, out / "results" / "hypernet-ood-accuracy.png", chance)
+    draw_baselines(table, {key: run_dir(folder, row.run) for key, row in runs.items()}, chance)
+    env = {"command": command, "machine": machine, "setup": describe_setup(spec)}
+    write_markdown(table, results, env, out / "RESULTS-hypernet.md")
     print(json.dumps(results, indent=2, sort_keys=True))
-    print(f"total {total:.0f} s")
+    print(f"wrote {path} and {out / 'RESULTS-hypernet.md'}")
 
 
 def describe_setup(spec) -> list[str]:
-    """Markdown lines describing the teacher and the task supports, read from the catalogue spec."""
+    """Markdown lines describing the teacher and the task supports, read from a spec of the sweep."""
     from zoo.families.hypernetwork.task_support import split_tasks
 
     d, t = spec.data, spec.train
@@ -164,4 +199,4 @@ def describe_setup(spec) -> list[str]:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -44,29 +44,19 @@ def plot_ood(table: Table, path: Path, chance: float) -> None:
     save_png(fig, path, dpi=110, tight=False)
 
 
-def table_of(results: dict[str, float]) -> Table:
-    """The (method, support) -> {test_acc, ood_acc} table the plot needs, from hypernet.json's flat keys."""
-    table: Table = {}
-    for method in LABELS:
-        for support in ("connected", "disconnected"):
-            got = {k: results[f"{support}_{flat}_{method}"] for k, flat in (("test_acc", "id_acc"), ("ood_acc", "ood_acc"))
-                   if f"{support}_{flat}_{method}" in results}
-            if got:
-                table[(method, support)] = got
-    return table
-
-
-def draw_baselines(table: Table, runs: Path, chance: float) -> None:
-    """Redraw each hypernetwork run's ``plots/eval.png`` with ANIL's and MAML's final OOD accuracy on the
-    same task support (when this benchmark trained them) as dashed lines, and chance."""
+def draw_baselines(table: Table, dirs: dict[tuple[str, str], Path], chance: float) -> None:
+    """Redraw each hypernetwork run's ``plots/eval.png`` (its run directory in ``dirs``, by method and support;
+    skipped where the directory or its ``eval.csv`` is absent) with ANIL's and MAML's final OOD accuracy on the
+    same task support (when the table has them) as dashed lines, and chance."""
     from zoo.families.hypernetwork.meta_report import plot_eval
 
     for (method, support), _ in table.items():
-        if method in ("anil", "maml") or not (runs / f"{method}-{support}" / "eval.csv").exists():
+        run = dirs.get((method, support))
+        if method in ("anil", "maml") or run is None or not (run / "eval.csv").exists():
             continue
         lines = {f"{LABELS[b]} OOD ({support})": table[(b, support)]["ood_acc"] for b in ("anil", "maml")
                  if "ood_acc" in table.get((b, support), {})}
-        plot_eval(runs / f"{method}-{support}", f"{method}-{support}", True, chance=chance, baselines=lines)
+        plot_eval(run, f"{method}-{support}", True, chance=chance, baselines=lines)
 
 
 def _targets(r: dict[str, float]) -> list[tuple[str, str, bool]]:
@@ -89,7 +79,7 @@ def _targets(r: dict[str, float]) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _comments(table: Table, env: dict) -> list[str]:
+def _comments(table: Table) -> list[str]:
     """What the notes cannot say in advance: the MLP hypernetwork's shortfall, the methods left out."""
     lines = []
     mlp, lin = table.get(("mlp", "connected")), table.get(("linear", "connected"))
@@ -104,23 +94,21 @@ def _comments(table: Table, env: dict) -> list[str]:
     absent = [LABELS[m] for m in LABELS if all(k[0] != m for k in table)]
     if absent:
         lines.append(f"Not part of this run (the default command trains them too): {', '.join(absent)}.")
-    if env.get("reused"):
-        lines.append("The runs were trained one by one and read back with `--reuse`; the training time above "
-                     "is the sum of the runs' own wall-clock times.")
+    lines.append("The runs are a sweep in `bench/sweeps/hypernet` (its table `results.csv`; `zoo sweep report` "
+                 "works on it); a run's training time is its training loop's (wall-clock, the final evaluation not "
+                 "counted).")
     return lines
 
 
 def write_markdown(table: Table, results: dict[str, float], env: dict, path: Path) -> None:
-    """``RESULTS-hypernet.md``: command, machine, the measured table and the targets."""
+    """``RESULTS-hypernet.md``: command, machine (``env``'s lines), the measured table and the targets."""
     from zoo.io import write_text
 
     lines = [
         "## Modular hypernetworks (hyperteacher, compositional generalisation)",
         "",
         f"Command: `{env['command'].strip()}`  ",
-        f"Machine: {env['cpu']}, {env['cores']} thread(s), torch {env['torch']}, {env['date']}; "
-        f"{env['total_seconds'] / 60:.1f} min of training in all (wall-clock, one thread per run, on a shared, "
-        "loaded machine).",
+        env["machine"],
         "",
         *env["setup"],
         "",
@@ -132,13 +120,13 @@ def write_markdown(table: Table, results: dict[str, float], env: dict, path: Pat
         lines.append(
             f"| {method} | {support} | {int(m['params']):,} | {m.get('test_acc', float('nan')):.3f} | "
             f"{m.get('ood_acc', float('nan')):.3f} | {m['test_loss']:.3f} | {m['ood_loss']:.3f} | "
-            f"{m['decoding_r2']:.3f} | {align} | {m['seconds']:.0f} |"
+            f"{m['decoding_r2']:.3f} | {align} | {m['train_seconds']:.0f} |"
         )
     lines += ["", "| target | measured | met |", "|---|---|---|"]
     targets = _targets(results)
     lines += [f"| {t} | {v} | {'yes' if ok else 'NO'} |" for t, v, ok in targets]
     missed = [t for t, _, ok in targets if not ok]
-    lines += ["", *NOTES, *_comments(table, env), ""]
+    lines += ["", *NOTES, *_comments(table), ""]
     if missed:
         lines.append("Missed in this run: " + "; ".join(missed) + ". These are the measured numbers, not retuned away.")
     else:

@@ -178,36 +178,41 @@ def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
     assert "- MNIST 19x19: RIMs at least 10 points above the LSTM: not decided" in md.read_text()
 
 
+def recorded_sweeps(monkeypatch) -> dict[str, tuple]:
+    """Each recorded benchmark sweep by its folder's name: the plan of its points today, the figures its table
+    gives, and the results file those figures are recorded in."""
+    from zoo.sweep import load_plan
+
+    rims, slotvae = bench_module("rims", monkeypatch), bench_module("slotvae", monkeypatch)
+    sweeps = {f"rims-{t}": (load_plan([f"{m}-{t}" for m in rims.MODELS], rims.SEEDS[t], (), rims.task_sets(t, rims.SCALE[t])),
+                            lambda rows, t=t: rims.task_figures(t, rows), "rims.json") for t in rims.TASKS}
+    specs = list(slotvae.SPECS.values())
+    sweeps["slotvae"] = (load_plan(specs, slotvae.SEEDS, (), []), slotvae.figures, "slotvae.json")
+    for name, part in slotvae.parts.PARTS.items():
+        sweeps[f"slot_vae-{name}"] = (load_plan(specs, part.seeds, (), list(part.sets)),
+                                      lambda rows, n=name: {f"{n}_{k}": v for k, v in slotvae.figures(rows).items()},
+                                      "slotvae.json")
+    # once bench/sweeps/hypernet is recorded (hypernet = bench_module("hypernet", monkeypatch)):
+    # sweeps["hypernet"] = (hypernet.hypernet_plan(), hypernet.figures, "hypernet.json")
+    return sweeps
+
+
 def test_recorded_figures_are_the_sweeps_of_todays_catalogue_specs(monkeypatch):
     """The recorded RIMs and slot VAE figures are their sweeps' tables: every run was measured with today's
     catalogue spec (its fingerprint), the bench's sweeps have nothing left to run, and the JSON figures are
     what the tables give. A change to a spec (or to the schema's settings) that has not been re-measured
     shows up here."""
     from zoo.schema import load_spec
-    from zoo.sweep import fingerprint, load_plan, read_table, resolve_points
+    from zoo.sweep import fingerprint, read_table, resolve_points
     from zoo.sweep.status import todo
 
-    rims, slotvae = bench_module("rims", monkeypatch), bench_module("slotvae", monkeypatch)
-    sweeps = {f"rims-{t}": ([f"{m}-{t}" for m in rims.MODELS], rims.SEEDS[t], rims.task_sets(t, rims.SCALE[t]))
-              for t in rims.TASKS}
-    sweeps["slotvae"] = (list(slotvae.SPECS.values()), slotvae.SEEDS, [])
-    for name, part in slotvae.parts.PARTS.items():
-        sweeps[f"slot_vae-{name}"] = (list(slotvae.SPECS.values()), part.seeds, list(part.sets))
-    for name, (specs, seeds, sets) in sweeps.items():
+    for name, (plan, figures_of, results) in recorded_sweeps(monkeypatch).items():
         folder = ROOT / "bench" / "sweeps" / name
         rows = read_table(folder)
         for r in rows:
             assert r.status == "ok" and r.fingerprint == fingerprint(load_spec(r.spec, r.overrides)), (name, r.run)
-        assert todo(resolve_points(load_plan(specs, seeds, (), sets)), rows, folder) == [], name
-    recorded = json.loads((ROOT / "bench" / "results" / "rims.json").read_text())
-    for t in rims.TASKS:
-        figures = rims.task_figures(t, read_table(ROOT / "bench" / "sweeps" / f"rims-{t}"))
-        assert figures and figures == {k: recorded[k] for k in figures}, t
-    recorded = json.loads((ROOT / "bench" / "results" / "slotvae.json").read_text())
-    figures = slotvae.figures(read_table(ROOT / "bench" / "sweeps" / "slotvae"))
-    assert figures == {k: recorded[k] for k in figures}
-    for name in ("compgen", "hard"):
-        figures = {f"{name}_{k}": v for k, v in slotvae.figures(read_table(ROOT / "bench" / "sweeps" / f"slot_vae-{name}")).items()}
+        assert todo(resolve_points(plan), rows, folder) == [], name
+        recorded, figures = json.loads((ROOT / "bench" / "results" / results).read_text()), figures_of(rows)
         assert len(figures) > 2 and figures == {k: recorded[k] for k in figures}, name
 
 
@@ -218,6 +223,45 @@ def test_report_rewrites_keep_the_recorded_machine_line(tmp_path, monkeypatch):
     assert machine.recorded_line(report, "Machine: ") is None
     report.write_text("## RIMs\n\nMachine: some CPU, 2026-11-22.\n\n| metric |\n")
     assert machine.recorded_line(report, "Machine: ") == "Machine: some CPU, 2026-11-22."
+
+
+def test_hypernet_quick_runs_through_the_sweep(tmp_path, monkeypatch):
+    """bench/hypernet.py at tiny sizes: every method's catalogue spec on both task supports (MAML's on connected
+    support only), a sweep of two worker processes; the JSON holds each run's metrics under its flat keys and
+    the parameters of its compiled spec. Run again, it trains nothing and writes the same figures;
+    --report-only writes them from the sweep's table, keeping the report's command and machine."""
+    import pytest
+
+    from zoo import compile_spec
+    from zoo.schema import load_spec
+    from zoo.sweep import read_table
+
+    args = ("hypernet.py", "--quick", "--jobs", "2", "--connected-only", "maml", "--out", str(tmp_path))
+    out = run_bench(*args)
+    assert "7 run(s); 0 done already, 7 to run, 2 at a time" in out.stdout
+    path, md = tmp_path / "results" / "hypernet.json", tmp_path / "RESULTS-hypernet.md"
+    nums, text = json.loads(path.read_text()), md.read_text()
+    rows = {(r.spec, r.setting): r for r in read_table(tmp_path / "sweeps" / "hypernet")}
+    linear = rows[("hypernet-linear-connected", "data.support=disconnected")]
+    assert len(rows) == 7 and ("maml-connected", "data.support=disconnected") not in rows
+    assert nums["disconnected_ood_acc_linear"] == linear.metrics["ood_acc"]
+    assert nums["decoding_r2_disconnected"] == nums["disconnected_decoding_r2_linear"] == linear.metrics["decoding_r2"]
+    assert nums["connected_train_seconds_maml"] == rows[("maml-connected", "data.support=connected")].metrics["train_seconds"]
+    assert "disconnected_id_acc_maml" not in nums and "connected_template_alignment_linear" in nums
+    assert nums["params_mlp"] == sum(p.numel() for p in compile_spec(load_spec("hypernet-mlp-connected")).parameters())
+    assert "Command: `PYTHONPATH=. python bench/hypernet.py --quick --connected-only maml --jobs 2`" in text
+    assert "| maml | connected |" in text and "| maml | disconnected |" not in text and "only, to keep" in text
+    assert (tmp_path / "results" / "hypernet-ood-accuracy.png").is_file()
+    again = run_bench(*args)
+    assert "7 run(s); 7 done already, 0 to run" in again.stdout
+    assert json.loads(path.read_text()) == nums and md.read_text() == text
+    recorded = text.replace("--jobs 2`", "--jobs 2 --recorded`").replace("Machine: ", "Machine: recorded, ")
+    path.unlink(), md.write_text(recorded)
+    run_bench("hypernet.py", "--report-only", "--out", str(tmp_path))
+    assert json.loads(path.read_text()) == nums and md.read_text() == recorded
+    hypernet = bench_module("hypernet", monkeypatch)
+    with pytest.raises(SystemExit, match="no finished runs to report"):
+        hypernet.main(["--report-only", "--out", str(tmp_path / "none")])
 
 
 SLOT_VAE_TINY = [
