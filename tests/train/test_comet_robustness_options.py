@@ -22,6 +22,13 @@ def test_pairs_that_follow_the_nearest_neighbour_over_a_longer_horizon_disentang
     assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
 
 
+def test_mechanisms_that_read_contexts_relative_to_the_slot_disentangle(tmp_path):
+    spec = load_spec("comet-particles", TINY + ["train.steps=300", "mechanisms[0].relative=[0, 1]",
+                                                "mechanisms[0].hidden=[64, 64]"])
+    result = train(spec, run_dir=tmp_path / "run", progress=False)
+    assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
+
+
 def test_a_bank_trained_relative_is_composed_relative(tmp_path):
     spec = load_spec("comet-particles", TINY + ["train.steps=5", "mechanisms[0].relative=[0, 1]"])
     train(spec, run_dir=tmp_path / "run", progress=False)
