@@ -192,8 +192,8 @@ def recorded_sweeps(monkeypatch) -> dict[str, tuple]:
         sweeps[f"slot_vae-{name}"] = (load_plan(specs, part.seeds, (), list(part.sets)),
                                       lambda rows, n=name: {f"{n}_{k}": v for k, v in slotvae.figures(rows).items()},
                                       "slotvae.json")
-    # once bench/sweeps/hypernet is recorded (hypernet = bench_module("hypernet", monkeypatch)):
-    # sweeps["hypernet"] = (hypernet.hypernet_plan(), hypernet.figures, "hypernet.json")
+    hypernet = bench_module("hypernet", monkeypatch)
+    sweeps["hypernet"] = (hypernet.hypernet_plan(), hypernet.figures, "hypernet.json")
     return sweeps
 
 
