@@ -122,7 +122,7 @@ def measure(work: Path, quick: bool) -> dict[str, float | list[float]]:
         two = timed_sweep(work / f"jobs2-{i}", seeds, steps, 2)[0]
         r["ratio"].append(two / one)
         r["pairs"].append([one, two])
-        shortest = STEPS if quick else SHORTEST
+        shortest = steps if quick else SHORTEST
         one_short = timed_sweep(work / f"short1-{i}", seeds, shortest, 1)[0]
         r["shortest"].append(timed_sweep(work / f"short2-{i}", seeds, shortest, 2)[0] / one_short)
         print(f"repeat {i}: overhead {r['overhead'][-1]:.2f} s/run (CPU {r['cpu'][-1]:.2f} s), zoo train process "
