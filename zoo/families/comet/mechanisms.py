@@ -87,8 +87,11 @@ class PairProcedure(Procedure):
         err = pair_errors(out["candidates"], states[:, 1:].flatten(0, 1), self.weight)  # (B*H, N, M, C)
         first = {k: v.reshape(b, h, *v.shape[1:])[:, 0] for k, v in out.items()}
         if self.by_rank:
-            return (*self._ranked(err.view(b, h, *err.shape[1:]), out["candidates"] - x[:, :, None, None],
-                                  states[:, h] - states[:, 0], first["index"], first["mask"]), first)
+            deltas = None
+            if self.by_change:
+                deltas = (out["candidates"] - x[:, :, None, None]).view(b, h, *out["candidates"].shape[1:])
+            return (*self._ranked(err.view(b, h, *err.shape[1:]), deltas, states[:, h] - states[:, 0],
+                                  first["index"], first["mask"]), first)
         obj = by_object(err, out["index"], out["mask"])  # (B*H, N, M, N+1)
         obj = obj.view(b, h, *obj.shape[1:])
         total = horizon_total(obj, self.cfg.context_per_step)  # (B, N, M, N+1)
@@ -99,16 +102,15 @@ class PairProcedure(Procedure):
         score = change_total(deltas, states[:, h] - states[:, 0], self.weight, total, torch.isfinite(obj))
         return total, score, first
 
-    def _ranked(self, err: torch.Tensor, deltas: torch.Tensor, change: torch.Tensor, index: torch.Tensor,
+    def _ranked(self, err: torch.Tensor, deltas: torch.Tensor | None, change: torch.Tensor, index: torch.Tensor,
                 mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Totals and winner scores of pairs (mechanism, candidate position): err (B, H, N, M, C), deltas
-        (B*H, N, M, C, D) each step's predicted changes, change (B, N, D) the observed change over the window;
-        index and mask (B, N, C) the first step's candidate lists."""
+        (B, H, N, M, C, D) each step's predicted changes (None unless ``select_on: change``), change (B, N, D)
+        the observed change over the window; index and mask (B, N, C) the first step's candidate lists."""
         total = ranked_total(err, index, mask)
-        if not self.by_change:
+        if deltas is None:
             return total, total
-        b, h = err.shape[:2]
-        return total, ranked_change(deltas.view(b, h, *deltas.shape[1:]), change, self.weight, index, mask)
+        return total, ranked_change(deltas, change, self.weight, index, mask)
 
     def selector_loss(self, total: torch.Tensor, first: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
         """NLL of the selector's logits (B, N, M, C) on the winning pairs of ``total`` (the winner scores);
@@ -126,11 +128,13 @@ class PairProcedure(Procedure):
     def _step_outputs(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
         """Per-state evaluation outputs for states x (P, N, D) and next states y (P, N, D)."""
         out = self.model(**{self.input: x})
-        err = by_object(pair_errors(out["candidates"], y, self.weight), out["index"], out["mask"])
+        candidate_err = pair_errors(out["candidates"], y, self.weight)  # (P, N, M, C)
+        err = by_object(candidate_err, out["index"], out["mask"])
         res = {"pairs": err, "oracle": err.flatten(-2).min(-1).values}
-        if self.by_rank:  # the pairs' errors and changes in candidate space, with the candidate lists
-            res.update(ranked=pair_errors(out["candidates"], y, self.weight), index=out["index"], mask=out["mask"],
-                       ranked_deltas=out["candidates"] - x[:, :, None, None])
+        if self.by_rank:  # the pairs' errors (and changes) in candidate space, with the candidate lists
+            res.update(ranked=candidate_err, index=out["index"], mask=out["mask"])
+            if self.by_change:
+                res["ranked_deltas"] = out["candidates"] - x[:, :, None, None]
         elif self.by_change:
             res["deltas"] = by_object(out["candidates"] - x[:, :, None, None], out["index"], out["mask"], fill=0.0)
         if self.routed:
@@ -179,11 +183,13 @@ class PairProcedure(Procedure):
         """:meth:`_window_scores` of pairs (mechanism, candidate position) (removing their outputs from res)."""
         res.pop("pairs")
         err = res.pop("ranked").unfold(1, h, 1).movedim(-1, 2)  # (k, W, H, N, M, C)
-        deltas = res.pop("ranked_deltas").unfold(1, h, 1).movedim(-1, 2)  # (k, W, H, N, M, C, D)
+        deltas = res.pop("ranked_deltas", None)
+        if deltas is not None:
+            deltas = deltas.unfold(1, h, 1).movedim(-1, 2).flatten(0, 1)  # (k*W, H, N, M, C, D)
         k, w = err.shape[:2]
         index, mask = (res.pop(key)[:, :w].flatten(0, 1) for key in ("index", "mask"))
         change = (states[:, h : h + w] - states[:, :w]).flatten(0, 1)  # (k*W, N, D) over each window
-        _, score = self._ranked(err.flatten(0, 1), deltas.flatten(0, 1).flatten(0, 1), change, index, mask)
+        _, score = self._ranked(err.flatten(0, 1), deltas, change, index, mask)
         return score.view(k, w, *score.shape[1:])
 
     def mechanism_types(self) -> list[str]:
