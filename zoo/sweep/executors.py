@@ -117,13 +117,11 @@ class LocalExecutor:
 
     def close(self, now: bool = False) -> None:
         """Stop the workers (``now``: at once, while they may still be starting; the sweep's input was bad)."""
-        if not now:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            return
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        workers = self._signal(signal.SIGTERM)
-        for process in workers:
-            process.join(timeout=30)
+        if now:
+            self._signal(signal.SIGTERM)
+        # The pool's own thread reaps its workers; a second join here could race it for the exit status and
+        # leave a dead worker listed as alive.
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _signal(self, number: int) -> set:
         """Send signal ``number`` to this pool's workers; those workers."""
