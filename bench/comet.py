@@ -1,216 +1,195 @@
 """COMET benchmark: mechanism disentanglement (particles with M=4 and M=6, traffic, team sports) and
 adaptation to a new particle world with 1%, 10% and 100% of its data (compose vs fine-tuning).
 
-    PYTHONPATH=. python bench/comet.py            # the whole benchmark (CPU, about half an hour)
-    PYTHONPATH=. python bench/comet.py --seeds 1  # one seed for traffic and sports
+Three sweeps (``zoo sweep``, one process and one torch thread per run; their points are in
+bench/comet_plans.py): ``bench/sweeps/comet-disentanglement`` (the four catalogue specs; traffic and sports over
+seeds), ``bench/sweeps/comet-adaptation-source`` (the interaction network that fine-tuning starts from) and
+``bench/sweeps/comet-adaptation`` (the committed bank ``banks/comet-particles`` composed, and the interaction
+network fine-tuned at three learning rates, at each fraction of the new world's data; the selector reading every
+feature at 1%; 1% on two more draws of the new world). A sweep skips the runs it has recorded with today's specs,
+so running this again only trains what is new or changed:
 
-Writes bench/results/comet.json (flat keys -> numbers), bench/RESULTS-comet.md and figures under
-bench/results/. Composing two banks trained on different worlds is bench/hub.py. Runs go to runs/bench-comet/.
+    PYTHONPATH=. python bench/comet.py                     # every sweep, then the report
+    PYTHONPATH=. python bench/comet.py --jobs 2            # two runs at a time
+    PYTHONPATH=. python bench/comet.py --seeds 0-4         # more seeds for traffic and sports
+    PYTHONPATH=. python bench/comet.py --parts adaptation  # sweep only the adaptation, then the report
+    PYTHONPATH=. python bench/comet.py --report-only       # comet.json and the report from the recorded sweeps
+    PYTHONPATH=. python bench/comet.py --quick             # a smoke run at tiny sizes in a temporary folder
+
+Writes bench/results/comet.json (flat keys -> numbers, from the sweeps' tables: bench/comet_figures.py),
+bench/RESULTS-comet.md (its Measured line kept when nothing new ran, a hand-written ``### Notes`` at its end kept),
+bench/results/comet-<world>-mechanisms.png (seed 0's, when its run directory is here) and
+comet-adaptation-one-bank.png, and bench/records/comet-type-errors.json (the 1% adaptation runs' errors per
+ground-truth type, measured on their run directories, which are not kept). Composing two banks trained on different
+worlds is bench/hub.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
-import statistics
-import time
+import sys
 from pathlib import Path
+from typing import Callable
 
 import torch
 
 torch.set_num_threads(1)
 
-from adaptation import adaptation_curve, plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
-from comet_report import report  # noqa: E402  (bench/comet_report.py, beside this file)
-from machine import environment, recorded_line  # noqa: E402  (bench/machine.py, beside this file)
-from zoo.io import write_json, write_text  # noqa: E402
-from zoo.schema import load_spec, validate  # noqa: E402
-from zoo.train import train  # noqa: E402
-
 HERE = Path(__file__).resolve().parent
-FRACTIONS = (0.01, 0.1, 1.0)
-# Fine-tuning gets the best of several learning rates at each fraction (a lower rate forgets less of
-# the pre-training, which matters most with 1% of the data), so the baseline is not handicapped.
-FINETUNE_LRS = (0.0002, 0.0005, 0.002)
-ADAPT_SEEDS = 3  # the 1% ratio is also measured on worlds drawn from seeds 1 and 2
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from adaptation import plot_adaptation_curve  # noqa: E402  (bench/adaptation.py)
+from comet_figures import AdaptationRuns, adaptation_figures, disentanglement_figures, finished  # noqa: E402
+from comet_plans import (QUICK, QUICK_SETS, Design, adaptation_plan, disentanglement_plan,  # noqa: E402
+                         source_plan)
+from comet_report import measured_line, report  # noqa: E402
+from comet_type_errors import RECORD, errors_by_run  # noqa: E402
+from machine import (environment, in_bench_folder, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
+                     sweep_bench_plan)
+from zoo.io import atomic_path, write_json, write_text  # noqa: E402
+from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
+from zoo.sweep.plan import SweepPlan  # noqa: E402
+from zoo.sweep.seeds import parse_seeds  # noqa: E402
+from zoo.sweep.status import todo  # noqa: E402
+
 COMMAND = "PYTHONPATH=. python bench/comet.py"
+PARTS = ("disentanglement", "adaptation")
+FIGURES = {"comet-particles": "particles", "comet-particles-overcomplete": "particles-overcomplete",
+           "comet-traffic": "traffic", "comet-sports": "sports"}  # spec -> name of its mechanisms figure
 
 
-def methods_curves(compose, finetune, fractions, root: Path, out: dict, prefix: str) -> dict[str, dict[float, float]]:
-    """Adaptation curves of compose and of fine-tuning at its best learning rate per fraction.
+def folders(out: Path) -> dict[str, Path]:
+    """The three sweeps' folders under ``out``."""
+    return {name: out / "sweeps" / f"comet-{name}" for name in ("disentanglement", "adaptation-source", "adaptation")}
 
-    Every fine-tuning rate's error goes in ``out`` (``<prefix>_<pct>_finetune_error_lr<lr>``), and the
-    best run of each fraction is copied to ``root/finetune-<pct>pct`` (where :func:`type_errors` reads it).
+
+def swept(plan: SweepPlan, plan_at: Callable[[list[int]], SweepPlan], folder: Path, jobs: int) -> set[str]:
+    """Run (or continue) one sweep (bench/machine.py's ``sweep_bench_plan``); the runs it recorded anew."""
+    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
+    rows = sweep_bench_plan(plan, plan_at, folder, jobs)
+    return {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
+
+
+def source_weights(out: Path) -> tuple[Path, RunRow]:
+    """Where the fine-tuning points read the source run's weights (named by its fingerprint, so a changed source
+    changes their fingerprints and they run again), and the source run's row.
+
+    Raises:
+        SystemExit: the source sweep has no finished run.
     """
-    curves = adaptation_curve({"compose": compose}, fractions, root, overwrite=True)
-    best: dict[float, float] = {}
-    for lr in FINETUNE_LRS:
-        data = finetune.model_dump(mode="json")
-        data["train"]["lr"] = lr
-        spec = validate(data)
-        tag = f"finetune-lr{lr:g}"
-        curve = adaptation_curve({tag: spec}, fractions, root, overwrite=True)[tag]
-        for f, err in curve.items():
-            pct = f"{f * 100:g}pct"
-            out[f"{prefix}_{pct}_finetune_error_lr{lr:g}"] = err
-            if f not in best or err < best[f]:
-                best[f] = err
-                out[f"{prefix}_{pct}_finetune_best_lr"] = lr
-                shutil.rmtree(root / f"finetune-{pct}", ignore_errors=True)
-                shutil.copytree(root / f"{tag}-{pct}", root / f"finetune-{pct}")
-    curves["finetune"] = best
-    return curves
+    folder = folders(out)["adaptation-source"]
+    rows = [r for r in read_table(folder) if r.status == "ok"]
+    if len(rows) != 1:
+        raise SystemExit(f"{folder / 'results.csv'}: expected one finished source run, found {len(rows)}; "
+                         "run the benchmark first")
+    return folders(out)["adaptation"] / "pretrained" / f"{rows[0].spec}-{rows[0].fingerprint}.safetensors", rows[0]
 
 
-def run(name: str, root: Path, overrides: list[str] = (), tag: str | None = None):
-    """Train a catalogue spec with overrides; print and return the result."""
-    spec = load_spec(name, list(overrides))
-    result = train(spec, run_dir=root / (tag or name), progress=False, overwrite=True)
-    shown = ", ".join(f"{k}={v:.4g}" for k, v in result.metrics.items())
-    print(f"[{tag or name}] {result.seconds:.0f}s: {shown}", flush=True)
-    return result
+def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs: int) -> set[str]:
+    """The source sweep, then the adaptation sweep from the source's weights (copied from its run directory);
+    the runs recorded anew.
+
+    Raises:
+        SystemExit: a fine-tuning run has to run and the source's weights are not here (run directories are
+            not kept: a fresh checkout has only the tables).
+    """
+    found = folders(out)
+    new = swept(source_plan(sets["source"]), lambda _: source_plan(sets["source"]), found["adaptation-source"], jobs)
+    weights, source = source_weights(out)
+    trained = run_dir(found["adaptation-source"], source.run) / "model.safetensors"
+    if not weights.is_file() and trained.is_file():
+        with atomic_path(weights) as tmp:
+            shutil.copyfile(trained, tmp)
+    plan, fields_of = adaptation_plan(spec_path(weights), design, sets["adaptation"])
+    if not weights.is_file():
+        pending = [t for t in todo(resolve_points(plan), read_table(found["adaptation"]), found["adaptation"])
+                   if fields_of[t.point.setting].method == "finetune"]
+        if pending:
+            raise SystemExit(f"{trained}: the source run's weights are not here (run directories are not kept) and "
+                             f"{len(pending)} fine-tuning run(s) need them; remove "
+                             f"{found['adaptation-source'] / 'results.csv'} to train the source again")
+
+    def plan_at(draws: list[int]) -> SweepPlan:
+        return adaptation_plan(spec_path(weights), dataclasses.replace(design, draws=tuple(draws)),
+                               sets["adaptation"])[0]
+
+    return new | swept(plan, plan_at, found["adaptation"], jobs)
 
 
-def disentanglement(root: Path, seeds: int, out: dict) -> dict[str, Path]:
-    """Particles (M=4, M=6), traffic and sports; returns the runs whose figures are kept."""
-    p = run("comet-particles", root)
-    out.update(particles_nmi=p.metrics["nmi"], particles_purity=p.metrics["purity"],
-               particles_context_accuracy=p.metrics["context_accuracy"],
-               particles_one_step_mse=p.metrics["one_step_mse"], particles_rollout_mse=p.metrics["rollout_mse"],
-               train_seconds=p.seconds)
-    o = run("comet-particles-overcomplete", root)
-    out.update(particles_overcomplete_nmi=o.metrics["nmi"], particles_overcomplete_purity=o.metrics["purity"],
-               particles_overcomplete_unused=6 - o.metrics["mechanisms_used"],
-               particles_overcomplete_seconds=o.seconds)
-    figures = {"particles": p.run_dir, "particles-overcomplete": o.run_dir}
-    for world in ("traffic", "sports"):
-        results = [run(f"comet-{world}", root, [f"train.seed={s}"], tag=f"comet-{world}-seed{s}") for s in range(seeds)]
-        nmis = [r.metrics["nmi"] for r in results]
-        out.update({f"{world}_nmi": nmis[0], f"{world}_purity": results[0].metrics["purity"],
-                    f"{world}_nmi_mean": statistics.fmean(nmis), f"{world}_nmi_min": min(nmis),
-                    f"{world}_seconds": results[0].seconds})
-        figures[world] = results[0].run_dir
-    return figures
+def figures(out: Path, design: Design, sets: dict[str, list[str]], new: set[str]) -> tuple[dict, AdaptationRuns, list[RunRow]]:
+    """comet.json's figures from the recorded sweeps (the 1% runs' per-type errors measured on the ``new`` ones),
+    the adaptation runs by fields and the disentanglement rows."""
+    found = folders(out)
+    rows = read_table(found["disentanglement"])
+    weights, source = source_weights(out)
+    fields_of = adaptation_plan(spec_path(weights), design, sets["adaptation"])[1]
+    runs = AdaptationRuns(read_table(found["adaptation"]), fields_of, found["adaptation"] / "results.csv")
+    errors = errors_by_run(runs.breakdown_rows(), found["adaptation"], out / "records" / RECORD, new)
+    results = {**disentanglement_figures(rows, found["disentanglement"] / "results.csv"),
+               **adaptation_figures(runs, errors)}
+    ok = [r for r in rows if r.status == "ok"] + [source] + list(runs.runs.values())
+    results["bench_seconds"] = sum(r.wall_s or 0.0 for r in ok)  # the runs' wall-clock seconds, one after another
+    return results, runs, rows
 
 
-def adaptation(root: Path, bank: Path, out: dict) -> dict[str, dict[float, float]]:
-    """One bank (comet-particles) composed for a new world vs a fine-tuned interaction network."""
-    source = run("interaction-network-particles", root)
-
-    def specs(*sets: str):
-        """The compose spec and the matching fine-tuning spec, both with the ``--set`` overrides ``sets``."""
-        compose = load_spec("comet-particles-compose", [f"mechanisms[0].source={bank}", *sets])
-        target = json.dumps(compose.data.model_dump(mode="json"))
-        finetune = load_spec("interaction-network-particles", [
-            f"data={target}", f"slots.count={compose.slots.count}", f"train.pretrained={source.run_dir}",
-            f"train.steps={compose.train.steps}", "train.eval_every=0", *sets])
-        return compose, finetune
-
-    compose, finetune = specs()
-    curves = methods_curves(compose, finetune, FRACTIONS, root / "adapt", out, "adapt")
-    record(out, "adapt", curves)
-    for method in curves:  # where the 1% error comes from
-        for name, err in type_errors(root / "adapt" / f"{method}-1pct").items():
-            out[f"adapt_1pct_{method}_error_{name}"] = err
-    # ablation: the selector reading every slot feature (absolute positions and velocities included)
-    every = specs("router.features=null")[0]
-    err = adaptation_curve({"compose-all-features": every}, (0.01,), root / "adapt",
-                           overwrite=True)["compose-all-features"][0.01]
-    out["adapt_1pct_compose_all_features_error"] = err
-    out["adapt_1pct_all_features_error_ratio"] = err / curves["finetune"][0.01]
-    # the 1% ratio on other draws of the new world (and of its 1% subset)
-    ratios = [out["adapt_1pct_error_ratio"]]
-    for seed in range(1, ADAPT_SEEDS):
-        c = methods_curves(*specs(f"train.seed={seed}"), (0.01,), root / "adapt" / f"seed{seed}", out,
-                           f"adapt_seed{seed}")
-        ratios.append(c["compose"][0.01] / c["finetune"][0.01])
-        out[f"adapt_seed{seed}_1pct_compose_error"] = c["compose"][0.01]
-        out[f"adapt_seed{seed}_1pct_error_ratio"] = ratios[-1]
-    out["adapt_1pct_error_ratio_mean"] = statistics.fmean(ratios)
-    out["adapt_1pct_error_ratio_max"] = max(ratios)
-    return curves
+def write_outputs(args: argparse.Namespace, out: Path, design: Design, sets: dict[str, list[str]],
+                  new: set[str]) -> None:
+    """comet.json, the figures and RESULTS-comet.md from the recorded sweeps; the report's Measured line is kept
+    when nothing new ran."""
+    results, runs, rows = figures(out, design, sets, new)
+    path, md, pngs = out / "results" / "comet.json", out / "RESULTS-comet.md", out / "results"
+    write_json(path, results)
+    folder = folders(out)["disentanglement"]
+    for (spec, seed), row in finished(rows, folder / "results.csv").items():
+        png = run_dir(folder, row.run) / "plots" / "mechanisms.png"
+        if seed == 0 and spec in FIGURES and png.is_file():
+            shutil.copyfile(png, pngs / f"comet-{FIGURES[spec]}-mechanisms.png")
+    curves = runs.curves()
+    plot_adaptation_curve({"compose (one bank)": curves["compose"], "fine-tuning": curves["finetune"]},
+                          pngs / "comet-adaptation-one-bank.png", "Adaptation to a new particle world (one bank)")
+    measured = (None if new else recorded_line(md, "Measured on ")) or measured_line(environment())
+    seeds = sorted(r.seed for r in rows if r.status == "ok" and r.spec == "comet-traffic")
+    lrs = sorted({lr for (m, _, lr, _) in runs.runs if m == "finetune"})
+    text = report(results, measured, COMMAND + " --quick" * args.quick, lrs=lrs, seeds=seeds, draws=runs.draws(),
+                  kept=kept_notes(md))
+    write_text(md, text)
+    print(json.dumps(results, indent=2, sort_keys=True))
+    print(f"wrote {path} and {md}")
 
 
-@torch.no_grad()
-def type_errors(run_dir: Path) -> dict[str, float]:
-    """Mean one-step error of a trained run on its world's test split, per ground-truth type, and the
-    share of the total error each type carries (``<type>_share``)."""
-    from safetensors.torch import load_model
-
-    from zoo import compile_spec
-    from zoo.envs import make_env
-    from zoo.families.comet import slots
-
-    spec = load_spec(run_dir / "spec.yaml")
-    model = compile_spec(spec).eval()
-    load_model(model, str(run_dir / "model.safetensors"))
-    world = make_env(spec.data, spec.train.seed)
-    test = world.splits["test"]
-    x, y = test.states[:, :-1].flatten(0, 1), test.states[:, 1:].flatten(0, 1)  # (P, N, D)
-    pred = model(**{next(iter(model.input_types)): x})["prediction"]
-    err = slots.scaled_error(pred, y, slots.feature_weight(world))  # (P, N)
-    types = test.types.flatten(0, 1)
-    out = {}
-    for k, name in enumerate(world.type_names):
-        if (types == k).any():
-            out[name] = err[types == k].mean().item()
-            out[f"{name}_share"] = (err[types == k].sum() / err.sum()).item()
-    return out
+def bench(args: argparse.Namespace, out: Path) -> None:
+    """Sweep the parts ``args`` asks for in ``out/sweeps`` (unless ``--report-only``), then write the outputs."""
+    design = QUICK if args.quick else Design()
+    sets = QUICK_SETS if args.quick else {name: [] for name in QUICK_SETS}
+    new: set[str] = set()
+    if not args.report_only:
+        if "disentanglement" in args.parts:
+            seeds = list(parse_seeds(args.seeds or ("0" if args.quick else "0-2")))
+            new |= swept(disentanglement_plan(seeds, sets["disentanglement"]),
+                         lambda every: disentanglement_plan(every, sets["disentanglement"]),
+                         folders(out)["disentanglement"], args.jobs)
+        if "adaptation" in args.parts:
+            new |= sweep_adaptation(out, design, sets, args.jobs)
+    write_outputs(args, out, design, sets, new)
 
 
-def record(out: dict, prefix: str, curves: dict[str, dict[float, float]], fractions=FRACTIONS) -> None:
-    """Flat keys for every (method, fraction) and the compose / fine-tune error ratios."""
-    for f in fractions:
-        pct = f"{f * 100:g}pct"
-        for method, points in curves.items():
-            out[f"{prefix}_{pct}_{method}_error"] = points[f]
-        out[f"{prefix}_{pct}_error_ratio"] = curves["compose"][f] / curves["finetune"][f]
-    for method, points in curves.items():
-        print(f"[{prefix}] {method}: " + ", ".join(f"{k * 100:g}%: {v:.4g}" for k, v in points.items()), flush=True)
-
-
-def plot_adaptation(results: Path, curves: dict[str, dict[str, dict[float, float]]]) -> None:
-    """One adaptation figure per composition (compose vs fine-tuning)."""
-    for name, c in curves.items():
-        plot_adaptation_curve({f"compose ({name})": c["compose"], "fine-tuning": c["finetune"]},
-                              results / f"comet-adaptation-{name.replace(' ', '-')}.png",
-                              f"Adaptation to a new particle world ({name})")
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3, help="Seeds for traffic and sports.")
-    parser.add_argument("--runs", type=Path, default=Path("runs/bench-comet"))
+    parser.add_argument("--seeds", help="seeds of the traffic and sports runs swept now, e.g. 0-4 (default 0-2; "
+                        "seed 0 always; the report counts every seed recorded)")
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS, help="the sweeps to run")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
+    parser.add_argument("--out", type=Path, default=None, help="folder of sweeps/, records/, results/ and "
+                        "RESULTS-comet.md (default: bench/; with --quick a temporary folder)")
     parser.add_argument("--report-only", action="store_true",
-                        help="Rewrite bench/RESULTS-comet.md from bench/results/comet.json without training.")
-    parser.add_argument("--adapt-only", action="store_true",
-                        help="Re-run only the adaptation (with the catalogue's comet-particles bank) and update "
-                             "bench/results/comet.json.")
-    args = parser.parse_args()
-    root, results = args.runs, HERE / "results"
-    if args.report_only or args.adapt_only:
-        out = json.loads((results / "comet.json").read_text())
-        if args.adapt_only:
-            plot_adaptation(results, {"one bank": adaptation(root, Path("banks/comet-particles"), out)})
-            write_json(results / "comet.json", out)
-        md = HERE / "RESULTS-comet.md"  # --report-only keeps the machine the figures were measured on
-        write_text(md, report(out, environment(), COMMAND, ["one bank"],
-                              None if args.adapt_only else recorded_line(md, "Measured on "), lrs=FINETUNE_LRS))
-        return
-    shutil.rmtree(root, ignore_errors=True)
-    out: dict[str, float] = {}
-    start = time.perf_counter()
-    figures = disentanglement(root, args.seeds, out)
-    curves = {"one bank": adaptation(root, figures["particles"] / "bank", out)}
-    out["bench_seconds"] = time.perf_counter() - start
-    write_json(results / "comet.json", out)
-    for name, run_dir in figures.items():
-        shutil.copyfile(run_dir / "plots" / "mechanisms.png", results / f"comet-{name}-mechanisms.png")
-    plot_adaptation(results, curves)
-    write_text(HERE / "RESULTS-comet.md", report(out, environment(), COMMAND, sorted(curves), lrs=FINETUNE_LRS))
-    print(json.dumps(out, indent=2, sort_keys=True))
+                        help="rewrite comet.json, the figures and the report from the recorded sweeps (trains nothing)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes to check the script runs (not a result)")
+    args = parser.parse_args(argv)
+    in_bench_folder(parser, lambda out: bench(args, out), args.out, HERE, args.quick)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -36,7 +36,7 @@ torch.set_num_threads(1)
 from comet_robustness_record import read_record, update_record  # noqa: E402  (bench/, beside this file)
 from comet_robustness_report import summarise, variant_runs  # noqa: E402
 from comet_worlds import SUITE, WORLDS, write  # noqa: E402
-from machine import in_bench_folder, sweep_bench_plan  # noqa: E402
+from machine import in_bench_folder, spec_path, sweep_bench_plan  # noqa: E402
 from zoo.errors import ZooError  # noqa: E402
 from zoo.sweep import read_table  # noqa: E402
 from zoo.sweep.definition import check_definition  # noqa: E402
@@ -55,15 +55,6 @@ QUICK_CATALOGUE = {"data.trajectories": 16, "data.test_trajectories": 8, "data.l
 def world_file(folder: Path, entry: str, seed: int) -> Path:
     """The world file of a suite entry and seed in the sweep ``folder`` (entries of one world share it)."""
     return folder / "worlds" / f"{SUITE[entry][0]}-seed{seed}.npz"
-
-
-def spec_path(path: Path) -> str:
-    """``path`` as a point names it: relative to the current directory (the repository root when the bench runs
-    as documented) where it lies below it, so a point's run name and fingerprint do not depend on the checkout."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
 
 
 def setting(entry: str, seed: int, folder: Path, quick: bool, shared: set[str]) -> dict[str, Any]:

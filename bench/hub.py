@@ -24,8 +24,9 @@ import torch
 
 torch.set_num_threads(1)
 
-from adaptation import plot_adaptation_curve  # noqa: E402  (bench/adaptation.py, beside this file)
-from comet import FINETUNE_LRS, FRACTIONS, environment, methods_curves, record, type_errors  # noqa: E402  (bench/comet.py, beside this file)
+from adaptation import FINETUNE_LRS, FRACTIONS, methods_curves, plot_adaptation_curve, record  # noqa: E402  (bench/)
+from comet_type_errors import type_errors  # noqa: E402
+from machine import environment  # noqa: E402
 
 from zoo import compile_spec  # noqa: E402
 from zoo.banks.catalogue import catalogue_bank, catalogue_banks  # noqa: E402

@@ -109,6 +109,22 @@ def sweep_bench_plan(plan: Any, plan_at: Callable[[list[int]], Any], folder: Pat
     return kept
 
 
+def spec_path(path: Path) -> str:
+    """``path`` as a point names it: relative to the current directory (the repository root when the bench runs
+    as documented) where it lies below it, so a point's run name and fingerprint do not depend on the checkout."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def kept_notes(report: Path, heading: str = "### Notes") -> str:
+    """The hand-written part of an existing report, from its ``heading`` to the end (kept when the report is
+    re-rendered; empty when there is none)."""
+    text = report.read_text() if report.is_file() else ""
+    return text[text.index(heading):] if heading in text else ""
+
+
 def run_dir(folder: Path, run: str) -> Path:
     """The directory of the run ``run`` (a row's ``run``) of the sweep in ``folder``.
 

@@ -33,7 +33,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine import recorded_line, sweep_bench  # noqa: E402  (bench/machine.py)
+from machine import kept_notes, recorded_line, sweep_bench  # noqa: E402  (bench/machine.py)
 from rims_report import MODELS, TASKS, write_markdown  # noqa: E402  (bench/rims_report.py)
 from zoo.io import write_json  # noqa: E402
 from zoo.nn.grouped_rnn import GroupedGRUCell  # noqa: E402
@@ -182,14 +182,8 @@ def report(args: argparse.Namespace) -> None:
     write_json(path, results)
     seeds = {task: sorted({r.seed for r in rows if r.status == "ok"}) for task, rows in tables.items()}
     write_markdown(results, md, seeds, recorded_line(md, "Machine: ") if args.report_only else None,
-                   kept_notes(md))
+                   kept_notes(md, NOTES))
     print(f"wrote {path} and {md}")
-
-
-def kept_notes(report: Path) -> str:
-    """The hand-written ``### Notes`` part at the end of the existing report (kept when it is re-rendered)."""
-    text = report.read_text() if report.is_file() else ""
-    return text[text.index(NOTES):] if NOTES in text else ""
 
 
 if __name__ == "__main__":
