@@ -14,8 +14,7 @@ from pathlib import Path
 
 import torch
 
-from machine import measured_by_run, read_json, run_dir  # bench/machine.py
-from zoo.io import write_json
+from machine import run_dir, run_record  # bench/machine.py
 from zoo.sweep import RunRow
 
 RECORD = "comet-type-errors.json"  # in the bench's records/ folder
@@ -52,31 +51,20 @@ def type_errors(folder: Path) -> dict[str, float]:
 def errors_by_run(rows: list[RunRow], folder: Path, record: Path, new: set[str]) -> dict[str, dict[str, float]]:
     """The per-type errors of each ``ok`` row of the sweep in ``folder``, by its ``run``: measured on its run
     directory when the row is ``new`` (or the record has no entry of its fingerprint) and the directory holds
-    the model, else the record's entry. ``record`` is rewritten to hold these rows' entries when that changes it."""
-    recorded = read_record(record)
-    entries = measured_by_run(rows, folder, recorded, new, lambda r: {"errors": type_errors(run_dir(folder, r.run))},
-                              f"{record}: no per-type errors")
-    if entries != recorded:
-        write_json(record, entries)
+    the model, else the record's entry. ``record`` is rewritten to hold these rows' entries when that changes it.
+
+    Raises:
+        SystemExit: the record is not such a record (the message names the file and the run).
+    """
+    entries = run_record(rows, folder, record, new, lambda r: {"errors": type_errors(run_dir(folder, r.run))},
+                         f"{record}: no per-type errors", entry_problem)
     return {run: entry["errors"] for run, entry in entries.items()}
 
 
-def read_record(path: Path) -> dict[str, dict]:
-    """The record at ``path`` (empty when there is none).
-
-    Raises:
-        SystemExit: the file is not such a record (the message names the file and the run).
-    """
-    record = read_json(path)
-    if record is None:
-        return {}
-    if not isinstance(record, dict):
-        raise SystemExit(f"{path}: not an object of runs")
-    for run, entry in record.items():
-        errors = entry.get("errors") if isinstance(entry, dict) else None
-        if (not isinstance(entry, dict) or set(entry) != {"fingerprint", "errors"}
-                or not isinstance(entry["fingerprint"], str) or not isinstance(errors, dict)
-                or not all(type(v) in (int, float) and math.isfinite(v) for v in errors.values())):
-            raise SystemExit(f"{path}: run {run!r}: needs a fingerprint (a string) and errors (an object of finite "
-                             "numbers by type), nothing else")
-    return record
+def entry_problem(entry: dict) -> str | None:
+    """What is wrong with one run's entry of the record (its fingerprint checked already), or None."""
+    errors = entry.get("errors")
+    if (set(entry) != {"fingerprint", "errors"} or not isinstance(errors, dict)
+            or not all(type(v) in (int, float) and math.isfinite(v) for v in errors.values())):
+        return "needs a fingerprint and errors (an object of finite numbers by type), nothing else"
+    return None

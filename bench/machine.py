@@ -156,6 +156,33 @@ def measured_by_run(rows: list, folder: Path, recorded: dict[str, dict], new: se
     return entries
 
 
+def run_record(rows: list, folder: Path, path: Path, new: set[str], measure: Callable[[Any], dict], missing: str,
+               problem: Callable[[dict], str | None]) -> dict[str, dict]:
+    """The entries of a record of figures measured by run after the sweep in ``folder`` (``{run: {"fingerprint":
+    <its row's>, ...}}``, :func:`measured_by_run`) for the ``ok`` ``rows``; the record at ``path`` is rewritten to
+    hold them when that changes it. ``problem`` says what is wrong with a recorded entry (None: nothing).
+
+    Raises:
+        SystemExit: the file is not such a record (the message names the file and the run).
+    """
+    from zoo.io import write_json
+
+    recorded = read_json(path)
+    if recorded is None:
+        recorded = {}
+    elif not isinstance(recorded, dict):
+        raise SystemExit(f"{path}: not an object of runs")
+    for run, entry in recorded.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+            raise SystemExit(f"{path}: run {run!r}: not an object with a fingerprint (a string)")
+        if (text := problem(entry)) is not None:
+            raise SystemExit(f"{path}: run {run!r}: {text}")
+    entries = measured_by_run(rows, folder, recorded, new, measure, missing)
+    if entries != recorded:
+        write_json(path, entries)
+    return entries
+
+
 def read_json(path: Path) -> Any:
     """The JSON document at ``path`` (None when there is no file): a benchmark's record.
 

@@ -26,9 +26,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "examples"), str(HERE.parent)]  # examples/, and the checkout (tests.support)
 
 import own_data_predict  # noqa: E402  (bench/, beside this file)
-from adaptation import adaptation_curve  # noqa: E402  (bench/adaptation.py)
+from adaptation import adaptation_curve, methods_curves  # noqa: E402  (bench/adaptation.py)
 from _predator_prey import simulate, write  # noqa: E402  (examples/_predator_prey.py)
-from comet import methods_curves, type_errors  # noqa: E402
+from comet_type_errors import type_errors  # noqa: E402
 from machine import environment, recorded_line  # noqa: E402
 from own_data_report import report  # noqa: E402
 from tests.support.roundtrip import KINDS, QUICK, TINY, roundtrip  # noqa: E402
