@@ -63,7 +63,7 @@ def report(out: dict, measured: str, command: str, *, lrs: Sequence[float], seed
 WHY = {  # what the failing runs' mechanism tables showed
     "traffic": "In the lowest run the braking mechanism is clean but most free-road transitions are won by "
                "the following mechanism (a car far behind its leader changes speed much as on a free road).",
-    "sports": "The lowest run's mechanism table (plots/mechanisms.png of its run) shows which roles share a "
+    "sports": "Seed 0's mechanism table (`bench/results/comet-sports-mechanisms.png`) shows which roles share a "
               "mechanism.",
 }
 
@@ -92,9 +92,11 @@ def notes(out: dict, lrs: Sequence[float], seeds: Sequence[int], draws: Sequence
     ]
     for world in ("traffic", "sports"):
         if out.get(f"{world}_nmi_min", 1.0) < 0.8:
-            lines += ["", f"{world.capitalize()}: the catalogue spec as written (seed 0) reaches NMI "
-                      f"{out[f'{world}_nmi']:.3f}, but not every seed does: mean {out[f'{world}_nmi_mean']:.3f}, "
-                      f"lowest {out[f'{world}_nmi_min']:.3f}. {WHY[world]}"]
+            first = out[f"{world}_nmi"]
+            said = (f"the catalogue spec as written (seed 0) reaches NMI {first:.3f}, but not every seed does"
+                    if first >= 0.8 else f"the catalogue spec as written misses the target at seed 0 (NMI {first:.3f})")
+            lines += ["", f"{world.capitalize()}: {said}: mean {out[f'{world}_nmi_mean']:.3f}, lowest "
+                      f"{out[f'{world}_nmi_min']:.3f}. {WHY[world]}"]
     missed = [what for key, op, goal, what in TARGETS
               if not (out[key] >= goal if op == ">=" else out[key] <= goal)]
     if missed:

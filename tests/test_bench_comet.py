@@ -45,7 +45,7 @@ def test_comet_quick_runs_through_the_sweeps(tmp_path, monkeypatch):
     assert (tmp_path / "results" / "comet-sports-mechanisms.png").is_file()
     text = md.read_text().replace("Measured on ", "Measured on recorded, ") + "\n### Notes\n\nkept\n"
     path.unlink(), md.write_text(text)
-    run_bench("comet.py", "--quick", "--report-only", "--out", str(tmp_path))
+    bench_module("comet", monkeypatch).main(["--quick", "--report-only", "--out", str(tmp_path)])
     assert json.loads(path.read_text()) == nums and md.read_text() == text
 
 
