@@ -167,8 +167,7 @@ def bench(args: argparse.Namespace, out: Path) -> None:
     new: set[str] = set()
     if not args.report_only:
         if "disentanglement" in args.parts:
-            seeds = list(parse_seeds(args.seeds or ("0" if args.quick else "0-2")))
-            new |= swept(disentanglement_plan(seeds, sets["disentanglement"]),
+            new |= swept(disentanglement_plan(args.seeds, sets["disentanglement"]),
                          lambda every: disentanglement_plan(every, sets["disentanglement"]),
                          folders(out)["disentanglement"], args.jobs)
         if "adaptation" in args.parts:
@@ -188,6 +187,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="rewrite comet.json, the figures and the report from the recorded sweeps (trains nothing)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes to check the script runs (not a result)")
     args = parser.parse_args(argv)
+    try:
+        args.seeds = list(parse_seeds(args.seeds or ("0" if args.quick else "0-2")))
+    except ValueError as e:
+        parser.error(f"--seeds: {e}")
     in_bench_folder(parser, lambda out: bench(args, out), args.out, HERE, args.quick)
 
 
