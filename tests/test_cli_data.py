@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from zoo.cli import main
 
-SMALL = ["--set", "data.trajectories=6", "--set", "data.test_trajectories=2", "--set", "data.length=4"]
+SMALL = ["--set", "data.trajectories=6", "--set", "data.test_trajectories=2", "--set", "data.length=4", "--set",
+         "train.horizon=2"]
 
 
 def run(*args):
@@ -58,6 +59,11 @@ def test_predict_writes_predictions_and_refuses_a_file_of_the_wrong_shape(tmp_pa
     run("data", "export", "comet-particles", "--out", data, *SMALL)
     r = run("train", "comet-particles", "--set", f"data={{kind: trajectories, path: {data}}}", "--set", "train.steps=1",
             "--set", "train.eval_every=0", "--set", "mechanisms[0].hidden=[4]", "--run-dir", tmp_path / "run")
+    assert r.exit_code == 2 and "p.npz: its trajectories have 5 states (4 steps), fewer than train.horizon=6" in r.output
+    assert "set train.horizon: 4 or less" in r.output and not (tmp_path / "run").exists()
+    r = run("train", "comet-particles", "--set", f"data={{kind: trajectories, path: {data}}}", "--set", "train.steps=1",
+            "--set", "train.eval_every=0", "--set", "mechanisms[0].hidden=[4]", "--set", "train.horizon=4",
+            "--run-dir", tmp_path / "run")
     assert r.exit_code == 0, r.output
     r = run("predict", tmp_path / "run", "--data", data, "--out", tmp_path / "pred.npz", "--no-progress")
     assert r.exit_code == 0, r.output

@@ -43,7 +43,7 @@ def test_many_wide_mechanisms_are_refused_by_their_parameters_and_optimiser_stat
 
 def test_a_large_batch_is_refused_by_its_activations():
     spec = load_spec("comet-particles", ["train.batch=1000000"])
-    with pytest.raises(SpecError, match=r"train\.batch: .*activations .* \(3,000,000 examples per step\)"):
+    with pytest.raises(SpecError, match=r"train\.batch: .*activations .* \(6,000,000 examples per step\)"):
         check_memory(spec)
 
 

@@ -35,7 +35,7 @@ print(*peaks)
 
 def comet_run(tmp_path: Path, *sets: str) -> Path:
     spec = load_spec("comet-particles", ["data.trajectories=8", "data.test_trajectories=4", "data.length=4",
-                                         "train.steps=1", "train.eval_every=0", *sets])
+                                         "train.horizon=2", "train.steps=1", "train.eval_every=0", *sets])
     return train(spec, run_dir=tmp_path / "run", progress=False).run_dir
 
 

@@ -66,12 +66,19 @@ class FileWorld(SlotWorld):
     label: str = ""
 
     def check_model(self, spec, model) -> None:
-        """The spec's slots must be the file's objects and features."""
+        """The spec's slots must be the file's objects and features, and its trajectories at least as long as
+        the horizon a training window spans."""
         n, d = self.splits["train"].states.shape[2:]
         if spec.slots is None or (spec.slots.count, spec.slots.dim) != (n, d):
             got = None if spec.slots is None else f"{{count: {spec.slots.count}, dim: {spec.slots.dim}}}"
             raise SpecError(f"{self.label}: the file holds {n} objects of {d} features ({', '.join(self.features)}); "
                             f"set slots: {{count: {n}, dim: {d}}} (got {got})", ("slots",))
+        horizon = getattr(spec.train, "horizon", None)
+        steps = min(split.length for split in self.splits.values())
+        if horizon is not None and horizon > steps:
+            raise SpecError(f"{self.label}: its trajectories have {steps + 1} states ({steps} steps), fewer than "
+                            f"train.horizon={horizon} needs ({horizon + 1}); set train.horizon: {steps} or less",
+                            ("train", "horizon"))
 
 
 def _trajectories(arrays: dict[str, np.ndarray], index: np.ndarray | slice) -> Trajectories:
