@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import shutil
 import sys
@@ -56,6 +57,7 @@ from zoo.sweep.seeds import parse_seeds  # noqa: E402
 from zoo.sweep.status import todo  # noqa: E402
 
 COMMAND = "PYTHONPATH=. python bench/comet.py"
+BANK = "comet-particles"  # the catalogue bank the compose points reuse
 PARTS = ("disentanglement", "adaptation")
 FIGURES = {"comet-particles": "particles", "comet-particles-overcomplete": "particles-overcomplete",
            "comet-traffic": "traffic", "comet-sports": "sports"}  # spec -> name of its mechanisms figure
@@ -88,6 +90,21 @@ def source_weights(out: Path) -> tuple[Path, RunRow]:
     return folders(out)["adaptation"] / "pretrained" / f"{rows[0].spec}-{rows[0].fingerprint}.safetensors", rows[0]
 
 
+def bank_copy(out: Path, make: bool = False) -> Path:
+    """Where the compose points read the catalogue bank they reuse: a copy under the adaptation sweep named by the
+    digest of the bank's weights, so a rebuilt bank changes their settings and they run again (``make``: copy it
+    there if it is not yet)."""
+    source = HERE.parent / "banks" / BANK
+    digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()[:12]
+    copy = folders(out)["adaptation"] / "pretrained" / f"{BANK}-{digest}"
+    if make and not copy.is_dir():
+        partial = copy.with_name(f".{copy.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(source, partial)
+        partial.rename(copy)
+    return copy
+
+
 def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs: int) -> set[str]:
     """The source sweep, then the adaptation sweep from the source's weights (copied from its run directory);
     the runs recorded anew.
@@ -103,7 +120,8 @@ def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs
     if not weights.is_file() and trained.is_file():
         with atomic_path(weights) as tmp:
             shutil.copyfile(trained, tmp)
-    plan, fields_of = adaptation_plan(spec_path(weights), design, sets["adaptation"])
+    bank = spec_path(bank_copy(out, make=True))
+    plan, fields_of = adaptation_plan(spec_path(weights), bank, design, sets["adaptation"])
     if not weights.is_file():
         pending = [t for t in todo(resolve_points(plan), read_table(found["adaptation"]), found["adaptation"])
                    if fields_of[t.point.setting].method == "finetune"]
@@ -113,7 +131,7 @@ def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs
                              f"{found['adaptation-source'] / 'results.csv'} to train the source again")
 
     def plan_at(draws: list[int]) -> SweepPlan:
-        return adaptation_plan(spec_path(weights), dataclasses.replace(design, draws=tuple(draws)),
+        return adaptation_plan(spec_path(weights), bank, dataclasses.replace(design, draws=tuple(draws)),
                                sets["adaptation"])[0]
 
     return new | swept(plan, plan_at, found["adaptation"], jobs)
@@ -125,7 +143,7 @@ def figures(out: Path, design: Design, sets: dict[str, list[str]], new: set[str]
     found = folders(out)
     rows = read_table(found["disentanglement"])
     weights, source = source_weights(out)
-    fields_of = adaptation_plan(spec_path(weights), design, sets["adaptation"])[1]
+    fields_of = adaptation_plan(spec_path(weights), spec_path(bank_copy(out)), design, sets["adaptation"])[1]
     runs = AdaptationRuns(read_table(found["adaptation"]), fields_of, found["adaptation"] / "results.csv")
     errors = errors_by_run(runs.breakdown_rows(), found["adaptation"], out / "records" / RECORD, new)
     results = {**disentanglement_figures(rows, found["disentanglement"] / "results.csv"),

@@ -3,8 +3,8 @@
 * ``comet-disentanglement``: ``comet-particles`` and ``comet-particles-overcomplete`` at seed 0 (their own),
   ``comet-traffic`` and ``comet-sports`` at each seed asked for (seed 0 always: their ``*_nmi`` is seed 0's);
 * ``comet-adaptation-source``: ``interaction-network-particles``, the model the fine-tuning baseline starts from;
-* ``comet-adaptation``: ``comet-particles-compose`` (the committed catalogue bank ``banks/comet-particles``,
-  frozen; only the selector trains) and the interaction network fine-tuned (``train.pretrained``) on the
+* ``comet-adaptation``: ``comet-particles-compose`` (the committed catalogue bank ``banks/comet-particles``, read
+  from a copy named by the digest of its weights so that a rebuilt bank runs again; frozen, only the selector trains) and the interaction network fine-tuned (``train.pretrained``) on the
   compose spec's world, at each fraction of its training data (``train.fraction``), fine-tuning at each learning
   rate (``train.lr``); the selector reading every slot feature (``router.features=null``) at 1%; and the 1% points
   again on other draws of the new world (the sweep's seeds, ``train.seed``).
@@ -76,12 +76,16 @@ def source_plan(sets: Sequence[str] = ()) -> SweepPlan:
     return load_plan([SOURCE], None, (), list(sets))
 
 
-def adaptation_settings(pretrained: str, design: Design, sets: Sequence[str]) -> list[tuple[Adapt, dict[str, Any]]]:
-    """Every adaptation point's fields and setting; fine-tuning starts from the weights at ``pretrained`` and
-    trains on the compose spec's world (with ``sets``) for as many steps."""
+def adaptation_settings(pretrained: str, bank: str, design: Design,
+                        sets: Sequence[str]) -> list[tuple[Adapt, dict[str, Any]]]:
+    """Every adaptation point's fields and setting; composing reuses the bank at ``bank``, fine-tuning starts from
+    the weights at ``pretrained`` and trains on the compose spec's world (with ``sets``) for as many steps."""
     compose = load_spec(COMPOSE, list(sets))
-    out: list[tuple[Adapt, dict[str, Any]]] = [(Adapt("compose", f), {"train.fraction": f}) for f in design.fractions]
-    out.append((Adapt("compose_all_features", ONE_PCT), {"train.fraction": ONE_PCT, "router.features": None}))
+    reuse = {"mechanisms[0].source": bank}
+    out: list[tuple[Adapt, dict[str, Any]]] = [(Adapt("compose", f), {"train.fraction": f, **reuse})
+                                               for f in design.fractions]
+    out.append((Adapt("compose_all_features", ONE_PCT),
+                {"train.fraction": ONE_PCT, "router.features": None, **reuse}))
     target = {"data": compose.data.model_dump(mode="json", exclude_defaults=True), "slots.count": compose.slots.count,
               "train.pretrained": pretrained, "train.steps": compose.train.steps, "train.eval_every": 0}
     out += [(Adapt("finetune", f, lr), {"train.fraction": f, "train.lr": lr, **target})
@@ -89,14 +93,15 @@ def adaptation_settings(pretrained: str, design: Design, sets: Sequence[str]) ->
     return out
 
 
-def adaptation_plan(pretrained: str, design: Design, sets: Sequence[str] = ()) -> tuple[SweepPlan, dict[str, Adapt]]:
+def adaptation_plan(pretrained: str, bank: str, design: Design,
+                    sets: Sequence[str] = ()) -> tuple[SweepPlan, dict[str, Adapt]]:
     """The adaptation sweep (every point at draw 0; the 1% compose and fine-tuning points at every draw) with
     the shared overrides ``sets``, and each point's fields by its setting.
 
     Raises:
         SpecError: a bad override (named as the option).
     """
-    chosen = adaptation_settings(pretrained, design, sets)
+    chosen = adaptation_settings(pretrained, bank, design, sets)
     document = {"spec": [COMPOSE, SOURCE], "seeds": list(design.draws), "points": [s for _, s in chosen]}
     document, where = options_document(None, (), sets, document)
     plan = make_plan(check_definition(document, where), where)

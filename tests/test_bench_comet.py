@@ -3,6 +3,7 @@ sizes; its figures come from rows grouped by fields; the recorded figures are it
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from pathlib import Path
@@ -29,7 +30,12 @@ def test_comet_quick_runs_through_the_sweeps(tmp_path, monkeypatch):
     assert nums["particles_nmi"] == rows[("comet-particles", 0, "-")].metrics["nmi"]
     assert nums["traffic_nmi_mean"] == rows[("comet-traffic", 0, "-")].metrics["nmi"]  # one seed in quick mode
     adapt = read_table(tmp_path / "sweeps" / "comet-adaptation")
-    compose = {(r.seed, r.setting): r.metrics["one_step_mse"] for r in adapt if r.spec == "comet-particles-compose"}
+    reused = {t for r in adapt if r.spec == "comet-particles-compose" for t in r.setting.split() if "source=" in t}
+    digest = hashlib.sha256((ROOT / "banks" / "comet-particles" / "model.safetensors").read_bytes()).hexdigest()[:12]
+    assert reused == {f"mechanisms[0].source={tmp_path / 'sweeps' / 'comet-adaptation' / 'pretrained'}/"
+                      f"comet-particles-{digest}"}  # the catalogue bank, named by its weights: a rebuilt one runs again
+    compose = {(r.seed, " ".join(t for t in r.setting.split() if "source=" not in t)): r.metrics["one_step_mse"]
+               for r in adapt if r.spec == "comet-particles-compose"}
     assert nums["adapt_1pct_compose_error"] == compose[(0, "train.fraction=0.01")]
     assert nums["adapt_seed1_1pct_compose_error"] == compose[(1, "train.fraction=0.01")]
     assert nums["adapt_1pct_compose_all_features_error"] == compose[(0, "train.fraction=0.01 router.features=null")]
@@ -70,7 +76,7 @@ def test_comet_figures_are_every_recorded_key_from_rows(monkeypatch):
     out = figures.disentanglement_figures(rows, Path("t"))
     assert out["traffic_nmi"] == 0.5 and abs(out["sports_nmi_mean"] - 0.6) < 1e-12 and out["traffic_nmi_min"] == 0.5
     assert out["particles_overcomplete_unused"] == 2.0
-    plan, fields_of = plans.adaptation_plan("source.safetensors", plans.Design())
+    plan, fields_of = plans.adaptation_plan("source.safetensors", "bank", plans.Design())
 
     def adapted(p) -> dict[str, float]:
         f = fields_of[p.label]
@@ -101,7 +107,8 @@ def test_recorded_comet_figures_are_its_sweeps_of_todays_specs(monkeypatch):
     bench, found = ROOT / "bench", comet.folders(ROOT / "bench")
     weights, _ = comet.source_weights(bench)
     plans = {"disentanglement": comet.disentanglement_plan([0, 1, 2]), "adaptation-source": comet.source_plan(),
-             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.Design())[0]}
+             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.spec_path(comet.bank_copy(bench)),
+                                                 comet.Design())[0]}
     for name, plan in plans.items():
         rows = read_table(found[name])
         for r in rows:
