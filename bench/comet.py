@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import json
 import shutil
 import sys
@@ -90,19 +89,10 @@ def source_weights(out: Path) -> tuple[Path, RunRow]:
     return folders(out)["adaptation"] / "pretrained" / f"{rows[0].spec}-{rows[0].fingerprint}.safetensors", rows[0]
 
 
-def bank_copy(out: Path, make: bool = False) -> Path:
-    """Where the compose points read the catalogue bank they reuse: a copy under the adaptation sweep named by the
-    digest of the bank's weights, so a rebuilt bank changes their settings and they run again (``make``: copy it
-    there if it is not yet)."""
-    source = HERE.parent / "banks" / BANK
-    digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()[:12]
-    copy = folders(out)["adaptation"] / "pretrained" / f"{BANK}-{digest}"
-    if make and not copy.is_dir():
-        partial = copy.with_name(f".{copy.name}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(source, partial)
-        partial.rename(copy)
-    return copy
+def bank_pin() -> str:
+    """The sha256 of the catalogue bank's weights, as its spec.json records it: the compose points pin it
+    (``mechanisms[0].sha256``), so a rebuilt bank changes their settings and they run again."""
+    return json.loads((HERE.parent / "banks" / BANK / "spec.json").read_text())["files"]["model.safetensors"]
 
 
 def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs: int) -> set[str]:
@@ -120,7 +110,7 @@ def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs
     if not weights.is_file() and trained.is_file():
         with atomic_path(weights) as tmp:
             shutil.copyfile(trained, tmp)
-    bank = spec_path(bank_copy(out, make=True))
+    bank = bank_pin()
     plan, fields_of = adaptation_plan(spec_path(weights), bank, design, sets["adaptation"])
     if not weights.is_file():
         pending = [t for t in todo(resolve_points(plan), read_table(found["adaptation"]), found["adaptation"])
@@ -143,7 +133,7 @@ def figures(out: Path, design: Design, sets: dict[str, list[str]], new: set[str]
     found = folders(out)
     rows = read_table(found["disentanglement"])
     weights, source = source_weights(out)
-    fields_of = adaptation_plan(spec_path(weights), spec_path(bank_copy(out)), design, sets["adaptation"])[1]
+    fields_of = adaptation_plan(spec_path(weights), bank_pin(), design, sets["adaptation"])[1]
     runs = AdaptationRuns(read_table(found["adaptation"]), fields_of, found["adaptation"] / "results.csv")
     errors = errors_by_run(runs.breakdown_rows(), found["adaptation"], out / "records" / RECORD, new)
     results = {**disentanglement_figures(rows, found["disentanglement"] / "results.csv"),

@@ -3,8 +3,8 @@
 * ``comet-disentanglement``: ``comet-particles`` and ``comet-particles-overcomplete`` at seed 0 (their own),
   ``comet-traffic`` and ``comet-sports`` at each seed asked for (seed 0 always: their ``*_nmi`` is seed 0's);
 * ``comet-adaptation-source``: ``interaction-network-particles``, the model the fine-tuning baseline starts from;
-* ``comet-adaptation``: ``comet-particles-compose`` (the committed catalogue bank ``banks/comet-particles``, read
-  from a copy named by the digest of its weights so that a rebuilt bank runs again; frozen, only the selector trains) and the interaction network fine-tuned (``train.pretrained``) on the
+* ``comet-adaptation``: ``comet-particles-compose`` (the committed catalogue bank ``banks/comet-particles``, pinned
+  to its weights' sha256 so that a rebuilt bank runs again; frozen, only the selector trains) and the interaction network fine-tuned (``train.pretrained``) on the
   compose spec's world, at each fraction of its training data (``train.fraction``), fine-tuning at each learning
   rate (``train.lr``); the selector reading every slot feature (``router.features=null``) at 1%; and the 1% points
   again on other draws of the new world (the sweep's seeds, ``train.seed``).
@@ -78,10 +78,11 @@ def source_plan(sets: Sequence[str] = ()) -> SweepPlan:
 
 def adaptation_settings(pretrained: str, bank: str, design: Design,
                         sets: Sequence[str]) -> list[tuple[Adapt, dict[str, Any]]]:
-    """Every adaptation point's fields and setting; composing reuses the bank at ``bank``, fine-tuning starts from
-    the weights at ``pretrained`` and trains on the compose spec's world (with ``sets``) for as many steps."""
+    """Every adaptation point's fields and setting; composing reuses the compose spec's bank pinned to the weights
+    whose sha256 is ``bank``, fine-tuning starts from the weights at ``pretrained`` and trains on the compose
+    spec's world (with ``sets``) for as many steps."""
     compose = load_spec(COMPOSE, list(sets))
-    reuse = {"mechanisms[0].source": bank}
+    reuse = {"mechanisms[0].sha256": bank}
     out: list[tuple[Adapt, dict[str, Any]]] = [(Adapt("compose", f), {"train.fraction": f, **reuse})
                                                for f in design.fractions]
     out.append((Adapt("compose_all_features", ONE_PCT),

@@ -30,11 +30,10 @@ def test_comet_quick_runs_through_the_sweeps(tmp_path, monkeypatch):
     assert nums["particles_nmi"] == rows[("comet-particles", 0, "-")].metrics["nmi"]
     assert nums["traffic_nmi_mean"] == rows[("comet-traffic", 0, "-")].metrics["nmi"]  # one seed in quick mode
     adapt = read_table(tmp_path / "sweeps" / "comet-adaptation")
-    reused = {t for r in adapt if r.spec == "comet-particles-compose" for t in r.setting.split() if "source=" in t}
-    digest = hashlib.sha256((ROOT / "banks" / "comet-particles" / "model.safetensors").read_bytes()).hexdigest()[:12]
-    assert reused == {f"mechanisms[0].source={tmp_path / 'sweeps' / 'comet-adaptation' / 'pretrained'}/"
-                      f"comet-particles-{digest}"}  # the catalogue bank, named by its weights: a rebuilt one runs again
-    compose = {(r.seed, " ".join(t for t in r.setting.split() if "source=" not in t)): r.metrics["one_step_mse"]
+    pins = {t for r in adapt if r.spec == "comet-particles-compose" for t in r.setting.split() if "sha256=" in t}
+    digest = hashlib.sha256((ROOT / "banks" / "comet-particles" / "model.safetensors").read_bytes()).hexdigest()
+    assert pins == {f"mechanisms[0].sha256={digest}"}  # the catalogue bank, pinned: a rebuilt one runs again
+    compose = {(r.seed, " ".join(t for t in r.setting.split() if "sha256=" not in t)): r.metrics["one_step_mse"]
                for r in adapt if r.spec == "comet-particles-compose"}
     assert nums["adapt_1pct_compose_error"] == compose[(0, "train.fraction=0.01")]
     assert nums["adapt_seed1_1pct_compose_error"] == compose[(1, "train.fraction=0.01")]
@@ -107,8 +106,7 @@ def test_recorded_comet_figures_are_its_sweeps_of_todays_specs(monkeypatch):
     bench, found = ROOT / "bench", comet.folders(ROOT / "bench")
     weights, _ = comet.source_weights(bench)
     plans = {"disentanglement": comet.disentanglement_plan([0, 1, 2]), "adaptation-source": comet.source_plan(),
-             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.spec_path(comet.bank_copy(bench)),
-                                                 comet.Design())[0]}
+             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.bank_pin(), comet.Design())[0]}
     for name, plan in plans.items():
         rows = read_table(found[name])
         for r in rows:

@@ -90,7 +90,7 @@ def test_banks_saved_before_the_record_still_load(tiny_bank):
     del meta["files"]
     (path / "spec.json").write_text(json.dumps(meta))
     assert load_bank(path).spec.count == 3
-    catalogue = load_bank("comet-particles")  # committed before the record existed
+    catalogue = load_bank("comet-traffic")  # committed before the record existed
     assert "files" not in catalogue.meta and catalogue.tensors
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import torch
 
 from zoo.banks.bank import Bank, load_dir
-from zoo.banks.format import bank_spec, check_tensors, read_config
+from zoo.banks.format import CARD, WEIGHTS, bank_spec, check_tensors, read_config
+from zoo.banks.integrity import recorded_digests
 from zoo.banks.part_bank import load_part_into
 from zoo.banks.refs import HUB_PREFIX, BankRef, find_local, parse_ref, remote, remote_session
 from zoo.errors import BankError, Issue, SpecError, listing
@@ -62,11 +63,31 @@ def resolve_sources(spec):
                 banks[i] = bank_spec(meta, directory, name=b.name, source=b.source, frozen=b.frozen)
             except BankError as e:
                 issues.append(Issue(("mechanisms", i, "source"), str(e)))
+                continue
+            if b.sha256 is not None and (wrong := pin_mismatch(b.sha256, meta, directory)):
+                issues.append(Issue(("mechanisms", i, "sha256"), wrong))
     if issues:
         raise SpecError(sorted(issues, key=lambda issue: issue.path))
     resolved = spec.model_copy(update={"mechanisms": tuple(banks)})
     resolved._source = spec.source
     return resolved
+
+
+def pin_mismatch(pin: str, meta: dict[str, Any], directory: Path) -> str | None:
+    """Why the bank in ``directory`` (its ``spec.json`` ``meta``) is not the one ``pin`` names, or None when it
+    is: the sha256 its ``spec.json`` records for its weights (which loading checks against the file) must be
+    ``pin``."""
+    try:
+        recorded = recorded_digests(meta, directory, (WEIGHTS, CARD)).get(WEIGHTS)
+    except BankError as e:
+        return str(e)
+    if recorded is None:
+        return (f"{directory}: records no sha256 of its weights (saved before banks recorded them), so it cannot "
+                "be pinned; save it again or leave sha256 out")
+    if recorded != pin:
+        return (f"{directory}: its weights' sha256 is {recorded}, not the pinned {pin} (the bank was rebuilt or "
+                "replaced); pin the new weights or use the bank the pin names")
+    return None
 
 
 def source_refs(sources: dict[int, str], spec, section: str) -> tuple[dict[int, BankRef], list[Issue]]:
