@@ -1,10 +1,13 @@
-"""The supervised procedure refuses a model whose inputs the data does not provide, before training."""
+"""The supervised procedure: a model whose inputs the data does not provide is refused before training; it trains
+on a fraction of the training split and from pretrained weights when asked."""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
+import torch
 
 from tests.support.specbases import REGRESSION
 from zoo.errors import SpecError
@@ -20,3 +23,30 @@ def test_an_input_the_data_does_not_provide_is_a_clear_spec_error(tmp_path):
         train(validate(doc), run_dir=tmp_path / "run", progress=False)
     assert str(e.value) == ("model: model inputs ['print'] are not in the 'regression' data, which provides ['x']; "
                             "name the inputs after them")
+
+
+def _trained(tmp_path, name: str, **train_fields):
+    doc = copy.deepcopy(REGRESSION)
+    doc["train"] = {**doc["train"], "steps": 2, **train_fields}
+    return train(validate(doc), run_dir=tmp_path / name, progress=False)
+
+
+def test_fraction_trains_on_the_first_part_of_the_training_split():
+    from zoo.train.procedures.supervised import first_part
+
+    split = {"x": torch.arange(20).reshape(10, 2), "target": torch.arange(10)}
+    assert first_part(split, 0.25)["target"].tolist() == [0, 1, 2]  # ceil(2.5)
+    assert first_part(split, 0.01)["target"].tolist() == [0]
+    assert first_part(split, 1.0) is split
+
+
+def test_pretrained_weights_are_where_training_starts(tmp_path):
+    from zoo.weights import read_weights
+
+    source = _trained(tmp_path, "source")
+    resumed = _trained(tmp_path, "tuned", lr=1e-12, pretrained=str(source.run_dir))
+    before = read_weights(Path(source.run_dir) / "model.safetensors")[0]
+    after = read_weights(Path(resumed.run_dir) / "model.safetensors")[0]
+    assert all(torch.allclose(before[k], after[k], atol=1e-6) for k in before)
+    with pytest.raises(SpecError, match="train.pretrained: no weights at"):
+        _trained(tmp_path, "missing", pretrained=str(tmp_path / "nowhere.safetensors"))

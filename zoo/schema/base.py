@@ -34,6 +34,7 @@ SpecName = Annotated[
 Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 Dim = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Steps = Annotated[int, Field(ge=0, le=MAX_STEPS)]
+Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0, le=1e6)]
 NonNegFloat = Annotated[float, Field(ge=0.0, le=1e6)]

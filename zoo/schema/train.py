@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from zoo.schema.base import Count, Name, NonNegFloat, PositiveFloat, Spec, Steps
+from zoo.schema.base import Count, Fraction, Name, NonNegFloat, PositiveFloat, Spec, Steps
 from zoo.schema.data import DataInterface
 
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
@@ -46,6 +46,12 @@ class SupervisedTrain(TrainBase):
     procedure: Literal["supervised"] = Field(description="Fit an output to targets (RIMs, LSTM, regression).")
     loss: Literal["mse", "cross_entropy"] = Field(default="mse", description="The loss against the target.")
     output: Name = Field(default="y", description="Which model output is compared with the target.")
+    fraction: Fraction = Field(
+        default=1.0, description="Fraction of the training examples used: the first ceil(fraction * N) of the "
+        "training split (at least one), for learning from little data.")
+    pretrained: str | None = Field(
+        default=None, max_length=1000, description="Weights to start from: a run directory or .safetensors file "
+        "of a model of the same shapes (e.g. pre-trained on another task, then fine-tuned here).")
 
 
 TrainSpec = SupervisedTrain

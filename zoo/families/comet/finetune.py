@@ -15,25 +15,12 @@ import torch
 
 from zoo.envs import make_env
 from zoo.envs.files.trajectories import FileWorld
-from zoo.errors import BankError, SpecError
+from zoo.errors import SpecError
 from zoo.train.procedure import Procedure
+from zoo.train.start_weights import load_weights
 from zoo.families.comet import slots
 
 SOURCE_SEED = 7919  # source worlds are generated from seed + SOURCE_SEED * (k + 1)
-
-
-def load_weights(model: torch.nn.Module, ref: str) -> None:
-    """Load ``ref`` (a run directory holding model.safetensors, or a .safetensors file) strictly."""
-    from safetensors.torch import load_file
-
-    path = Path(ref)
-    path = path / "model.safetensors" if path.is_dir() else path
-    if not path.is_file():
-        raise SpecError(f"no weights at {path} (give a run directory or a .safetensors file)", ("train", "pretrained"))
-    try:
-        model.load_state_dict(load_file(str(path)), strict=True)
-    except (RuntimeError, OSError) as e:
-        raise BankError(f"{path}: these weights do not fit the model ({str(e).splitlines()[0]})") from None
 
 
 class FinetuneProcedure(Procedure):

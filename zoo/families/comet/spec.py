@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from zoo.schema.fields import model_from_nodes, node_fields
 from zoo.schema.graph import InteractionNetworkNode
-from zoo.schema.base import Count, Name, NonNegFloat, PositiveFloat, Spec, Steps
+from zoo.schema.base import Count, Fraction, Name, NonNegFloat, PositiveFloat, Spec, Steps
 from zoo.schema.data import DataInterface, TrajectoryData
 from zoo.schema.data import DataSpec
 from zoo.schema import kinds
@@ -178,9 +178,6 @@ class SportsData(TrajectoryData):
 
 
 Horizon = Annotated[int, Field(ge=1, le=1000)]
-
-
-Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 def _context_per_step() -> bool:

@@ -6,10 +6,13 @@ Cross-entropy targets may be -100 where nothing is to be predicted (e.g. the cop
 Metrics per test split: the loss, and for classification the accuracy and error rate over scored
 positions. An environment may add metrics with ``extra_metrics(model, device)``. When the model has
 an ``active`` output (RIMs), the plot of active cells over time is written after training.
+``train.fraction`` trains on the first part of the training split only (a random part where the
+environment's split is drawn at random), and ``train.pretrained`` starts from saved weights.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import torch
@@ -18,9 +21,17 @@ import torch.nn.functional as F
 from zoo.errors import SpecError
 from zoo.metrics.activity import plot_active_cells
 from zoo.train.procedure import Procedure
+from zoo.train.start_weights import load_weights
 
 IGNORE = -100
 EVAL_CHUNK = 256
+
+
+def first_part(split: dict[str, torch.Tensor], fraction: float) -> dict[str, torch.Tensor]:
+    """The first ``ceil(fraction * N)`` examples of ``split`` (at least one): ``train.fraction``."""
+    n = next(iter(split.values())).shape[0]
+    keep = max(1, math.ceil(fraction * n))
+    return split if keep >= n else {k: v[:keep] for k, v in split.items()}
 
 
 class SupervisedProcedure(Procedure):
@@ -38,11 +49,14 @@ class SupervisedProcedure(Procedure):
         if missing:
             raise SpecError(f"model inputs {missing} are not in the {spec.data.kind!r} data, which provides "
                             f"{sorted(set(provided) - {'target'})}; name the inputs after them", ("model",))
+        self.train_split = first_part(provided, spec.train.fraction)
+        if spec.train.pretrained:
+            load_weights(model, spec.train.pretrained)
         first_test = next((k for k in env.splits if k != "train"), "test")  # e.g. test_14: the training size
         self.key_metric = f"{first_test}_{'acc' if spec.train.loss == 'cross_entropy' else 'loss'}"
 
     def batch(self, step, generator):
-        train = self.env.splits["train"]
+        train = self.train_split
         n = next(iter(train.values())).shape[0]
         idx = torch.randint(0, n, (self.spec.train.batch,), generator=generator)
         return {k: v[idx].to(self.device) for k, v in train.items()}
