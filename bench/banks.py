@@ -1,125 +1,160 @@
-"""Banks benchmark: each family's pretrained bank composed into a new task (bench/banks_<family>.py),
-and the catalogue's banks counted by family.
+"""Banks benchmark: each family's catalogue part bank composed into a new task, and the banks counted by family.
 
-    PYTHONPATH=. python bench/banks.py                        # every part, then the report
-    PYTHONPATH=. python bench/banks.py --parts rims --seeds 0-2   # one part (its figures replace the old ones)
-    PYTHONPATH=. python bench/banks.py --report-only          # the report from bench/records/banks.json
+Four sweeps (``zoo sweep``, one process and one torch thread per run; their points are in bench/banks_plans.py):
+``bench/sweeps/banks-rims-source`` (the LSTM the RIMs comparison fine-tunes), ``bench/sweeps/banks-rims`` (the RIMs
+bank composed, RIMs from scratch and the LSTM fine-tuned, at 1% and 10% of the new task's data, over seeds),
+``bench/sweeps/banks-hypernetwork`` (the hypernetwork bank composed, scored against the ANIL and MAML of
+bench/results/hypernet.json) and ``bench/sweeps/banks-slot_vae`` (the slot VAE bank with its encoder head trained,
+frozen whole, and from scratch, over seeds). A sweep skips the runs it has recorded with today's specs, so running
+this again only trains what is new or changed:
 
-Writes bench/records/banks.json (everything every part measured so far, merged: a record per run in
-``rims_runs`` and ``slot_vae_runs``, the catalogue's banks by family, each part's command and date), its
-numbers as flat keys in bench/results/banks.json (``families_with_banks`` is their count there), and
-bench/RESULTS-banks.md. A RIMs run replaces the recorded run of its method, fraction and seed and joins the
-others recorded with the same ``--rims-steps``.
+    PYTHONPATH=. python bench/banks.py                     # every sweep, then the report
+    PYTHONPATH=. python bench/banks.py --seeds 0-4         # more seeds of the RIMs and slot VAE runs
+    PYTHONPATH=. python bench/banks.py --parts rims        # sweep only the RIMs part, then the report
+    PYTHONPATH=. python bench/banks.py --report-only       # banks.json and the report from the recorded sweeps
+    PYTHONPATH=. python bench/banks.py --quick             # a smoke run at tiny sizes in a temporary folder
+
+Writes bench/results/banks.json (flat keys -> numbers, from the sweeps' tables: bench/banks_figures.py) and
+bench/RESULTS-banks.md (its Measured line kept when nothing new ran, a hand-written ``### Notes`` at its end kept).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
-import time
 from pathlib import Path
+from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import torch
 
-from banks_report import write_markdown  # noqa: E402  (bench/banks_report.py)
-from run_records import check_runs  # noqa: E402  (bench/run_records.py)
-from zoo.io import write_json  # noqa: E402
+torch.set_num_threads(1)
 
-RESULTS = ROOT / "bench" / "results" / "banks.json"
-RECORD = ROOT / "bench" / "records" / "banks.json"
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from banks_figures import (catalogue_banks_by_family, catalogue_figures, hypernetwork_figures,  # noqa: E402
+                           rims_figures, slot_vae_figures)
+from banks_plans import (HYPERNETWORK_BANK, QUICK, QUICK_SETS, Design, hypernetwork_plan,  # noqa: E402
+                         rims_plan, rims_source_plan, slot_vae_plan)
+from banks_report import write_markdown  # noqa: E402
+from machine import (kept_notes, machine_line, recorded_line, run_dir, spec_path,  # noqa: E402
+                     sweep_bench_main, sweep_bench_plan)
+from zoo.io import atomic_path, write_json  # noqa: E402
+from zoo.schema import load_spec  # noqa: E402
+from zoo.sweep import RunRow, read_table  # noqa: E402
+from zoo.sweep.plan import SweepPlan  # noqa: E402
+
+COMMAND = "PYTHONPATH=. python bench/banks.py"
 PARTS = ("rims", "hypernetwork", "slot_vae")
+RECORDED_BASELINES = HERE / "results" / "hypernet.json"  # ANIL's and MAML's OOD accuracy (bench/hypernet.py)
 
 
-def catalogue_figures() -> dict:
-    """How many catalogue banks there are, and the families that have one."""
-    from zoo.banks.catalogue import catalogue_banks
-    from zoo.hub.pretrained import from_pretrained
-
-    families = {}
-    for entry in catalogue_banks():
-        family = (from_pretrained(entry.path).meta.get("provenance") or {}).get("family")
-        families.setdefault(family, []).append(entry.name)
-    sizes = {e.name: sum(f.stat().st_size for f in e.path.iterdir()) for e in catalogue_banks()}
-    return {"banks": sum(len(v) for v in families.values()), "families_with_banks": sorted(families),
-            "banks_by_family": families, "largest_bank_bytes": max(sizes.values()),
-            "banks_total_bytes": sum(sizes.values())}
+def folders(out: Path) -> dict[str, Path]:
+    """The four sweeps' folders under ``out``."""
+    return {name: out / "sweeps" / f"banks-{name}" for name in ("rims-source", "rims", "hypernetwork", "slot_vae")}
 
 
-def recorded() -> dict:
-    """Everything bench/records/banks.json holds (empty before the first run)."""
-    return json.loads(RECORD.read_text()) if RECORD.is_file() else {}
+def swept(plan: SweepPlan, plan_at: Callable[[list[int]], SweepPlan], folder: Path, jobs: int) -> bool:
+    """Run (or continue) one sweep (bench/machine.py's ``sweep_bench_plan``); whether it recorded a run anew."""
+    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
+    rows = sweep_bench_plan(plan, plan_at, folder, jobs)
+    return any((r.run, r.fingerprint, r.status) not in before for r in rows)
 
 
-def flat(record: dict) -> dict[str, float]:
-    """The record's numbers, keyed as the issue names them: the results file."""
-    numbers = {k: v for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    return {**numbers, "families_with_banks": len(record.get("families_with_banks") or [])}
+def only_row(folder: Path) -> RunRow:
+    """The one finished run of a one-point sweep.
+
+    Raises:
+        SystemExit: the sweep has no finished run, or several.
+    """
+    rows = [r for r in read_table(folder) if r.status == "ok"]
+    if len(rows) != 1:
+        raise SystemExit(f"{folder / 'results.csv'}: expected one finished run, found {len(rows)}; "
+                         "run the benchmark first")
+    return rows[0]
 
 
-def write(record: dict) -> None:
-    write_json(RECORD, record)
-    write_json(RESULTS, flat(record))
+def source_weights(out: Path) -> Path:
+    """Where the LSTM fine-tuning points read the source run's weights: named by its fingerprint, so a changed
+    source changes their fingerprints and they run again. Copied there from the source's run directory (run
+    directories are not kept) when that is here."""
+    source = only_row(folders(out)["rims-source"])
+    weights = folders(out)["rims"] / "pretrained" / f"{source.spec}-{source.fingerprint}.safetensors"
+    trained = run_dir(folders(out)["rims-source"], source.run) / "model.safetensors"
+    if not weights.is_file() and trained.is_file():
+        with atomic_path(weights) as tmp:
+            shutil.copyfile(trained, tmp)
+    return weights
 
 
-def seeds_of(text: str) -> list[int]:
-    """``0-2`` or ``0,3`` as a list of seeds."""
-    if "-" in text:
-        lo, hi = text.split("-")
-        return list(range(int(lo), int(hi) + 1))
-    return [int(s) for s in text.split(",")]
+def sweep_parts(args: argparse.Namespace, out: Path, design: Design, sets: dict[str, list[str]]) -> bool:
+    """Run the sweeps of the parts ``args`` asks for; whether any recorded a run anew.
+
+    Raises:
+        SystemExit: the LSTM source's weights are not here (run directories are not kept) and fine-tuning must run.
+    """
+    found, new = folders(out), False
+    if "rims" in args.parts:
+        source = rims_source_plan(design, sets["rims-source"])[0]
+        new |= swept(source, lambda _: source, found["rims-source"], args.jobs)
+        weights = source_weights(out)
+        if not weights.is_file():
+            raise SystemExit(f"{weights}: the LSTM source's weights are not here; remove "
+                             f"{found['rims-source'] / 'results.csv'} to train the source again")
+
+        def rims_at(seeds: list[int]) -> SweepPlan:
+            return rims_plan(spec_path(weights), design, seeds, sets["rims"])[0]
+
+        new |= swept(rims_at(args.seeds), rims_at, found["rims"], args.jobs)
+    if "hypernetwork" in args.parts:
+        plan = hypernetwork_plan(design, sets["hypernetwork"])[0]
+        new |= swept(plan, lambda _: plan, found["hypernetwork"], args.jobs)
+    if "slot_vae" in args.parts:
+        new |= swept(slot_vae_plan(design, args.seeds, sets["slot_vae"])[0],
+                     lambda seeds: slot_vae_plan(design, seeds, sets["slot_vae"])[0], found["slot_vae"], args.jobs)
+    return new
 
 
-def measure(part: str, args) -> dict:
-    """One part's figures."""
-    import torch
-
-    torch.set_num_threads(1)
-    seeds = seeds_of(args.seeds)
-    if part == "rims":
-        from banks_rims import RUN_KEY, run
-
-        before = recorded()
-        same = before.get("rims_steps") == args.rims_steps  # seeds recorded with other steps are run again
-        runs = check_runs(before.get("rims_runs", []), RUN_KEY + ("error",), f"{RECORD.relative_to(ROOT)}: rims_runs")
-        return run([0.01, 0.1], seeds, args.rims_steps, args.lstm_steps, runs if same else None)
-    if part == "hypernetwork":
-        from banks_hypernetwork import run
-
-        return run(args.compose_steps)
-    from banks_slot_vae import run
-
-    return run(seeds, args.slot_vae_steps)
+def figures(out: Path, design: Design, sets: dict[str, list[str]], families: dict[str, list[str]]) -> dict:
+    """banks.json's figures from the recorded sweeps and the catalogue's ``families`` of banks."""
+    found = folders(out)
+    rims_fields = rims_plan(spec_path(source_weights(out)), design, [0], sets["rims"])[1]
+    slot_vae_fields = slot_vae_plan(design, [0], sets["slot_vae"])[1]
+    baselines = json.loads(RECORDED_BASELINES.read_text())
+    return {**catalogue_figures(families),
+            **rims_figures(read_table(found["rims"]), rims_fields, only_row(found["rims-source"]), design,
+                           found["rims"] / "results.csv"),
+            **hypernetwork_figures(only_row(found["hypernetwork"]), baselines, design,
+                                   load_spec(HYPERNETWORK_BANK).train.steps),
+            **slot_vae_figures(read_table(found["slot_vae"]), slot_vae_fields, design,
+                               found["slot_vae"] / "results.csv")}
 
 
-def main() -> None:
+def bench(args: argparse.Namespace, out: Path) -> None:
+    """Sweep the parts ``args`` asks for in ``out/sweeps`` (unless ``--report-only``), then write banks.json and
+    RESULTS-banks.md; the report's Measured line is kept when nothing new ran."""
+    design = QUICK if args.quick else Design()
+    sets = QUICK_SETS if args.quick else {name: [] for name in QUICK_SETS}
+    new = False if args.report_only else sweep_parts(args, out, design, sets)
+    families = catalogue_banks_by_family()
+    results = figures(out, design, sets, families)
+    path, md = out / "results" / "banks.json", out / "RESULTS-banks.md"
+    write_json(path, results)
+    measured = (None if new else recorded_line(md, "Measured on ")) or machine_line("Measured on ")
+    write_markdown(results, families, md, measured, COMMAND + " --quick" * args.quick, kept_notes(md))
+    print(json.dumps(results, indent=2, sort_keys=True))
+    print(f"wrote {path} and {md}")
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default=",".join(PARTS))
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--rims-steps", type=int, default=200)
-    parser.add_argument("--lstm-steps", type=int, default=1000)
-    parser.add_argument("--compose-steps", type=int, default=20)
-    parser.add_argument("--slot-vae-steps", type=int, default=300)
-    parser.add_argument("--report-only", action="store_true")
-    args = parser.parse_args()
-    if not args.report_only:
-        for part in args.parts.split(","):
-            started = time.time()
-            got = measure(part, args)
-            figures = recorded()  # read again: other parts may have written theirs meanwhile
-            figures.update(got)
-            figures.setdefault("commands", {})[part] = " ".join(["python bench/banks.py"] + sys.argv[1:])
-            figures.setdefault("dates", {})[part] = time.strftime("%Y-%m-%d")
-            print(f"[{part}] {time.time() - started:.0f}s", flush=True)
-            figures.update(catalogue_figures())
-            write(figures)
-    figures = recorded()
-    figures.update(catalogue_figures())
-    write(figures)
-    write_markdown(figures, ROOT / "bench" / "RESULTS-banks.md")
+    parser.add_argument("--seeds", help="seeds of the RIMs and slot VAE runs swept now, e.g. 0-4 (default 0-2; "
+                        "the figures average every seed recorded)")
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS, help="the parts to sweep")
+    sweep_bench_main(parser, argv, "results/ and RESULTS-banks.md", bench, HERE)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

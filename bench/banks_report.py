@@ -1,4 +1,4 @@
-"""bench/RESULTS-banks.md from bench/records/banks.json (written by bench/banks.py)."""
+"""bench/RESULTS-banks.md from the figures of bench/results/banks.json (bench/banks.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def _rims(f: dict) -> list[str]:
         "### RIMs: cells from 8x8 digits, composed for 10x10 digits",
         "",
         f"Test error on the held-out 10x10 images, mean over {f.get('rims_seeds')} seed(s), "
-        "every model trained for the same steps on the same subset (bench/banks_rims.py says how).",
+        "every model trained for the same steps on the same first part of its seed's training split "
+        "(bench/banks_plans.py says how).",
         "",
         "| data | compose | scratch | LSTM fine-tuned | compose / scratch | compose / LSTM |",
         "|---|---|---|---|---|---|",
@@ -37,7 +38,7 @@ def _hypernetwork(f: dict) -> list[str]:
         "### Hypernetwork: frozen templates on unseen expert combinations",
         "",
         "Accuracy on 256 tasks of unseen expert combinations of the connected teacher, after 10 inner steps "
-        "on 128 support shots, scored on 128 query shots (bench/banks_hypernetwork.py says how).",
+        "on 128 support shots, scored on 128 query shots (bench/banks_plans.py says how).",
         "",
         "| model | meta-training | OOD accuracy |",
         "|---|---|---|",
@@ -90,20 +91,22 @@ def findings(f: dict) -> list[str]:
     ]
 
 
-def write_markdown(f: dict, path: Path) -> None:
-    """Write the banks section."""
-    by_family = f.get("banks_by_family") or {}
+def write_markdown(f: dict, by_family: dict[str, list[str]], path: Path, measured: str, command: str,
+                   notes: str = "") -> None:
+    """Write the banks section: the catalogue, each family's table, the findings, then the kept ``notes``."""
     lines = [
         "## Pretrained banks for every family, composed into new tasks",
         "",
-        f"The catalogue holds {f.get('banks')} banks of {len(f.get('families_with_banks') or [])} families "
+        f"The catalogue holds {f.get('banks')} banks of {len(by_family)} families "
         f"({', '.join(f'{k}: {len(v)}' for k, v in sorted(by_family.items()))}); the largest is "
         f"{f.get('largest_bank_bytes', 0) / 1e6:.2f} MB, all together {f.get('banks_total_bytes', 0) / 1e6:.2f} MB.",
-        "Runs: " + "; ".join(f"{k} `{v}` ({f.get('dates', {}).get(k)})" for k, v in (f.get("commands") or {}).items()) + ".",
+        f"Run: `{command}` (four sweeps in bench/sweeps/banks-*; bench/banks.py says which).",
+        measured,
         "",
         *_rims(f), "", *_hypernetwork(f), "", *_slot_vae(f), "", *findings(f), "",
         "COMET: as before (bench/RESULTS-comet.md, bench/RESULTS-hub.md). The particles and sports banks share",
         "one slot layout (state 4, context 5 wide), so `zoo compose` accepts both in one model; no generated",
         "world mixes particle and sports interactions, so that composition is not measured here.",
     ]
-    write_text(path, "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    write_text(path, text + ("\n" + notes.rstrip("\n") + "\n" if notes else ""))

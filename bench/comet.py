@@ -47,12 +47,11 @@ from comet_plans import (QUICK, QUICK_SETS, Design, adaptation_plan, disentangle
                          source_plan)
 from comet_report import measured_line, report  # noqa: E402
 from comet_type_errors import RECORD, errors_by_run  # noqa: E402
-from machine import (environment, in_bench_folder, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
-                     sweep_bench_plan)
+from machine import (environment, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
+                     sweep_bench_main, sweep_bench_plan)
 from zoo.io import atomic_path, write_json, write_text  # noqa: E402
 from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
 from zoo.sweep.plan import SweepPlan  # noqa: E402
-from zoo.sweep.seeds import parse_seeds  # noqa: E402
 from zoo.sweep.status import todo  # noqa: E402
 
 COMMAND = "PYTHONPATH=. python bench/comet.py"
@@ -188,18 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", help="seeds of the traffic and sports runs swept now, e.g. 0-4 (default 0-2; "
                         "seed 0 always; the report counts every seed recorded)")
     parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS, help="the sweeps to run")
-    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
-    parser.add_argument("--out", type=Path, default=None, help="folder of sweeps/, records/, results/ and "
-                        "RESULTS-comet.md (default: bench/; with --quick a temporary folder)")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite comet.json, the figures and the report from the recorded sweeps (trains nothing)")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes to check the script runs (not a result)")
-    args = parser.parse_args(argv)
-    try:
-        args.seeds = list(parse_seeds(args.seeds or ("0" if args.quick else "0-2")))
-    except ValueError as e:
-        parser.error(f"--seeds: {e}")
-    in_bench_folder(parser, lambda out: bench(args, out), args.out, HERE, args.quick)
+    sweep_bench_main(parser, argv, "records/, results/ and RESULTS-comet.md", bench, HERE)
 
 
 if __name__ == "__main__":

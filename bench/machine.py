@@ -195,3 +195,24 @@ def read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise SystemExit(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
+
+
+def sweep_bench_main(parser: argparse.ArgumentParser, argv: list[str] | None, outputs: str,
+                     work: Callable[[Any, Path], Any], default: Path) -> None:
+    """Parse a sweep benchmark's options (``parser``'s own, then ``--jobs``, ``--out``, ``--report-only`` and
+    ``--quick``; ``--seeds``, default 0-2, 0 with --quick) and run ``work(args, folder)`` in the folder of its sweeps
+    and ``outputs`` (:func:`in_bench_folder`). A bad ``--seeds`` is a usage error (exit 2)."""
+    from zoo.sweep.seeds import parse_seeds
+
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process and thread each)")
+    parser.add_argument("--out", type=Path, default=None, help=f"folder of sweeps/, {outputs} (default: bench/; "
+                        "with --quick a temporary folder)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the figures and the report from the recorded sweeps (trains nothing)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes to check the script runs (not a result)")
+    args = parser.parse_args(argv)
+    try:
+        args.seeds = list(parse_seeds(args.seeds or ("0" if args.quick else "0-2")))
+    except ValueError as e:
+        parser.error(f"--seeds: {e}")
+    in_bench_folder(parser, lambda out: work(args, out), args.out, default, args.quick)
