@@ -77,6 +77,29 @@ def test_banks_figures_are_the_means_of_each_fields_runs(monkeypatch):
         figures.slot_vae_figures(unfinished, fields_of, design, Path("t"))
 
 
+def test_recorded_banks_figures_are_its_sweeps_of_todays_specs(monkeypatch):
+    """Every recorded run was measured with today's catalogue spec (its fingerprint), the sweeps have nothing left
+    to run at the recorded seeds, and bench/results/banks.json is what the recorded tables give."""
+    from zoo.schema import load_spec
+    from zoo.sweep import fingerprint, read_table, resolve_points
+    from zoo.sweep.status import todo
+
+    monkeypatch.chdir(ROOT)  # the fine-tuning points name the source's weights relative to the repository root
+    banks = bench_module("banks", monkeypatch)
+    bench, found, design = ROOT / "bench", banks.folders(ROOT / "bench"), banks.Design()
+    seeds = sorted({r.seed for r in read_table(found["rims"])})
+    plans = {"rims-source": banks.rims_source_plan(design)[0], "hypernetwork": banks.hypernetwork_plan(design)[0],
+             "rims": banks.rims_plan(banks.spec_path(banks.source_weights(bench)), design, seeds)[0],
+             "slot_vae": banks.slot_vae_plan(design, seeds)[0]}
+    for name, plan in plans.items():
+        rows = read_table(found[name])
+        for r in rows:
+            assert r.status == "ok" and r.fingerprint == fingerprint(load_spec(r.spec, r.overrides)), (name, r.run)
+        assert todo(resolve_points(plan), rows, found[name]) == [], name
+    figures = banks.figures(bench, design, {n: [] for n in banks.QUICK_SETS}, banks.catalogue_banks_by_family())
+    assert figures == json.loads((bench / "results" / "banks.json").read_text())
+
+
 def test_the_banks_section_shows_each_family_and_the_catalogue(tmp_path, monkeypatch):
     report = bench_module("banks_report", monkeypatch)
     figures = {"banks": 10, "largest_bank_bytes": 200_000, "banks_total_bytes": 1_000_000,
