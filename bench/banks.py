@@ -36,15 +36,16 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from banks_figures import (catalogue_banks_by_family, catalogue_figures, hypernetwork_figures,  # noqa: E402
                            rims_figures, slot_vae_figures)
-from banks_plans import (HYPERNETWORK_BANK, QUICK, QUICK_SETS, Design, hypernetwork_plan,  # noqa: E402
+from banks_plans import (HYPERNETWORK_BANK, LSTM, QUICK, QUICK_SETS, Design, hypernetwork_plan,  # noqa: E402
                          rims_plan, rims_source_plan, slot_vae_plan)
 from banks_report import write_markdown  # noqa: E402
 from machine import (kept_notes, machine_line, recorded_line, run_dir, spec_path,  # noqa: E402
                      sweep_bench_main, sweep_bench_plan)
 from zoo.io import atomic_path, write_json  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
-from zoo.sweep import RunRow, read_table  # noqa: E402
+from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
 from zoo.sweep.plan import SweepPlan  # noqa: E402
+from zoo.sweep.status import todo  # noqa: E402
 
 COMMAND = "PYTHONPATH=. python bench/banks.py"
 PARTS = ("rims", "hypernetwork", "slot_vae")
@@ -100,13 +101,15 @@ def sweep_parts(args: argparse.Namespace, out: Path, design: Design, sets: dict[
         source = rims_source_plan(design, sets["rims-source"])[0]
         new |= swept(source, lambda _: source, found["rims-source"], args.jobs)
         weights = source_weights(out)
-        if not weights.is_file():
-            raise SystemExit(f"{weights}: the LSTM source's weights are not here; remove "
-                             f"{found['rims-source'] / 'results.csv'} to train the source again")
 
         def rims_at(seeds: list[int]) -> SweepPlan:
             return rims_plan(spec_path(weights), design, seeds, sets["rims"])[0]
 
+        pending = todo(resolve_points(rims_at(args.seeds)), read_table(found["rims"]), found["rims"])
+        if not weights.is_file() and any(t.point.spec_name == LSTM for t in pending):
+            raise SystemExit(f"{weights}: the LSTM source's weights are not here (run directories are not kept) and "
+                             f"fine-tuning runs need them; remove {found['rims-source'] / 'results.csv'} to train "
+                             "the source again")
         new |= swept(rims_at(args.seeds), rims_at, found["rims"], args.jobs)
     if "hypernetwork" in args.parts:
         plan = hypernetwork_plan(design, sets["hypernetwork"])[0]
