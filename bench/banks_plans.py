@@ -26,6 +26,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from machine import catalogue_bank_pin  # bench/machine.py
 from zoo.schema import load_spec
 from zoo.sweep.definition import check_definition
 from zoo.sweep.options import options_document
@@ -75,8 +76,9 @@ class Fields:
 
 
 def composed(bank: str, train: Sequence[str]) -> dict[str, Any]:
-    """The override composing the catalogue part bank ``bank`` (its tensors named by ``train`` keep training)."""
-    return {"pretrained": [{"source": bank, "train": list(train)}]}
+    """The override composing the catalogue part bank ``bank`` (its tensors named by ``train`` keep training), pinned
+    to the weights it holds today (a rebuilt bank is a new setting, so its runs train again)."""
+    return {"pretrained": [{"source": bank, "train": list(train), "sha256": catalogue_bank_pin(bank)}]}
 
 
 def listed_plan(specs: Sequence[str], seeds: Sequence[int] | None, chosen: list[tuple[Fields, str, dict]],

@@ -47,7 +47,7 @@ from comet_plans import (QUICK, QUICK_SETS, Design, adaptation_plan, disentangle
                          source_plan)
 from comet_report import measured_line, report  # noqa: E402
 from comet_type_errors import RECORD, errors_by_run  # noqa: E402
-from machine import (environment, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
+from machine import (catalogue_bank_pin, environment, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
                      sweep_bench_main, sweep_bench_plan)
 from zoo.io import atomic_path, write_json, write_text  # noqa: E402
 from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
@@ -88,12 +88,6 @@ def source_weights(out: Path) -> tuple[Path, RunRow]:
     return folders(out)["adaptation"] / "pretrained" / f"{rows[0].spec}-{rows[0].fingerprint}.safetensors", rows[0]
 
 
-def bank_pin() -> str:
-    """The sha256 of the catalogue bank's weights, as its spec.json records it: the compose points pin it
-    (``mechanisms[0].sha256``), so a rebuilt bank changes their settings and they run again."""
-    return json.loads((HERE.parent / "banks" / BANK / "spec.json").read_text())["files"]["model.safetensors"]
-
-
 def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs: int) -> set[str]:
     """The source sweep, then the adaptation sweep from the source's weights (copied from its run directory);
     the runs recorded anew.
@@ -109,7 +103,7 @@ def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs
     if not weights.is_file() and trained.is_file():
         with atomic_path(weights) as tmp:
             shutil.copyfile(trained, tmp)
-    bank = bank_pin()
+    bank = catalogue_bank_pin(BANK)
     plan, fields_of = adaptation_plan(spec_path(weights), bank, design, sets["adaptation"])
     if not weights.is_file():
         pending = [t for t in todo(resolve_points(plan), read_table(found["adaptation"]), found["adaptation"])
@@ -132,7 +126,7 @@ def figures(out: Path, design: Design, sets: dict[str, list[str]], new: set[str]
     found = folders(out)
     rows = read_table(found["disentanglement"])
     weights, source = source_weights(out)
-    fields_of = adaptation_plan(spec_path(weights), bank_pin(), design, sets["adaptation"])[1]
+    fields_of = adaptation_plan(spec_path(weights), catalogue_bank_pin(BANK), design, sets["adaptation"])[1]
     runs = AdaptationRuns(read_table(found["adaptation"]), fields_of, found["adaptation"] / "results.csv")
     errors = errors_by_run(runs.breakdown_rows(), found["adaptation"], out / "records" / RECORD, new)
     results = {**disentanglement_figures(rows, found["disentanglement"] / "results.csv"),

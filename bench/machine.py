@@ -216,3 +216,10 @@ def sweep_bench_main(parser: argparse.ArgumentParser, argv: list[str] | None, ou
     except ValueError as e:
         parser.error(f"--seeds: {e}")
     in_bench_folder(parser, lambda out: work(args, out), args.out, default, args.quick)
+
+
+def catalogue_bank_pin(name: str) -> str:
+    """The sha256 the catalogue bank ``name`` records for its weights: a point that reuses the bank pins it
+    (``sha256``), so a rebuilt bank is a new setting and its runs train again."""
+    bank = Path(__file__).resolve().parents[1] / "banks" / name / "spec.json"
+    return json.loads(bank.read_text())["files"]["model.safetensors"]

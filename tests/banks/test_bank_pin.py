@@ -56,3 +56,20 @@ def test_a_bank_without_its_record_cannot_be_pinned(tmp_path):
 def test_a_pin_that_is_no_sha256_is_refused_by_the_schema(pin):
     with pytest.raises(SpecError, match=r"mechanisms\[0\]\.sha256: String should match pattern"):
         load_spec("comet-particles-compose", [f"mechanisms[0].sha256={pin}"])
+
+
+def part_pinned(pin: str):
+    """The RIMs digits bank's own spec with the bank loaded back as its part bank, pinned to ``pin``."""
+    from zoo.train.build import build_model
+
+    spec = load_spec("rims-digits-bank", ["pretrained=[{source: rims-digits-bank, train: [], sha256: " + pin + "}]"])
+    return build_model(spec)
+
+
+def test_a_part_bank_is_pinned_the_same_way():
+    recorded = json.loads((next(e.path for e in catalogue_banks() if e.name == "rims-digits-bank")
+                           / "spec.json").read_text())["files"]["model.safetensors"]
+    assert part_pinned(recorded) is not None
+    with pytest.raises(SpecError, match=rf"pretrained\[0\]\.sha256: .*rims-digits-bank: its weights' sha256 is "
+                                        rf"{recorded}, not the pinned {'ab' * 32}"):
+        part_pinned("ab" * 32)

@@ -140,7 +140,15 @@ def load_parts(model: torch.nn.Module, spec) -> torch.nn.Module:
     with remote_session(list(refs.values())):
         for i, ref in refs.items():
             try:
-                load_part_into(model, spec, i, remote().load(ref) if ref.remote else load_dir(ref.path))
+                bank = remote().load(ref) if ref.remote else load_dir(ref.path)
+            except BankError as e:
+                issues.append(Issue(("pretrained", i, "source"), str(e)))
+                continue
+            if entries[i].sha256 is not None and (wrong := pin_mismatch(entries[i].sha256, bank.meta, bank.path)):
+                issues.append(Issue(("pretrained", i, "sha256"), wrong))
+                continue
+            try:
+                load_part_into(model, spec, i, bank)
             except BankError as e:
                 issues.append(Issue(("pretrained", i, "source"), str(e)))
     if issues:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -39,5 +39,12 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0, le=1e6)]
 NonNegFloat = Annotated[float, Field(ge=0.0, le=1e6)]
 Hidden = Annotated[tuple[Dim, ...], Field(max_length=32, description="Hidden layer widths.")]
+WeightsPin = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None
+
+
+def weights_pin() -> Any:
+    """The ``sha256`` field of a pretrained bank: the digest of its weights it must have."""
+    return Field(default=None, description="Pins the bank: the sha256 of its model.safetensors, as its spec.json "
+                 "records it (files). A source whose weights differ (rebuilt, replaced, another revision) is refused.")
 
 Activation = Literal["relu", "gelu", "tanh", "silu", "elu", "leaky_relu", "sigmoid", "identity"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from zoo.schema.base import (
     Activation,
@@ -19,6 +19,8 @@ from zoo.schema.base import (
     NonNegFloat,
     PositiveFloat,
     Spec,
+    WeightsPin,
+    weights_pin,
 )
 
 BankInput = Literal["self", "context", "external", "task"]
@@ -107,9 +109,7 @@ class PretrainedBankSpec(Spec):
     kind: Literal["pretrained"] = Field(description="A trained bank, loaded whole from its source.")
     source: str = Field(max_length=1000, description="A bank directory or 'hf://org/name@revision'.")
     frozen: bool = Field(default=True, description="Exclude the bank's weights from training.")
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
-        default=None, description="Pins the bank: the sha256 of its model.safetensors, as its spec.json records it "
-        "(files). A source whose weights differ (rebuilt, replaced, another revision) is refused.")
+    sha256: WeightsPin = weights_pin()
 
 
 MechanismBankSpec = Annotated[

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from zoo.schema.base import Spec
+from zoo.schema.base import Spec, WeightsPin, weights_pin
 
 
 class PretrainedPartSpec(Spec):
@@ -15,3 +15,4 @@ class PretrainedPartSpec(Spec):
                         "(`zoo banks list`) or hf://org/name@revision.")
     train: tuple[str, ...] = Field(default=(), max_length=64, description="Parameter names or name prefixes of the "
                                    "bank that keep training (e.g. the RIMs input attention 'rims.cell.query').")
+    sha256: WeightsPin = weights_pin()
