@@ -50,3 +50,12 @@ def test_pretrained_weights_are_where_training_starts(tmp_path):
     assert all(torch.allclose(before[k], after[k], atol=1e-6) for k in before)
     with pytest.raises(SpecError, match="train.pretrained: no weights at"):
         _trained(tmp_path, "missing", pretrained=str(tmp_path / "nowhere.safetensors"))
+
+
+def test_pretrained_weights_that_are_no_safetensors_are_refused(tmp_path):
+    from zoo.errors import BankError
+
+    pickled = tmp_path / "model.safetensors"
+    pickled.write_bytes(b"\x80\x04\x95" + b"\x00" * 64)  # a pickle's opening bytes, never unpickled
+    with pytest.raises(BankError, match="model.safetensors: not a valid safetensors file"):
+        _trained(tmp_path, "tuned", pretrained=str(pickled))
