@@ -7,6 +7,7 @@ owns everything specific to a family. Subclass :class:`Procedure` and add it to
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -14,6 +15,12 @@ import torch
 from torch import nn
 
 from zoo.errors import Issue, SpecError
+
+
+def fraction_kept(total: int, fraction: float) -> int:
+    """How many of ``total`` training examples ``train.fraction`` keeps: the first ``ceil(fraction * total)``, at
+    least one. Every procedure with a ``fraction`` keeps the same count."""
+    return max(1, math.ceil(fraction * total))
 
 
 class Procedure:

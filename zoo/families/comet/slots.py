@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import torch
 
 from zoo.envs.trajectories import SlotWorld, Trajectories
+from zoo.train.procedure import fraction_kept
 
 CHUNK = 4096  # states per forward pass during evaluation
 
@@ -39,8 +40,8 @@ def scaled_error(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor)
 
 
 def subset(traj: Trajectories, fraction: float) -> Trajectories:
-    """The first ``ceil(fraction * S)`` trajectories (at least one)."""
-    return traj.head(int(-(-fraction * len(traj) // 1)))
+    """The first ``ceil(fraction * S)`` trajectories (at least one): ``train.fraction``."""
+    return traj.head(fraction_kept(len(traj), fraction))
 
 
 def windows(traj: Trajectories, batch: int, horizon: int, gen: torch.Generator) -> torch.Tensor:

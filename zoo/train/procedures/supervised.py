@@ -12,7 +12,6 @@ environment's split is drawn at random), and ``train.pretrained`` starts from sa
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import torch
@@ -20,7 +19,7 @@ import torch.nn.functional as F
 
 from zoo.errors import SpecError
 from zoo.metrics.activity import plot_active_cells
-from zoo.train.procedure import Procedure
+from zoo.train.procedure import Procedure, fraction_kept
 from zoo.train.start_weights import load_weights
 
 IGNORE = -100
@@ -30,7 +29,7 @@ EVAL_CHUNK = 256
 def first_part(split: dict[str, torch.Tensor], fraction: float) -> dict[str, torch.Tensor]:
     """The first ``ceil(fraction * N)`` examples of ``split`` (at least one): ``train.fraction``."""
     n = next(iter(split.values())).shape[0]
-    keep = max(1, math.ceil(fraction * n))
+    keep = fraction_kept(n, fraction)
     return split if keep >= n else {k: v[:keep] for k, v in split.items()}
 
 
