@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
-from typing import Callable
 
 import torch
 
@@ -39,11 +37,11 @@ from banks_figures import (catalogue_banks_by_family, catalogue_figures, hyperne
 from banks_plans import (HYPERNETWORK_BANK, LSTM, QUICK, QUICK_SETS, Design, hypernetwork_plan,  # noqa: E402
                          rims_plan, rims_source_plan, slot_vae_plan)
 from banks_report import write_markdown  # noqa: E402
-from machine import (kept_notes, machine_line, recorded_line, run_dir, spec_path,  # noqa: E402
-                     sweep_bench_main, sweep_bench_plan)
-from zoo.io import atomic_path, write_json  # noqa: E402
+from machine import (kept_notes, machine_line, only_row, recorded_line, source_weights, spec_path,  # noqa: E402
+                     swept, sweep_bench_main)
+from zoo.io import write_json  # noqa: E402
 from zoo.schema import load_spec  # noqa: E402
-from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
+from zoo.sweep import read_table, resolve_points  # noqa: E402
 from zoo.sweep.plan import SweepPlan  # noqa: E402
 from zoo.sweep.status import todo  # noqa: E402
 
@@ -57,50 +55,17 @@ def folders(out: Path) -> dict[str, Path]:
     return {name: out / "sweeps" / f"banks-{name}" for name in ("rims-source", "rims", "hypernetwork", "slot_vae")}
 
 
-def swept(plan: SweepPlan, plan_at: Callable[[list[int]], SweepPlan], folder: Path, jobs: int) -> bool:
-    """Run (or continue) one sweep (bench/machine.py's ``sweep_bench_plan``); whether it recorded a run anew."""
-    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
-    rows = sweep_bench_plan(plan, plan_at, folder, jobs)
-    return any((r.run, r.fingerprint, r.status) not in before for r in rows)
-
-
-def only_row(folder: Path) -> RunRow:
-    """The one finished run of a one-point sweep.
-
-    Raises:
-        SystemExit: the sweep has no finished run, or several.
-    """
-    rows = [r for r in read_table(folder) if r.status == "ok"]
-    if len(rows) != 1:
-        raise SystemExit(f"{folder / 'results.csv'}: expected one finished run, found {len(rows)}; "
-                         "run the benchmark first")
-    return rows[0]
-
-
-def source_weights(out: Path) -> Path:
-    """Where the LSTM fine-tuning points read the source run's weights: named by its fingerprint, so a changed
-    source changes their fingerprints and they run again. Copied there from the source's run directory (run
-    directories are not kept) when that is here."""
-    source = only_row(folders(out)["rims-source"])
-    weights = folders(out)["rims"] / "pretrained" / f"{source.spec}-{source.fingerprint}.safetensors"
-    trained = run_dir(folders(out)["rims-source"], source.run) / "model.safetensors"
-    if not weights.is_file() and trained.is_file():
-        with atomic_path(weights) as tmp:
-            shutil.copyfile(trained, tmp)
-    return weights
-
-
 def sweep_parts(args: argparse.Namespace, out: Path, design: Design, sets: dict[str, list[str]]) -> bool:
     """Run the sweeps of the parts ``args`` asks for; whether any recorded a run anew.
 
     Raises:
         SystemExit: the LSTM source's weights are not here (run directories are not kept) and fine-tuning must run.
     """
-    found, new = folders(out), False
+    found, new = folders(out), set()
     if "rims" in args.parts:
         source = rims_source_plan(design, sets["rims-source"])[0]
         new |= swept(source, lambda _: source, found["rims-source"], args.jobs)
-        weights = source_weights(out)
+        weights = source_weights(found["rims-source"], found["rims"])[0]
 
         def rims_at(seeds: list[int]) -> SweepPlan:
             return rims_plan(spec_path(weights), design, seeds, sets["rims"])[0]
@@ -117,13 +82,14 @@ def sweep_parts(args: argparse.Namespace, out: Path, design: Design, sets: dict[
     if "slot_vae" in args.parts:
         new |= swept(slot_vae_plan(design, args.seeds, sets["slot_vae"])[0],
                      lambda seeds: slot_vae_plan(design, seeds, sets["slot_vae"])[0], found["slot_vae"], args.jobs)
-    return new
+    return bool(new)
 
 
 def figures(out: Path, design: Design, sets: dict[str, list[str]], families: dict[str, list[str]]) -> dict:
     """banks.json's figures from the recorded sweeps and the catalogue's ``families`` of banks."""
     found = folders(out)
-    rims_fields = rims_plan(spec_path(source_weights(out)), design, [0], sets["rims"])[1]
+    rims_fields = rims_plan(spec_path(source_weights(found["rims-source"], found["rims"])[0]), design, [0],
+                            sets["rims"])[1]
     slot_vae_fields = slot_vae_plan(design, [0], sets["slot_vae"])[1]
     baselines = json.loads(RECORDED_BASELINES.read_text())
     return {**catalogue_figures(families),

@@ -8,15 +8,11 @@ from pathlib import Path
 
 from banks_plans import (RIMS_BANK, RIMS_SOURCE_SPLIT, RIMS_SPLIT, Design, Fields,  # bench/banks_plans.py
                          slot_vae_images)
+from machine import pct  # bench/machine.py
 from zoo.banks.catalogue import catalogue_bank, catalogue_banks
 from zoo.banks.format import read_config
 from zoo.hub.pretrained import from_pretrained
 from zoo.sweep import RunRow
-
-
-def pct(fraction: float) -> str:
-    """``1pct`` for 0.01: a fraction as the keys name it."""
-    return f"{round(fraction * 100)}pct"
 
 
 def by_fields(rows: list[RunRow], fields_of: dict[str, Fields]) -> dict[Fields, list[RunRow]]:

@@ -32,7 +32,6 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable
 
 import torch
 
@@ -47,9 +46,9 @@ from comet_plans import (QUICK, QUICK_SETS, Design, adaptation_plan, disentangle
                          source_plan)
 from comet_report import measured_line, report  # noqa: E402
 from comet_type_errors import RECORD, errors_by_run  # noqa: E402
-from machine import (catalogue_bank_pin, environment, kept_notes, recorded_line, run_dir, spec_path,  # noqa: E402
-                     sweep_bench_main, sweep_bench_plan)
-from zoo.io import atomic_path, write_json, write_text  # noqa: E402
+from machine import (catalogue_bank_pin, environment, kept_notes, recorded_line, run_dir, source_weights,  # noqa: E402
+                     spec_path, swept, sweep_bench_main)
+from zoo.io import write_json, write_text  # noqa: E402
 from zoo.sweep import RunRow, read_table, resolve_points  # noqa: E402
 from zoo.sweep.plan import SweepPlan  # noqa: E402
 from zoo.sweep.status import todo  # noqa: E402
@@ -66,28 +65,6 @@ def folders(out: Path) -> dict[str, Path]:
     return {name: out / "sweeps" / f"comet-{name}" for name in ("disentanglement", "adaptation-source", "adaptation")}
 
 
-def swept(plan: SweepPlan, plan_at: Callable[[list[int]], SweepPlan], folder: Path, jobs: int) -> set[str]:
-    """Run (or continue) one sweep (bench/machine.py's ``sweep_bench_plan``); the runs it recorded anew."""
-    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
-    rows = sweep_bench_plan(plan, plan_at, folder, jobs)
-    return {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
-
-
-def source_weights(out: Path) -> tuple[Path, RunRow]:
-    """Where the fine-tuning points read the source run's weights (named by its fingerprint, so a changed source
-    changes their fingerprints and they run again), and the source run's row.
-
-    Raises:
-        SystemExit: the source sweep has no finished run.
-    """
-    folder = folders(out)["adaptation-source"]
-    rows = [r for r in read_table(folder) if r.status == "ok"]
-    if len(rows) != 1:
-        raise SystemExit(f"{folder / 'results.csv'}: expected one finished source run, found {len(rows)}; "
-                         "run the benchmark first")
-    return folders(out)["adaptation"] / "pretrained" / f"{rows[0].spec}-{rows[0].fingerprint}.safetensors", rows[0]
-
-
 def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs: int) -> set[str]:
     """The source sweep, then the adaptation sweep from the source's weights (copied from its run directory);
     the runs recorded anew.
@@ -98,11 +75,8 @@ def sweep_adaptation(out: Path, design: Design, sets: dict[str, list[str]], jobs
     """
     found = folders(out)
     new = swept(source_plan(sets["source"]), lambda _: source_plan(sets["source"]), found["adaptation-source"], jobs)
-    weights, source = source_weights(out)
+    weights, source = source_weights(found["adaptation-source"], found["adaptation"])
     trained = run_dir(found["adaptation-source"], source.run) / "model.safetensors"
-    if not weights.is_file() and trained.is_file():
-        with atomic_path(weights) as tmp:
-            shutil.copyfile(trained, tmp)
     bank = catalogue_bank_pin(BANK)
     plan, fields_of = adaptation_plan(spec_path(weights), bank, design, sets["adaptation"])
     if not weights.is_file():
@@ -125,7 +99,7 @@ def figures(out: Path, design: Design, sets: dict[str, list[str]], new: set[str]
     the adaptation runs by fields and the disentanglement rows."""
     found = folders(out)
     rows = read_table(found["disentanglement"])
-    weights, source = source_weights(out)
+    weights, source = source_weights(found["adaptation-source"], found["adaptation"])
     fields_of = adaptation_plan(spec_path(weights), catalogue_bank_pin(BANK), design, sets["adaptation"])[1]
     runs = AdaptationRuns(read_table(found["adaptation"]), fields_of, found["adaptation"] / "results.csv")
     errors = errors_by_run(runs.breakdown_rows(), found["adaptation"], out / "records" / RECORD, new)

@@ -7,15 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from comet_plans import ONE_PCT, Adapt  # bench/comet_plans.py
+from machine import pct  # bench/machine.py
 from zoo.schema import load_spec
 from zoo.sweep import RunRow
 
 METRIC = "one_step_mse"  # the adaptation error: one-step error on the new world's test split
-
-
-def pct(fraction: float) -> str:
-    """``1pct`` for 0.01: a fraction as the keys name it."""
-    return f"{fraction * 100:g}pct"
 
 
 def finished(rows: list[RunRow], where: Path) -> dict[tuple[str, int], RunRow]:

@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -223,3 +224,48 @@ def catalogue_bank_pin(name: str) -> str:
     (``sha256``), so a rebuilt bank is a new setting and its runs train again."""
     bank = Path(__file__).resolve().parents[1] / "banks" / name / "spec.json"
     return json.loads(bank.read_text())["files"]["model.safetensors"]
+
+
+def pct(fraction: float) -> str:
+    """``1pct`` for 0.01: a fraction of the data as the results' keys name it."""
+    return f"{fraction * 100:g}pct"
+
+
+def swept(plan: Any, plan_at: Callable[[list[int]], Any], folder: Path, jobs: int) -> set[str]:
+    """Run (or continue) one sweep of a benchmark (:func:`sweep_bench_plan`); the runs it recorded anew."""
+    from zoo.sweep import read_table
+
+    before = {(r.run, r.fingerprint, r.status) for r in read_table(folder)}
+    rows = sweep_bench_plan(plan, plan_at, folder, jobs)
+    return {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
+
+
+def only_row(folder: Path) -> Any:
+    """The one finished run of the one-point sweep in ``folder``.
+
+    Raises:
+        SystemExit: the sweep has no finished run, or several.
+    """
+    from zoo.sweep import read_table
+
+    rows = [r for r in read_table(folder) if r.status == "ok"]
+    if len(rows) != 1:
+        raise SystemExit(f"{folder / 'results.csv'}: expected one finished run, found {len(rows)}; "
+                         "run the benchmark first")
+    return rows[0]
+
+
+def source_weights(source: Path, into: Path) -> tuple[Path, Any]:
+    """Where the points fine-tuned from the one run of the sweep in ``source`` read its weights, and that run's row:
+    ``into/pretrained/<spec>-<fingerprint>.safetensors`` (named by the run's fingerprint, so a changed source
+    changes their fingerprints and they run again), copied there from the run's directory when that is here (run
+    directories are not kept)."""
+    from zoo.io import atomic_path
+
+    row = only_row(source)
+    weights = into / "pretrained" / f"{row.spec}-{row.fingerprint}.safetensors"
+    trained = run_dir(source, row.run) / "model.safetensors"
+    if not weights.is_file() and trained.is_file():
+        with atomic_path(weights) as tmp:
+            shutil.copyfile(trained, tmp)
+    return weights, row

@@ -88,8 +88,9 @@ def test_recorded_banks_figures_are_its_sweeps_of_todays_specs(monkeypatch):
     banks = bench_module("banks", monkeypatch)
     bench, found, design = ROOT / "bench", banks.folders(ROOT / "bench"), banks.Design()
     seeds = sorted({r.seed for r in read_table(found["rims"])})
+    weights = banks.source_weights(found["rims-source"], found["rims"])[0]
     plans = {"rims-source": banks.rims_source_plan(design)[0], "hypernetwork": banks.hypernetwork_plan(design)[0],
-             "rims": banks.rims_plan(banks.spec_path(banks.source_weights(bench)), design, seeds)[0],
+             "rims": banks.rims_plan(banks.spec_path(weights), design, seeds)[0],
              "slot_vae": banks.slot_vae_plan(design, seeds)[0]}
     for name, plan in plans.items():
         rows = read_table(found[name])

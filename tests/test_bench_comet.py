@@ -104,9 +104,10 @@ def test_recorded_comet_figures_are_its_sweeps_of_todays_specs(monkeypatch):
     comet = bench_module("comet", monkeypatch)
     machine = bench_module("machine", monkeypatch)
     bench, found = ROOT / "bench", comet.folders(ROOT / "bench")
-    weights, _ = comet.source_weights(bench)
+    weights, _ = comet.source_weights(found["adaptation-source"], found["adaptation"])
     plans = {"disentanglement": comet.disentanglement_plan([0, 1, 2]), "adaptation-source": comet.source_plan(),
-             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.catalogue_bank_pin(comet.BANK), comet.Design())[0]}
+             "adaptation": comet.adaptation_plan(comet.spec_path(weights), comet.catalogue_bank_pin(comet.BANK),
+                                                 comet.Design())[0]}
     for name, plan in plans.items():
         rows = read_table(found[name])
         for r in rows:
