@@ -13,7 +13,7 @@ from zoo.schema import load_spec
 from zoo.train import train
 from zoo.train.build import build_model
 
-from tests.train.test_comet_procedures import TINY
+from tests.train.test_comet_procedures import TINY, WORLD
 
 
 def test_pairs_that_follow_the_nearest_neighbour_over_a_longer_horizon_disentangle(tmp_path):
@@ -27,6 +27,17 @@ def test_mechanisms_that_read_contexts_relative_to_the_slot_disentangle(tmp_path
                                                 "mechanisms[0].hidden=[64, 64]"])
     result = train(spec, run_dir=tmp_path / "run", progress=False)
     assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
+
+
+def test_winners_on_a_path_disentangle_and_a_composed_selector_learns_them(tmp_path):
+    path = ["train.switch_rate=0.05", "train.horizon=8"]
+    spec = load_spec("comet-particles", TINY + ["train.steps=300"] + path)
+    result = train(spec, run_dir=tmp_path / "run", progress=False)
+    assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
+    composed = load_spec("comet-particles-compose", WORLD + path + ["data.mix=[3, 1]",
+        f"mechanisms[0].source={tmp_path / 'run' / 'bank'}", "router.hidden=[32]", "train.batch=32", "train.steps=200"])
+    metrics = train(composed, run_dir=tmp_path / "compose", progress=False).metrics
+    assert metrics["selector_accuracy"] >= 0.8 and metrics["selected_nmi"] >= 0.8, metrics
 
 
 def test_a_bank_trained_relative_is_composed_relative(tmp_path):
@@ -53,6 +64,8 @@ def test_rank_and_object_contexts_pick_the_same_winners_over_one_step(tmp_path):
     (["train.context_by=rank", "train.context_per_step=true"], "set one of them"),
     (["mechanisms[0].inputs=[context]", "mechanisms[0].relative=[0]"], "'self' and 'context'"),
     (["mechanisms[0].relative=[0, 0]"], "must not repeat"),
+    (["train.switch_rate=0.05", "train.select_on=change"], "replaces select_on: change"),
+    (["train.switch_rate=1"], "less than 1"),
 ])
 def test_contradictory_settings_are_refused_where_they_are(sets, words):
     with pytest.raises(SpecError, match=words):

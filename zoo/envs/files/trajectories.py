@@ -67,13 +67,13 @@ class FileWorld(SlotWorld):
 
     def check_model(self, spec, model) -> None:
         """The spec's slots must be the file's objects and features, and its trajectories at least as long as
-        the horizon a training window spans."""
+        the horizon a training window spans (with ``train.switch_rate`` a window is cut to a whole trajectory)."""
         n, d = self.splits["train"].states.shape[2:]
         if spec.slots is None or (spec.slots.count, spec.slots.dim) != (n, d):
             got = None if spec.slots is None else f"{{count: {spec.slots.count}, dim: {spec.slots.dim}}}"
             raise SpecError(f"{self.label}: the file holds {n} objects of {d} features ({', '.join(self.features)}); "
                             f"set slots: {{count: {n}, dim: {d}}} (got {got})", ("slots",))
-        horizon = getattr(spec.train, "horizon", None)
+        horizon = None if getattr(spec.train, "switch_rate", None) else getattr(spec.train, "horizon", None)
         steps = min(split.length for split in self.splits.values())
         if horizon is not None and horizon > steps:
             raise SpecError(f"{self.label}: its trajectories have {steps + 1} states ({steps} steps), fewer than "

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from zoo.banks import save_bank
 from zoo.families.comet.mechanisms import PairProcedure, bank_names
-from zoo.families.comet.pairs import competition_loss, temperature_at
+from zoo.families.comet.pairs import competition_loss, horizon_total, temperature_at
+from zoo.families.comet.paths import path_errors
 
 
 class CompeteProcedure(PairProcedure):
@@ -19,13 +20,29 @@ class CompeteProcedure(PairProcedure):
     key_metric = "nmi"  # mechanism x ground-truth type: the family's headline
 
     def loss(self, batch, step):
-        total, score, first = self.pair_totals(batch["states"])  # (B, N, M, N+1) each
         cfg = self.cfg
         tau = temperature_at(step, cfg.warm_start, cfg.temperature, cfg.final_temperature)
+        if self.by_path:
+            return self.path_loss(batch["states"], tau)
+        total, score, first = self.pair_totals(batch["states"])  # (B, N, M, N+1) each
         loss = competition_loss(total, tau, None if score is total else score)
         logs = {"wta": total.detach().flatten(-2).min(-1).values.mean().item(), "temperature": tau}
         if self.routed:
             nll, acc = self.selector_loss(score, first)
+            loss = loss + nll
+            logs.update(nll=nll.item(), selector_accuracy=acc)
+        return loss, logs
+
+    def path_loss(self, states, tau: float):
+        """The loss with ``switch_rate``: each step's pair on the slot's cheapest path takes all (after the
+        warm start, whose softmin weighs the pairs by their error over the window)."""
+        err, out = self.pair_steps(states)  # (B, H, N, K)
+        path = self.path_of(err)
+        on_path = path_errors(err, path)
+        loss = competition_loss(horizon_total(err.unsqueeze(-1)), tau) if tau > 0 else on_path.mean()
+        logs = {"wta": on_path.detach().mean().item(), "temperature": tau}
+        if self.routed:
+            nll, acc = self.path_selector_loss(path, out)
             loss = loss + nll
             logs.update(nll=nll.item(), selector_accuracy=acc)
         return loss, logs

@@ -24,8 +24,12 @@ class ComposeProcedure(PairProcedure):
             model.get_submodule(name).requires_grad_(False)
 
     def loss(self, batch, step):
-        _, score, first = self.pair_totals(batch["states"])
-        nll, acc = self.selector_loss(score, first)
+        if self.by_path:
+            err, out = self.pair_steps(batch["states"])
+            nll, acc = self.path_selector_loss(self.path_of(err), out)
+        else:
+            _, score, first = self.pair_totals(batch["states"])
+            nll, acc = self.selector_loss(score, first)
         return nll, {"selector_accuracy": acc}
 
     def artifacts(self, run_dir, metrics):

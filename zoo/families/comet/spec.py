@@ -209,6 +209,17 @@ def _context_by() -> str:
     )
 
 
+def _switch_rate() -> float | None:
+    return Field(
+        default=None, gt=0.0, lt=1.0,
+        description="When set, each step's winning pair of a slot is the step's pair on the slot's cheapest path "
+        "through the window: the sum of its one-step errors plus a cost for each change of pair, that of a sticky "
+        "Markov chain changing pair with this probability per step, observed with noise of the size of the "
+        "residual error. Evidence accumulates over steps where noise swamps one step, and a slot whose type "
+        "changes mid-window changes pair. Unset: one pair per window of 'horizon' steps.",
+    )
+
+
 class _SlotDynamicsTrain(TrainBase):
     """Fields of the procedures that learn one-step dynamics on object-slot trajectories."""
 
@@ -225,13 +236,19 @@ class _SlotDynamicsTrain(TrainBase):
 class _PairSelection(_SlotDynamicsTrain):
     """The fields that say how COMET's procedures pick the winning (mechanism, context) pair."""
 
-    horizon: Horizon = Field(default=1, description="Steps H over which the winning pair is chosen.")
+    horizon: Horizon = Field(
+        default=1, description="Steps H over which the winning pair is chosen; with 'switch_rate', the steps of a "
+        "training window (cut to the trajectories' length where they are shorter).")
     context_per_step: bool = _context_per_step()
     select_on: Literal["steps", "change"] = _select_on()
     context_by: Literal["object", "rank"] = _context_by()
+    switch_rate: float | None = _switch_rate()
 
     @model_validator(mode="after")
     def _one_context_for_change(self):
+        if self.switch_rate is not None and (self.context_per_step or self.select_on == "change"):
+            raise ValueError("switch_rate picks each step's winner on a path; it replaces select_on: change and "
+                             "context_per_step (set them to their defaults)")
         if self.context_per_step and self.select_on == "change":
             raise ValueError("select_on: change keeps one context per horizon; set context_per_step: false")
         if self.context_per_step and self.context_by == "rank":
