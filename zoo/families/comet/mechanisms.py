@@ -11,9 +11,8 @@ import torch.nn.functional as F
 from zoo.families.comet.metrics import contingency, nmi, purity, usage
 from zoo.train.procedure import Procedure
 from zoo.families.comet import slots
-from zoo.families.comet.paths import cheapest_path, switch_cost
+from zoo.families.comet.path_winners import PathWinners
 from zoo.families.comet.pairs import (
-    INF,
     by_object,
     candidate_of,
     change_total,
@@ -45,7 +44,7 @@ class Winners:
     selected_context: torch.Tensor | None  # (S, T, N) context object it picked (-1: none)
 
 
-class PairProcedure(Procedure):
+class PairProcedure(PathWinners, Procedure):
     """Common machinery of the procedures that score (mechanism, context) pairs of a COMET model."""
 
     needs = ("candidates", "index", "mask")
@@ -81,46 +80,6 @@ class PairProcedure(Procedure):
     def by_rank(self) -> bool:
         """Whether a pair's context is a position in the candidate list over the horizon (else an object)."""
         return self.cfg.context_by == "rank"
-
-    @property
-    def by_path(self) -> bool:
-        """Whether each step's winner is on the slot's cheapest path of pairs (``switch_rate`` set)."""
-        return self.cfg.switch_rate is not None
-
-    def step_errors(self, out: dict[str, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
-        """One-step error of every pair, flattened: (P, N, K) for outputs ``out`` of P states and their next
-        states ``target`` (P, N, D); pairs are (mechanism, candidate position) with ``context_by: rank``, else
-        (mechanism, context object or none); +inf where a pair does not exist."""
-        err = pair_errors(out["candidates"], target, self.weight)  # (P, N, M, C)
-        if self.by_rank:
-            err = err.masked_fill(~out["mask"][:, :, None, :], INF)
-        else:
-            err = by_object(err, out["index"], out["mask"])  # (P, N, M, N+1)
-        return err.flatten(-2)
-
-    def path_of(self, errors: torch.Tensor) -> torch.Tensor:
-        """Each step's pair on the cheapest path: errors (B, H, N, K) -> (B, H, N)."""
-        scored = int((self.weight > 0).sum())
-        return cheapest_path(errors, switch_cost(errors, self.cfg.switch_rate, scored))
-
-    def pair_steps(self, states: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Windows (B, H+1, N, D) -> every step's pair errors (B, H, N, K) and the model's outputs (B, H, ...)."""
-        b, h = states.shape[0], states.shape[1] - 1
-        out = self.model(**{self.input: states[:, :h].flatten(0, 1)})
-        err = self.step_errors(out, states[:, 1:].flatten(0, 1))
-        return err.view(b, h, *err.shape[1:]), {k: v.view(b, h, *v.shape[1:]) for k, v in out.items()}
-
-    def path_selector_loss(self, path: torch.Tensor, out: dict[str, torch.Tensor]) -> tuple[torch.Tensor, float]:
-        """NLL of the selector's logits (B, H, N, M, C) on every step's pair on the path (B, H, N); its accuracy."""
-        c = out["logits"].shape[-1]
-        target = path
-        if not self.by_rank:
-            contexts = out["index"].shape[2] + 1
-            mech, obj = path // contexts, path % contexts
-            target = mech * c + candidate_of(obj, out["index"], out["mask"], contexts)
-        logits = out["logits"].flatten(-2)
-        nll = F.cross_entropy(logits.flatten(0, -2), target.flatten())
-        return nll, (logits.argmax(-1) == target).float().mean().item()
 
     def pair_totals(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
         """Windows (B, H+1, N, D) -> mean error of every (mechanism, object) pair (B, N, M, N+1) over the
@@ -213,19 +172,6 @@ class PairProcedure(Procedure):
         cat = {k: torch.cat(v) for k, v in parts.items()}
         return Winners(cat["mechanism"], cat["context"], cat["oracle"], cat.get("chosen"), cat.get("selected"),
                        cat.get("selected_context"))
-
-    def _path_winners(self, res: dict[str, torch.Tensor], n: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Mechanism and context object (-1: none) of every step's pair on each slot's cheapest path through
-        whole trajectories, from the per-step outputs in ``res`` (k, T, ...) (its pair errors are removed)."""
-        pairs = res.pop("pairs")
-        if not self.by_rank:
-            return split_pair(self.path_of(pairs.flatten(-2)), n + 1)
-        res.pop("ranked_deltas", None)
-        index, mask = res.pop("index"), res.pop("mask")
-        err = res.pop("ranked").masked_fill(~mask[..., None, :], INF)  # (k, T, N, M, C)
-        path = self.path_of(err.flatten(-2))
-        c = err.shape[-1]
-        return path // c, index.gather(-1, (path % c).unsqueeze(-1)).squeeze(-1)
 
     def _window_scores(self, res: dict[str, torch.Tensor], states: torch.Tensor, h: int) -> torch.Tensor:
         """Winner scores of every window of H steps of trajectories ``states`` (k, T+1, N, D) from the

@@ -210,14 +210,11 @@ def _context_by() -> str:
 
 
 def _switch_rate() -> float | None:
-    return Field(
-        default=None, gt=0.0, lt=1.0,
-        description="When set, each step's winning pair of a slot is the step's pair on the slot's cheapest path "
-        "through the window: the sum of its one-step errors plus a cost for each change of pair, that of a sticky "
-        "Markov chain changing pair with this probability per step, observed with noise of the size of the "
-        "residual error. Evidence accumulates over steps where noise swamps one step, and a slot whose type "
-        "changes mid-window changes pair. Unset: one pair per window of 'horizon' steps.",
-    )
+    return Field(default=None, gt=0.0, lt=1.0, description=(
+        "When set, each step's winning pair of a slot is the step's pair on its cheapest path through the window: "
+        "its one-step errors plus a cost per change of pair, that of a sticky Markov chain changing pair with this "
+        "probability per step, with noise of the size of the residual error. Evidence accumulates where noise "
+        "swamps one step; a slot whose type changes mid-window changes pair. Unset: one pair per 'horizon' steps."))
 
 
 class _SlotDynamicsTrain(TrainBase):
