@@ -95,6 +95,30 @@ def test_peak_memory_counts_the_tensors_alive_at_once(monkeypatch):
     assert abs(peers.peak_mb(step) - 4.0) < 0.1
 
 
+def test_peak_memory_of_a_vmapped_step_is_that_of_the_same_step_unbatched(monkeypatch):
+    """Intermediates made under ``torch.func.vmap`` count as freed when they are (the profiler's tensor timeline
+    never saw them freed): second-order inner steps of one task read the same peak with and without vmap."""
+    import torch
+    from torch.func import vmap
+
+    peers = bench_module("peers", monkeypatch)
+    torch.manual_seed(0)
+    x, w0 = torch.randn(1, 4096, 64), torch.randn(64, 64, requires_grad=True)
+
+    def loss(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x @ w).square().mean()
+
+    def steps(batched: bool) -> None:
+        w = w0.unsqueeze(0) if batched else w0
+        for _ in range(3):
+            value = vmap(loss)(w, x).sum() if batched else loss(w, x[0])
+            w = w - 0.1 * torch.autograd.grad(value, w, create_graph=True)[0]
+        (vmap(loss)(w, x).sum() if batched else loss(w, x[0])).backward()
+
+    plain, batched = peers.peak_mb(lambda: steps(False)), peers.peak_mb(lambda: steps(True))
+    assert plain > 3 and abs(batched - plain) < 0.05 * plain
+
+
 def test_own_data_quick(tmp_path):
     """bench/own_data.py at tiny sizes: a round trip, the own world, composing its bank, zoo predict's memory."""
     run_bench("own_data.py", "--quick", "--kinds", "copying", "--out", str(tmp_path), timeout=600)
