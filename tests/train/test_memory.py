@@ -54,6 +54,12 @@ def test_activations_grow_with_the_batch_and_the_sequence():
     assert long > 1.5 * short
 
 
+def test_meta_activations_scale_with_the_task_chunk():
+    whole, chunk, bigger = (estimate(load_spec("maml-connected", extra))["activations"]
+                            for extra in ([], ["train.task_chunk=8"], ["train.task_chunk=64"]))
+    assert chunk == pytest.approx(whole / 4, rel=0.05) and bigger == whole  # batch 32
+
+
 @pytest.mark.parametrize("entry", catalogue(), ids=lambda e: e.name)
 def test_every_catalogue_spec_fits_the_default_budget(entry):
     est = check_memory(load_spec(entry.path))

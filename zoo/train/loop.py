@@ -228,10 +228,9 @@ class Trainer:
         if torch.cuda.is_available():
             self._good_rng["cuda"] = list(torch.cuda.get_rng_state_all())
         batch = dist.shard(self.proc.batch(self.step, self.gen), self.rank, self.world)
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.precision == "bf16"):
-            loss, logs = self.proc.loss(batch, self.step)
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss, logs = self.proc.backward(batch, self.step, lambda: torch.autocast(
+            self.device.type, dtype=torch.bfloat16, enabled=self.cfg.precision == "bf16"))
         # One all-reduce averages gradients, loss and logs: every rank sees the same numbers.
         stats = torch.stack([loss.detach().float().reshape(())] +
                             [torch.as_tensor(float(v), device=loss.device) for v in logs.values()])

@@ -39,11 +39,13 @@ def _size(n: float) -> str:
 
 
 def step_rows(spec) -> int:
-    """Examples the model sees in one training step (the batch, times a horizon or a task's shots)."""
+    """Examples whose activations one training step keeps at once (the batch, or its ``task_chunk`` of tasks,
+    times a horizon or a task's shots)."""
     train, data = spec.train, spec.data
     if data.kind == "hyperteacher":
         inner = getattr(train, "inner", None)
-        return train.batch * (data.support_shots + data.query_shots) * ((inner.steps if inner else 0) + 1)
+        tasks = min(train.batch, getattr(train, "task_chunk", None) or train.batch)
+        return tasks * (data.support_shots + data.query_shots) * ((inner.steps if inner else 0) + 1)
     return train.batch * getattr(train, "horizon", 1)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Mapping, Sequence
 
 import torch
 from torch import nn
@@ -82,6 +82,17 @@ class Procedure:
     def loss(self, batch: Any, step: int) -> tuple[torch.Tensor, dict[str, float]]:
         """The scalar loss of a batch and metrics to log with it."""
         raise NotImplementedError
+
+    def backward(self, batch: Any, step: int,
+                 forward: Callable[[], ContextManager]) -> tuple[torch.Tensor, dict[str, float]]:
+        """Back-propagates one batch: its gradients are accumulated into the parameters' ``.grad``; returns the
+        loss (detached) and the metrics to log. The default runs :meth:`loss` under the context ``forward()``
+        (the loop's autocast) and one backward; a procedure that back-propagates its batch in parts, to bound
+        memory, overrides this."""
+        with forward():
+            loss, logs = self.loss(batch, step)
+        loss.backward()
+        return loss.detach(), logs
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:

@@ -71,6 +71,25 @@ class MetaProcedure(Procedure):
         logs = {"acc": accuracy(out, batch["y_query"]).item()} if self.classification else {}
         return losses.mean(), logs
 
+    def backward(self, batch, step, forward):
+        """With ``train.task_chunk``, the tasks run chunk by chunk (each chunk batched): a chunk's summed query
+        losses over the batch's task count are back-propagated before the next chunk runs, so the gradients add
+        up to those of the mean over every task and only one chunk's graph is alive at a time."""
+        chunk, tasks = self.spec.train.task_chunk, batch["x_support"].shape[0]
+        if chunk is None or chunk >= tasks:
+            return super().backward(batch, step, forward)
+        cfg = self.spec.train
+        total, hits = torch.zeros((), device=self.device), torch.zeros((), device=self.device)
+        for start in range(0, tasks, chunk):
+            part = {k: v[start:start + chunk] for k, v in batch.items()}
+            with forward():
+                losses, out, _ = self.run_tasks(part, cfg.inner.steps, cfg.first_order)
+                loss = losses.sum() / tasks
+            loss.backward()
+            total += loss.detach()
+            hits += accuracy(out.detach(), part["y_query"]) * (losses.shape[0] / tasks)
+        return total, ({"acc": hits.item()} if self.classification else {})
+
     @torch.no_grad()
     def evaluate(self):
         cfg = self.spec.train

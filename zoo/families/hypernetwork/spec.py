@@ -110,3 +110,11 @@ class MetaTrain(TrainBase):
     output: Name = Field(default="y", description="The model output compared with the targets.")
     eval_tasks: Count = Field(default=256, description="Tasks per evaluation split (in-distribution, OOD).")
     eval_steps: Steps | None = Field(default=None, le=1000, description="Inner steps at evaluation (default inner.steps).")
+    task_chunk: Count | None = Field(
+        default=None,
+        description=(
+            "Tasks adapted and back-propagated at once in a training step (null: all 'batch' tasks). The meta-batch "
+            "runs chunk by chunk, each chunk's share of the mean query loss back-propagated before the next, so "
+            "the step's activation memory scales with the chunk, not the batch; the meta-gradient is the same."
+        ),
+    )
