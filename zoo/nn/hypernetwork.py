@@ -24,6 +24,7 @@ from torch import nn
 
 from zoo.nn.activations import activation_fn
 from zoo.nn.mlp import MLP
+from zoo.nn.relu_product import relu_product
 
 
 class TargetMLP(nn.Module):
@@ -37,6 +38,7 @@ class TargetMLP(nn.Module):
         for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
             self.register_buffer(f"w{i}", torch.zeros(a, b), persistent=False)
         self.act = activation_fn(act)  # a function: no module call per layer in a forward this small
+        self.fused = act == "relu"
         self.roots = [math.sqrt(a) for a in widths[:-1]]  # the fan-in of each layer, as sqrt
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -44,13 +46,16 @@ class TargetMLP(nn.Module):
 
     def apply(self, x: torch.Tensor, weights: Sequence[torch.Tensor]) -> torch.Tensor:
         """The target with the given layer weights (a, b) each: x (..., in) -> (..., out); or, with weights
-        (B, a, b), x (B, N, in) -> (B, N, out)."""
-        act, roots, last = self.act, self.roots, self.depth - 1
+        (B, a, b), x (B, N, in) -> (B, N, out). A ReLU and the product after it run as one
+        :func:`~zoo.nn.relu_product.relu_product` (same math, one activation-sized gradient less at once)."""
+        act, roots, fused = self.act, self.roots, self.fused
         for i, w in enumerate(weights):
             # the 1/sqrt(fan_in) scale goes on the smaller operand (the weights, for more shots than inputs)
-            x = x @ (w / roots[i]) if w.numel() < x.numel() else x @ w / roots[i]
-            if i < last:
-                x = act(x)
+            small = w.numel() < x.numel()
+            w = w / roots[i] if small else w
+            x = x @ w if i == 0 else (relu_product(x, w) if fused else act(x) @ w)
+            if not small:
+                x = x / roots[i]
         return x
 
 
