@@ -106,3 +106,42 @@ def test_select_prefixes_and_accuracy():
     out = torch.tensor([[[2.0, 1.0], [0.0, 1.0]]])
     target = torch.tensor([[[0.9, 0.1], [0.8, 0.2]]])
     assert accuracy(out, target).item() == 0.5
+
+
+def test_one_task_without_a_task_axis_is_the_batched_one():
+    model, inner, x, y = setup("sgd")
+    params = dict(model.named_parameters())
+    fast0, slow = inner.split()
+    results = []
+    for batched in (True, False):
+        start = expand(fast0, 1) if batched else fast0
+        data = (x[:1], y[:1]) if batched else (x[0], y[0])
+        fast = inner.adapt(start, slow, *data, steps=3, batched=batched)
+        loss = inner.task_losses(inner.predict_tasks(fast, slow, data[0], batched), data[1], batched).sum()
+        results.append(torch.autograd.grad(loss, list(params.values())))
+    for name, a, b in zip(params, *results):
+        assert torch.allclose(a, b, atol=1e-6), name
+
+
+def test_sgd_weight_decay_is_an_l2_term():
+    _, inner, _, _ = setup("sgd")
+    inner.weight_decay = 0.5
+    fast, _, _ = inner._step({"a": torch.tensor([1.0, -2.0])}, {"a": torch.tensor([0.5, 1.0])}, {}, {}, 1)
+    assert fast["a"].tolist() == pytest.approx([1.0 - 0.1 * 1.0, -2.0 - 0.1 * 0.0])
+
+
+def test_a_parameter_under_two_names_is_swapped_in_at_both():
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = torch.nn.Linear(2, 2, bias=False), torch.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return {"y": self.b(self.a(x))}
+
+    model = Tied()
+    inner = InnerLoop(model, ["a.weight"], "x", "y", kl_loss)
+    assert inner.tied and not InnerLoop(compile_spec(loads_spec(SPEC)), ["hnet.bias"], "x", "y", kl_loss).tied
+    w, x = torch.randn(2, 2), torch.randn(3, 2)
+    assert torch.allclose(inner.predict({"a.weight": w}, {}, x), x @ w.T @ w.T)

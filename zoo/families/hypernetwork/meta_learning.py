@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torch.func import vmap
 
 from zoo.errors import Issue
 from zoo.families.hypernetwork.adapt import InnerLoop, accuracy, expand, kl_loss, mse_loss, select
@@ -61,9 +60,15 @@ class MetaProcedure(Procedure):
         """Adapt on the support shots of every task; returns (query loss (T,), query outputs, fast)."""
         fast0, slow = self.inner.split()
         tasks = batch["x_support"].shape[0]
-        fast = self.inner.adapt(expand(fast0, tasks), slow, batch["x_support"], batch["y_support"], steps, first_order)
-        out = self.inner.predict_tasks(fast, slow, batch["x_query"])  # (T, Q, out)
-        return vmap(self.loss_fn)(out, batch["y_query"]), out, fast
+        batched = tasks > 1  # one task (a chunk of one) runs without a task axis: the same math, without vmap
+        data = batch if batched else {k: batch[k][0] for k in ("x_support", "y_support", "x_query", "y_query")}
+        fast = self.inner.adapt(expand(fast0, tasks) if batched else fast0, slow, data["x_support"],
+                                data["y_support"], steps, first_order, batched)
+        out = self.inner.predict_tasks(fast, slow, data["x_query"], batched)  # (T, Q, out)
+        losses = self.inner.task_losses(out, data["y_query"], batched)
+        if batched:
+            return losses, out, fast
+        return losses[None], out[None], {k: v[None] for k, v in fast.items()}
 
     def loss(self, batch, step):
         cfg = self.spec.train
