@@ -83,17 +83,22 @@ class MetaProcedure(Procedure):
         chunk, tasks = self.spec.train.task_chunk, batch["x_support"].shape[0]
         if chunk is None or chunk >= tasks:
             return super().backward(batch, step, forward)
-        cfg = self.spec.train
         total, hits = torch.zeros((), device=self.device), torch.zeros((), device=self.device)
         for start in range(0, tasks, chunk):
-            part = {k: v[start:start + chunk] for k, v in batch.items()}
-            with forward():
-                losses, out, _ = self.run_tasks(part, cfg.inner.steps, cfg.first_order)
-                loss = losses.sum() / tasks
-            loss.backward()
-            total += loss.detach()
-            hits += accuracy(out.detach(), part["y_query"]) * (losses.shape[0] / tasks)
+            loss, acc = self._chunk_backward({k: v[start:start + chunk] for k, v in batch.items()}, tasks, forward)
+            total += loss
+            hits += acc
         return total, ({"acc": hits.item()} if self.classification else {})
+
+    def _chunk_backward(self, part, tasks: int, forward) -> tuple[torch.Tensor, torch.Tensor]:
+        """Back-propagates one chunk's share of the mean query loss over ``tasks``; returns that share and the
+        chunk's share of the accuracy (its adapted weights and outputs are freed on return, before the next)."""
+        cfg = self.spec.train
+        with forward():
+            losses, out, _ = self.run_tasks(part, cfg.inner.steps, cfg.first_order)
+            loss = losses.sum() / tasks
+        loss.backward()
+        return loss.detach(), accuracy(out.detach(), part["y_query"]) * (losses.shape[0] / tasks)
 
     @torch.no_grad()
     def evaluate(self):
