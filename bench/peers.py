@@ -122,6 +122,28 @@ def side_by_side(name: str, ours: Step, theirs: Step, device: str = "cpu", repea
     return out
 
 
+def trade_off(name: str, ours: dict[str, Step], theirs: Step, device: str = "cpu", repeat: int = 10,
+              warmup: int = 2) -> tuple[dict[str, float], str]:
+    """Several settings of zoo against one peer step: all timed in one alternation, each one's peak memory.
+
+    ``ours`` is ordered from the most memory-hungry setting to the leanest (e.g. tasks at once, then smaller
+    chunks). The headline keys of :func:`side_by_side` (``<name>_zoo_ms``, ``vs_<name>_speedup``,
+    ``vs_<name>_memory_ratio``, ...) all come from one setting, the one a user matching the peer's memory picks:
+    the first whose peak is at most the peer's, else the one of least memory. Every setting also gets
+    ``<name>_zoo_<setting>_ms`` and ``<name>_zoo_<setting>_mb``. Returns the numbers and the headline setting."""
+    t = interleaved({**{k: synchronized(f, device) for k, f in ours.items()}, "peer": synchronized(theirs, device)},
+                    repeat=repeat, warmup=warmup)
+    peer_mb = peak_mb(theirs, device)
+    mb = {k: peak_mb(f, device) for k, f in ours.items()}
+    pick = next((k for k in ours if mb[k] <= peer_mb), min(mb, key=mb.get))
+    out = {f"{name}_zoo_ms": t[pick] * 1e3, f"{name}_peer_ms": t["peer"] * 1e3,
+           f"vs_{name}_speedup": t["peer"] / t[pick], f"{name}_zoo_mb": mb[pick], f"{name}_peer_mb": peer_mb,
+           f"vs_{name}_memory_ratio": mb[pick] / peer_mb if peer_mb > 0 else float("nan")}
+    for k in ours:
+        out.update({f"{name}_zoo_{k}_ms": t[k] * 1e3, f"{name}_zoo_{k}_mb": mb[k]})
+    return out, pick
+
+
 def assert_same(got: torch.Tensor | list, want: torch.Tensor | list, what: str, rtol: float = 1e-4,
                 atol: float = 1e-5) -> None:
     """Zoo's and the peer's results agree (tensors or lists of tensors); raises naming ``what`` otherwise."""

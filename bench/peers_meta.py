@@ -3,8 +3,11 @@ second order; one meta-step = the inner loops of every task and the backward of 
 
 The math is the same on every side: the catalogue specs maml-connected and anil-connected (MLP 16 -> 64
 -> 64 -> 8, ReLU; KL loss on soft targets; 10 plain SGD inner steps, lr 0.3 for MAML on every weight, lr 1.0
-for ANIL on the head only; 32 tasks of 128 support and 128 query shots). zoo adapts every task at once
-(``vmap`` over the tasks, :mod:`zoo.families.hypernetwork.adapt`); the peers adapt one task after another, as their
+for ANIL on the head only; 32 tasks of 128 support and 128 query shots). zoo runs the training loop's
+backward (``MetaProcedure.backward``) at every ``train.task_chunk`` of :data:`CHUNKS`: all tasks at once
+(``vmap`` over the tasks, :mod:`zoo.families.hypernetwork.adapt`) down to one task at a time, each chunk
+back-propagated before the next; :func:`peers.trade_off` says which setting the headline keys report. The
+peers adapt one task after another, as their
 examples do: ``learn2learn``'s ``MAML.clone()`` + ``adapt()`` per task, ``higher``'s ``innerloop_ctx`` per
 task, each task's query loss back-propagated before the next task (their memory-saving order). For ANIL
 the peer's body runs once on all tasks' shots (learn2learn's ANIL example) and only its head is adapted;
@@ -14,6 +17,7 @@ of every weight are checked equal before timing.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import torch
@@ -27,22 +31,29 @@ from zoo.families.hypernetwork.adapt import kl_loss
 from zoo.train.procedures import make_procedure
 
 QUICK = ["train.batch=2", "data.support_shots=8", "data.query_shots=8", "train.inner.steps=2"]
+# train.task_chunk settings measured, most memory first (None: all 32 tasks at once, today's default)
+CHUNKS = (None, 16, 8, 4, 2, 1)
+QUICK_CHUNKS = (None, 1)
 
 
-def zoo_side(spec_name: str, quick: bool, device: str):
-    """The catalogue spec's meta procedure, one task batch, and its meta-step."""
+def zoo_side(spec_name: str, quick: bool, device: str, chunks: tuple[int | None, ...] = (None,)):
+    """The catalogue spec's meta procedure, one task batch, and its meta-step (the training loop's backward)
+    at each ``train.task_chunk`` of ``chunks`` (None: every task at once), on one model."""
     spec = load_spec(spec_name, QUICK if quick else [])
     torch.manual_seed(0)
     model = compile_spec(spec).to(device)
-    proc = make_procedure(spec, model, make_env(spec.data, 0), device)
-    batch = proc.batch(0, torch.Generator().manual_seed(1))
+    batch = make_procedure(spec, model, make_env(spec.data, 0), device).batch(0, torch.Generator().manual_seed(1))
     params = list(model.parameters())
 
-    def step() -> None:
-        peers.zero_grads(params)
-        losses, _, _ = proc.run_tasks(batch, spec.train.inner.steps, spec.train.first_order)
-        losses.mean().backward()
-    return spec, model, batch, step
+    def meta_step(chunk: int | None) -> peers.Step:
+        chunked = spec.model_copy(update={"train": spec.train.model_copy(update={"task_chunk": chunk})})
+        proc = make_procedure(chunked, model, make_env(spec.data, 0), device)
+
+        def step() -> None:
+            peers.zero_grads(params)
+            proc.backward(batch, 0, contextlib.nullcontext)
+        return step
+    return spec, model, batch, {chunk: meta_step(chunk) for chunk in chunks}
 
 
 def same_mlp(model: nn.Module) -> nn.Sequential:
@@ -112,8 +123,14 @@ def higher_maml(higher, net: nn.Sequential, batch: dict, lr: float, steps: int) 
     return step
 
 
+def setting(chunk: int | None, tasks: int) -> str:
+    """A setting's name in the result keys: ``all`` (every task at once) or ``chunk<K>``."""
+    return "all" if chunk is None or chunk >= tasks else f"chunk{chunk}"
+
+
 def compare(quick: bool = False, device: str = "cpu") -> tuple[dict[str, float], list[str]]:
-    """MAML and ANIL against every peer that imports; notes for those that do not."""
+    """MAML and ANIL against every peer that imports (zoo at every chunk size of :data:`CHUNKS`, see
+    :func:`peers.trade_off` for the headline setting); notes for the peers that do not."""
     out: dict[str, float] = {}
     notes: list[str] = []
     repeat = 2 if quick else 5
@@ -129,11 +146,16 @@ def compare(quick: bool = False, device: str = "cpu") -> tuple[dict[str, float],
     for key, spec_name, lib, build in cases:
         if lib not in peers_found:
             continue
-        spec, model, batch, ours = zoo_side(spec_name, quick, device)
+        spec, model, batch, ours = zoo_side(spec_name, quick, device, QUICK_CHUNKS if quick else CHUNKS)
         net = same_mlp(model)
         theirs = build(peers_found[lib], net, batch, spec.train.inner.lr, spec.train.inner.steps)
         with warnings.catch_warnings():  # learn2learn reads .grad of the non-leaf adapted weights
             warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
-            check_grads(model, net, ours, theirs, f"{key} meta-gradients")
-            out.update(peers.side_by_side(key, ours, theirs, device, repeat=repeat))
+            for step in ours.values():
+                check_grads(model, net, step, theirs, f"{key} meta-gradients")
+            tasks = spec.train.batch
+            more, pick = peers.trade_off(key, {setting(c, tasks): s for c, s in ours.items()}, theirs, device,
+                                         repeat=repeat)
+        out.update(more)
+        out[f"{key}_zoo_task_chunk"] = float(tasks if pick == "all" else int(pick[len("chunk"):]))
     return out, notes

@@ -6,6 +6,7 @@ is measured in this one run (one thread unless said, interleaved repeats, median
                                                         # bench/RESULTS-performance.md
     PYTHONPATH=. python bench/performance.py --quick    # smoke run at tiny sizes (writes to --out or a temp dir)
     PYTHONPATH=. python bench/performance.py --only peers threads   # re-measure some sections, keep the rest
+    PYTHONPATH=. python bench/performance.py --only peers --peers meta hypernetwork   # some comparisons only
     PYTHONPATH=. python bench/performance.py --device cuda          # the same tables on a GPU
 
 The time-to-quality figures come from bench/time_to_bar.py (training runs), merged into the same files.
@@ -38,7 +39,8 @@ HEADLINE = ["comet-particles", "hypernet-linear-connected", "rims-digits", "slot
 SECTIONS = ("overhead", "bank", "catalogue", "peers", "threads")
 
 
-def run(quick: bool, device: str, inductor_all: bool, sections: tuple[str, ...] = SECTIONS
+def run(quick: bool, device: str, inductor_all: bool, sections: tuple[str, ...] = SECTIONS,
+        peer_groups: tuple[str, ...] = tuple(perf_peers.GROUPS)
         ) -> tuple[dict[str, float], dict[str, list[dict]], list[str]]:
     """The measurements of ``sections``; returns the flat numbers, the per-spec tables and notes."""
     nums: dict[str, float] = {}
@@ -62,7 +64,7 @@ def run(quick: bool, device: str, inductor_all: bool, sections: tuple[str, ...] 
     if "catalogue" in sections:
         catalogue(quick, device, inductor_all, nums, tables, say)
     if "peers" in sections:
-        more, notes = perf_peers.run(quick, device, say)
+        more, notes = perf_peers.run(quick, device, say, peer_groups)
         nums.update(more)
     if "threads" in sections and device == "cpu":
         say("thread scaling: training throughput at 2 threads over 1")
@@ -93,6 +95,15 @@ def catalogue(quick: bool, device: str, inductor_all: bool, nums: dict, tables: 
     nums.update(more)
 
 
+def keep_earlier(saved: dict, tables: dict, labels: list[str], part: dict) -> dict:
+    """The saved record of an earlier run with this partial run's tables and a ``partial`` entry naming what it
+    re-measured (``labels``); earlier partial entries keep the sections not re-measured now."""
+    earlier = [{**p, "sections": [x for x in p["sections"] if x not in labels]} for p in saved.get("partial", [])]
+    saved["partial"] = [p for p in earlier if p["sections"]] + [{"sections": labels, **part}]
+    saved["tables"].update(tables)
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, a few repeats: a smoke run")
@@ -100,9 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--inductor-all", action="store_true", help="inductor speed-ups for every spec (slow)")
     ap.add_argument("--only", nargs="+", choices=SECTIONS, default=None,
                     help="measure only these sections; the saved figures of the others are kept")
+    ap.add_argument("--peers", nargs="+", choices=tuple(perf_peers.GROUPS), default=None,
+                    help="with --only peers: re-measure only these comparisons, keep the others' saved figures")
     ap.add_argument("--out", type=Path, default=None, help="where to write (default: bench/, or a temp dir with --quick)")
     ap.add_argument("--report-only", action="store_true", help="rewrite the markdown from the saved results")
     args = ap.parse_args(argv)
+    if args.peers and "peers" not in (args.only or []):
+        ap.error("--peers picks comparisons of the peers section: use it with --only peers")
     torch.set_num_threads(1)
     out = args.out or (Path(tempfile.mkdtemp(prefix="perf-quick-")) if args.quick else Path(__file__).resolve().parent)
     command = "PYTHONPATH=. python bench/performance.py" + " ".join(a for a in [""] + (argv or sys.argv[1:]))
@@ -112,23 +127,23 @@ def main(argv: list[str] | None = None) -> int:
         nums, saved = json.loads(figures.read_text()), json.loads(saved_path.read_text())
         write_markdown(out / "RESULTS-performance.md", nums, saved, args.device, args.quick)
         return 0
+    groups = tuple(args.peers or perf_peers.GROUPS)
     start = time.perf_counter()
-    nums, tables, notes = run(args.quick, args.device, args.inductor_all, tuple(args.only or SECTIONS))
+    nums, tables, notes = run(args.quick, args.device, args.inductor_all, tuple(args.only or SECTIONS), groups)
     seconds = time.perf_counter() - start
     machine = machine_line(args.device, measured, seconds)
     saved = {"command": command, "measured": measured, "machine": machine, "tables": tables}
     if args.only:  # keep the saved figures of the sections not measured now
-        saved = json.loads(saved_path.read_text())
-        earlier = [{**part, "sections": [x for x in part["sections"] if x not in args.only]}
-                   for part in saved.get("partial", [])]
-        saved["partial"] = [part for part in earlier if part["sections"]] + [
-            {"sections": args.only, "command": command, "measured": measured, "machine": machine}]
-        saved["tables"].update(tables)
+        labels = [f"peers: {', '.join(groups)}" if x == "peers" and args.peers else x for x in args.only]
+        saved = keep_earlier(json.loads(saved_path.read_text()), tables, labels,
+                             {"command": command, "measured": measured, "machine": machine})
         nums = {**json.loads(figures.read_text()), **nums}
     else:
         nums["benchmark_seconds"] = seconds
     if "peers" in (args.only or SECTIONS):
-        saved["peers"] = {"notes": notes, "versions": perf_peers.versions()}
+        earlier = saved.get("peers", {}) if args.peers else {}
+        saved["peers"] = {"notes": earlier.get("notes", []) + notes,
+                          "versions": {**earlier.get("versions", {}), **perf_peers.versions(groups)}}
     write_json(figures, {k: float(v) for k, v in sorted(nums.items())})
     write_json(saved_path, saved)
     write_markdown(out / "RESULTS-performance.md", nums, saved, args.device, args.quick)
