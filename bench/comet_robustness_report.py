@@ -8,11 +8,13 @@ section is kept from the existing report (it is written by hand from the runs' t
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 from pathlib import Path
 
 from comet_robustness_record import read_record  # bench/, beside this file
+from comet_worlds import SUITE
 from machine import run_dir
 from zoo.io import write_json, write_text
 from zoo.sweep import RunRow, read_table
@@ -79,19 +81,30 @@ def entries(summary: dict) -> list[str]:
     return sorted(k[: -len("_nmi_min")] for k in summary if k.endswith("_nmi_min") and not k.startswith("suite"))
 
 
-def suite_table(data: dict) -> list[str]:
-    """World x NMI, purity, one-step and rollout error: minimum (mean) over the seeds."""
+def true_law_bound(bound: dict, entry: str) -> str:
+    """The cell of bench/comet_bound.py's figures for a suite entry: the true laws' NMI, minimum over its
+    seeds, with a window of 6 steps and on a path ("-" where the world was not bounded)."""
+    seeds = bound.get(SUITE.get(entry, (entry,))[0])
+    if not seeds:
+        return "-"
+    return " / ".join(f"{min(r[key] for r in seeds.values()):.3f}" for key in ("window_6", "path"))
+
+
+def suite_table(data: dict, bound: dict) -> list[str]:
+    """World x NMI, purity, one-step and rollout error: minimum (mean) over the seeds; and what the world's
+    true laws reach (``bound``: bench/comet_bound.py's record)."""
     s = data["summary"]
     rows = ["| world | NMI min (mean) | purity min (mean) | one-step error max (mean) | rollout error max (mean) "
-            "| partner among the 2 nearest | types merged (any seed) |", "|---|---|---|---|---|---|---|"]
+            "| partner among the 2 nearest | types merged (any seed) | true laws' NMI: window 6 / path |",
+            "|---|---|---|---|---|---|---|---|"]
     for e in entries(s):
         merged = sorted({m for r in data["runs"] if r["entry"] == e for m in r["merged"]})
         rows.append(f"| {e} | {s[f'{e}_nmi_min']:.3f} ({s[f'{e}_nmi_mean']:.3f}) | {s[f'{e}_purity_min']:.3f} "
                     f"({s[f'{e}_purity_mean']:.3f}) | {s[f'{e}_one_step_mse_max']:.4f} ({s[f'{e}_one_step_mse_mean']:.4f}) "
                     f"| {s[f'{e}_rollout_mse_max']:.4f} ({s[f'{e}_rollout_mse_mean']:.4f}) "
-                    f"| {s.get(f'{e}_coverage_min', 1.0):.3f} | {', '.join(merged) or '-'} |")
+                    f"| {s.get(f'{e}_coverage_min', 1.0):.3f} | {', '.join(merged) or '-'} | {true_law_bound(bound, e)} |")
     if "catalogue_nmi" in s:
-        rows.append(f"| catalogue particle world | {s['catalogue_nmi']:.3f} ({s['catalogue_nmi_mean']:.3f}) | | | | | |")
+        rows.append(f"| catalogue particle world | {s['catalogue_nmi']:.3f} ({s['catalogue_nmi_mean']:.3f}) | | | | | | |")
     return rows
 
 
@@ -148,6 +161,8 @@ def write_report(sweeps: Path, records: Path, results: Path, out: Path, referenc
         SystemExit: ``reference`` has no recorded runs.
     """
     found = variants(sweeps, records)
+    bound_file = records / "comet-bound.json"
+    bound = json.loads(bound_file.read_text()) if bound_file.is_file() else {}
     if not found.get(reference, {}).get("runs"):
         raise SystemExit(f"no recorded runs of the variant {reference!r} in {sweeps / (PREFIX + reference)} "
                          f"(recorded: {', '.join(found) or 'none'})")
@@ -166,7 +181,9 @@ def write_report(sweeps: Path, records: Path, results: Path, out: Path, referenc
              f"The catalogue's `comet-particles` settings ({'as shipped' if not data['sets'] else ' '.join(data['sets'])}), "
              f"{data['seeds']} seed(s) per world (world draw and training seed); minimum over seeds, mean in brackets. "
              "Errors: one-step in units of each feature's mean squared one-step change, rollouts (10 steps) in units "
-             "of its variance.", "", *suite_table(data), "",
+             "of its variance. The last column is what a perfect bank could reach: the world's own laws competing "
+             "as mechanisms, over 6-step windows and on a path (`train.switch_rate`), from `bench/comet_bound.py`.",
+             "", *suite_table(data, bound), "",
              f"Suite: {s['suite_worlds']} entries, NMI min {s['suite_nmi_min']:.3f}, mean {s['suite_nmi_mean']:.3f}; "
              f"purity min {s['suite_purity_min']:.3f}. Goal: NMI >= 0.85 and purity >= 0.9 on every entry.", "",
              "### The three worst worlds", "", *worst_figures(data, results), "",

@@ -57,13 +57,12 @@ def test_train_on_a_bad_file_exits_2_and_writes_nothing(tmp_path):
 def test_predict_writes_predictions_and_refuses_a_file_of_the_wrong_shape(tmp_path):
     data = tmp_path / "p.npz"
     run("data", "export", "comet-particles", "--out", data, *SMALL)
-    r = run("train", "comet-particles", "--set", f"data={{kind: trajectories, path: {data}}}", "--set", "train.steps=1",
-            "--set", "train.eval_every=0", "--set", "mechanisms[0].hidden=[4]", "--run-dir", tmp_path / "run")
-    assert r.exit_code == 2 and "p.npz: its trajectories have 5 states (4 steps), fewer than train.horizon=6" in r.output
+    small = ["--set", f"data={{kind: trajectories, path: {data}}}", "--set", "train.steps=1", "--set",
+             "train.eval_every=0", "--set", "mechanisms[0].hidden=[4]"]
+    r = run("train", "comet-particles", *small, "--set", "train.switch_rate=null", "--run-dir", tmp_path / "run")
+    assert r.exit_code == 2 and "p.npz: its trajectories have 5 states (4 steps), fewer than train.horizon=24" in r.output
     assert "set train.horizon: 4 or less" in r.output and not (tmp_path / "run").exists()
-    r = run("train", "comet-particles", "--set", f"data={{kind: trajectories, path: {data}}}", "--set", "train.steps=1",
-            "--set", "train.eval_every=0", "--set", "mechanisms[0].hidden=[4]", "--set", "train.horizon=4",
-            "--run-dir", tmp_path / "run")
+    r = run("train", "comet-particles", *small, "--run-dir", tmp_path / "run")  # a path: windows of whole trajectories
     assert r.exit_code == 0, r.output
     r = run("predict", tmp_path / "run", "--data", data, "--out", tmp_path / "pred.npz", "--no-progress")
     assert r.exit_code == 0, r.output

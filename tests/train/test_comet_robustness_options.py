@@ -16,8 +16,19 @@ from zoo.train.build import build_model
 from tests.train.test_comet_procedures import TINY, WORLD
 
 
+def test_the_catalogue_settings_disentangle_a_small_world(tmp_path):
+    """Winners on a path, mechanisms of two layers of 64 reading contexts relative to the slot, windows of
+    24 steps cut to the 12 of this world's trajectories."""
+    spec = load_spec("comet-particles", WORLD + ["mechanisms[0].count=2", "train.steps=300", "train.warm_start=50",
+                                                 "train.eval_every=0"])
+    assert spec.train.switch_rate and spec.mechanisms[0].relative and spec.train.horizon > 12
+    result = train(spec, run_dir=tmp_path / "run", progress=False)
+    assert result.metrics["nmi"] >= 0.9 and result.metrics["purity"] >= 0.95, result.metrics
+
+
 def test_pairs_that_follow_the_nearest_neighbour_over_a_longer_horizon_disentangle(tmp_path):
-    spec = load_spec("comet-particles", TINY + ["train.steps=300", "train.context_by=rank", "train.horizon=4"])
+    spec = load_spec("comet-particles", TINY + ["train.steps=300", "train.context_by=rank", "train.horizon=4",
+                                                "train.switch_rate=null"])
     result = train(spec, run_dir=tmp_path / "run", progress=False)
     assert result.metrics["nmi"] >= 0.8 and result.metrics["purity"] >= 0.9, result.metrics
 
@@ -54,14 +65,15 @@ def test_a_bank_trained_relative_is_composed_relative(tmp_path):
 def test_rank_and_object_contexts_pick_the_same_winners_over_one_step(tmp_path):
     runs = {}
     for by in ("object", "rank"):
-        spec = load_spec("comet-particles", TINY + ["train.steps=20", "train.horizon=1", f"train.context_by={by}"])
+        spec = load_spec("comet-particles", TINY + ["train.steps=20", "train.horizon=1", f"train.context_by={by}",
+                                                    "train.switch_rate=null"])
         torch.manual_seed(0)
         runs[by] = train(spec, run_dir=tmp_path / by, progress=False).metrics
     assert runs["object"]["nmi"] == runs["rank"]["nmi"] and runs["object"]["winner_mse"] == runs["rank"]["winner_mse"]
 
 
 @pytest.mark.parametrize("sets, words", [
-    (["train.context_by=rank", "train.context_per_step=true"], "set one of them"),
+    (["train.context_by=rank", "train.context_per_step=true", "train.switch_rate=null"], "set one of them"),
     (["mechanisms[0].inputs=[context]", "mechanisms[0].relative=[0]"], "'self' and 'context'"),
     (["mechanisms[0].relative=[0, 0]"], "must not repeat"),
     (["train.switch_rate=0.05", "train.select_on=change"], "replaces select_on: change"),

@@ -187,7 +187,7 @@ def _data_bounds(spec: ModelSpec) -> list[Issue]:
 
 def _train_bounds(spec: ModelSpec) -> list[Issue]:
     t, issues = spec.train, []
-    horizon = getattr(t, "horizon", None)
+    horizon = None if getattr(t, "switch_rate", None) else getattr(t, "horizon", None)  # a path's window is cut
     length = getattr(spec.data, "length", None)
     if horizon is not None and length is not None and horizon > length:
         issues.append(Issue(("train", "horizon"), f"{horizon} is longer than data.length={length}"))
