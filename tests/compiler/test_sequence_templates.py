@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -24,6 +26,21 @@ def test_rims_template_outputs_per_step_predictions_and_activity():
     assert out["y"].shape == (2, 7, 5) and out["active"].shape == (2, 7, 4)
     assert (out["active"].sum(-1) == 2).all()
     assert {k.split(".")[0] for k in model.state_dict()} == {"embed", "rims", "head"}
+
+
+@pytest.mark.parametrize("kind", ["gru", "lstm"])
+def test_rims_chrono_sets_the_cells_gate_biases(kind):
+    """model.chrono reaches the cells: the GRU update / LSTM forget biases (gate 1 of each) are log U[1, 60]."""
+    spec = RIMS.replace("kind: lstm", f"kind: {kind}")
+    torch.manual_seed(0)
+    plain = compile_spec(loads_spec(spec)).state_dict()
+    torch.manual_seed(0)
+    chrono = compile_spec(loads_spec(spec.replace("comm_heads: 2}", "comm_heads: 2, chrono: 61}"))).state_dict()
+    gate = slice(6, 12)  # hidden 6: the second gate
+    ih, hh = chrono["rims.cell.cells.bias_ih"][:, gate], chrono["rims.cell.cells.bias_hh"][:, gate]
+    assert 0 <= ih.min() and ih.max() <= math.log(60) and not hh.any()
+    assert plain["rims.cell.cells.bias_hh"][:, gate].any()
+    assert not torch.equal(plain["rims.cell.cells.bias_ih"][:, gate], ih)
 
 
 def test_rims_needs_top_k_router_and_k_at_most_count():

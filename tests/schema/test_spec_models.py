@@ -90,9 +90,11 @@ def test_huge_numbers_are_refused(comet_yaml):
         loads_spec(comet_yaml.replace("count: 3", "count: 1000000000000"))
 
 
-def test_lstm_chrono_horizon_is_checked_where_it_is_written():
+@pytest.mark.parametrize("name", ["lstm-copying", "rims-copying"])
+def test_chrono_horizon_is_checked_where_it_is_written(name):
     from zoo.schema import load_spec
 
     assert load_spec("lstm-copying").model.chrono == 61 and load_spec("lstm-digits").model.chrono is None
+    assert load_spec(name, ["model.chrono=7"]).model.chrono == 7
     with pytest.raises(SpecError, match=r"model\.chrono: Input should be greater than or equal to 3"):
-        load_spec("lstm-copying", ["model.chrono=2"])
+        load_spec(name, ["model.chrono=2"])

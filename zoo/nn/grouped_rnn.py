@@ -11,6 +11,8 @@ import math
 import torch
 from torch import nn
 
+from zoo.nn.chrono import chrono_init, chrono_init_gru
+
 
 class _GroupedCell(nn.Module):
     gates = 1
@@ -57,6 +59,10 @@ class GroupedGRUCell(_GroupedCell):
     def forward(self, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         return self._gates(self._input(x), h)
 
+    def chrono(self, horizon: int) -> None:
+        """Chrono initialisation of every cell's update gate (see :func:`~zoo.nn.chrono.chrono_init_gru`)."""
+        chrono_init_gru(self.bias_ih, self.bias_hh, horizon)
+
     def step(self, px: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         """One step from a precomputed input projection ``px`` (B, K, 3H) (see project_input)."""
         return self._gates(px + self.bias_ih, h)
@@ -80,6 +86,10 @@ class GroupedLSTMCell(_GroupedCell):
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, torch.Tensor]:
         return self._gates(self._input(x), state)
+
+    def chrono(self, horizon: int) -> None:
+        """Chrono initialisation of every cell's forget and input gates (see :func:`~zoo.nn.chrono.chrono_init`)."""
+        chrono_init(self.bias_ih, self.bias_hh, horizon)
 
     def step(self, px: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """One step from a precomputed input projection ``px`` (B, K, 4H) (see project_input)."""

@@ -30,6 +30,7 @@ import math
 import torch
 from torch import nn
 
+from zoo.nn.chrono import chrono_init
 from zoo.nn.grouped_rnn import GroupedGRUCell
 
 GATE_BIAS = -3.0  # initial communication gate sigmoid(-3) ~ 0.05
@@ -65,11 +66,14 @@ class RIMsCell(nn.Module):
         key_dim, value_dim, heads: input attention sizes.
         comm_key_dim, comm_value_dim, comm_heads: communication attention sizes.
         dropout: dropout on both attention distributions.
+        chrono: chrono initialisation of the cells' gates for dependencies over up to this many steps
+            (the cell class's ``chrono``); None keeps PyTorch's initialisation.
     """
 
     def __init__(self, in_dim: int, count: int, active: int, hidden: int, cell: type = GroupedGRUCell,
                  key_dim: int = 64, value_dim: int = 64, heads: int = 1,
-                 comm_key_dim: int = 32, comm_value_dim: int = 32, comm_heads: int = 4, dropout: float = 0.0):
+                 comm_key_dim: int = 32, comm_value_dim: int = 32, comm_heads: int = 4, dropout: float = 0.0,
+                 chrono: int | None = None):
         super().__init__()
         if not 1 <= active <= count:
             raise ValueError(f"active={active} must be between 1 and count={count}")
@@ -80,6 +84,8 @@ class RIMsCell(nn.Module):
         self.value = nn.Linear(in_dim, heads * value_dim)  # bias = the null input's value
         self.query = GroupLinear(count, hidden, heads * key_dim)
         self.cells = cell(count, value_dim, hidden)
+        if chrono is not None:
+            self.cells.chrono(chrono)
         # communication: queries, keys, values and the gate from one grouped product
         self.comm_split = [comm_heads * comm_key_dim] * 2 + [comm_heads * comm_value_dim, hidden]
         self.comm_in = GroupLinear(count, hidden, sum(self.comm_split), bias=True)
@@ -175,18 +181,6 @@ class RIMs(nn.Module):
             masks.append(mask)
         seq = torch.stack(states, dim=1).flatten(2)  # (B, T, K*H)
         return seq, seq[:, -1], torch.stack(masks, dim=1)
-
-
-@torch.no_grad()
-def chrono_init(bias_ih: torch.Tensor, bias_hh: torch.Tensor, horizon: int) -> None:
-    """Chrono initialisation (Tallec & Ollivier, 2018) of an LSTM's gate biases (gates i, f, g, o), in place:
-    forget biases log(u) with u ~ U[1, horizon - 1], input biases their negatives, so that the cells start
-    out remembering over 1 to ``horizon`` steps; the other gates' biases are kept, ``bias_hh``'s i and f zeroed."""
-    h = bias_ih.shape[0] // 4
-    forget = torch.log(torch.empty(h).uniform_(1.0, horizon - 1.0))
-    bias_ih[h : 2 * h] = forget
-    bias_ih[:h] = -forget
-    bias_hh[: 2 * h] = 0.0
 
 
 class SequenceLSTM(nn.Module):

@@ -16,6 +16,7 @@ from zoo.schema.image_nodes import ReparameterizeNode, SlotDecoderNode, SlotEnco
 from zoo.schema.node import Node as _Node
 from zoo.schema.parts import InteractionSpec
 
+ChronoHorizon = Annotated[int, Field(ge=3, le=100_000)]  # chrono initialisation: the longest dependency in steps
 PORT_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$")
 
 
@@ -149,6 +150,12 @@ class RimsNode(_Node):
                                                                                   "attention among cells.")
     comm_key_dim: Dim = Field(default=32, description="Key and query width of the communication attention.")
     comm_value_dim: Dim = Field(default=32, description="Value width of the communication attention.")
+    chrono: ChronoHorizon | None = Field(
+        default=None, description="Chrono initialisation of the cells' gate biases (Tallec & Ollivier, 2018) for "
+        "dependencies over up to this many steps, u ~ U[1, chrono - 1] per unit: GRU cells' update-gate biases "
+        "log(u) (h' = (1 - z) n + z h, so an active cell keeps about 1 - 1/(1 + u) of its state per step); LSTM "
+        "cells' forget-gate biases log(u), input-gate biases their negatives. Unset: PyTorch's initialisation "
+        "(gates near 0.5, so what an active cell stores halves every step at first).")
 
 
 class LstmNode(_Node):
@@ -156,7 +163,7 @@ class LstmNode(_Node):
 
     kind: Literal["lstm"] = Field(description="An LSTM (ports: x -> seq, last).")
     hidden: Dim = Field(description="Hidden state width H.")
-    chrono: Annotated[int, Field(ge=3, le=100_000)] | None = Field(
+    chrono: ChronoHorizon | None = Field(
         default=None, description="Chrono initialisation of the gate biases (Tallec & Ollivier, 2018) for "
         "dependencies over up to this many steps: forget-gate biases log(u), u ~ U[1, chrono - 1], input-gate "
         "biases their negatives. Unset: PyTorch's initialisation (gates near 0.5, so what is stored halves "
