@@ -32,7 +32,8 @@ def _ln(p: Params, prefix: str, x: torch.Tensor) -> torch.Tensor:
 
 # -- COMET: knn contexts, a bank of MLP mechanisms, residual candidates, a pair classifier ----------
 def comet(p: Params, state: torch.Tensor, k: int = 2, feats: int = 4) -> dict[str, torch.Tensor]:
-    """comet-particles: state (B, N, D) with positions in features 0, 1."""
+    """comet-particles: state (B, N, D) with positions in features 0, 1, which its mechanisms read relative to
+    the slot."""
     b, n, d = state.shape
     pos = state[..., :2]
     dist = torch.cdist(pos, pos) + torch.diag(torch.full((n,), float("inf")))  # (B, N, N): no self loops
@@ -40,7 +41,10 @@ def comet(p: Params, state: torch.Tensor, k: int = 2, feats: int = 4) -> dict[st
     ctx = state[torch.arange(b)[:, None, None], index]  # (B, N, C, D)
     ctx = torch.cat([ctx, ctx.new_ones(b, n, k, 1)], dim=-1)  # (B, N, C, D+1): presence channel
     own = state.unsqueeze(2).expand(-1, -1, k, -1)  # (B, N, C, D)
-    x = torch.cat([own[..., :feats], ctx[..., :feats], ctx[..., -1:]], dim=-1)  # (B, N, C, 2F+1)
+    offset = (ctx[..., :2] - own[..., :2]) * ctx[..., -1:]  # relative [0, 1]: where the context is, seen from the slot
+    mine = torch.cat([torch.zeros_like(offset), own[..., 2:feats]], dim=-1)
+    theirs = torch.cat([offset, ctx[..., 2:feats]], dim=-1)
+    x = torch.cat([mine, theirs, ctx[..., -1:]], dim=-1)  # (B, N, C, 2F+1)
     h = x.reshape(1, -1, x.shape[-1])  # (1, P, in)
     w = [p[f"particles.mechanisms.weights.{i}"] for i in range(3)]
     bias = [p[f"particles.mechanisms.biases.{i}"] for i in range(3)]

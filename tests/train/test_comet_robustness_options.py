@@ -51,15 +51,17 @@ def test_winners_on_a_path_disentangle_and_a_composed_selector_learns_them(tmp_p
     assert metrics["selector_accuracy"] >= 0.8 and metrics["selected_nmi"] >= 0.8, metrics
 
 
-def test_a_bank_trained_relative_is_composed_relative(tmp_path):
-    spec = load_spec("comet-particles", TINY + ["train.steps=5", "mechanisms[0].relative=[0, 1]"])
-    train(spec, run_dir=tmp_path / "run", progress=False)
-    bank = load_bank(tmp_path / "run" / "bank")
-    composed = load_spec("comet-particles-compose", [f"mechanisms[0].source={tmp_path / 'run' / 'bank'}"])
-    module = dict(build_model(composed).named_modules())["particles"]
-    assert bank.meta["bank"]["relative"] == [0, 1] and module.relative, bank.meta["bank"]
-    plain = load_spec("comet-particles-compose", [])
-    assert not dict(build_model(plain).named_modules())["particles"].relative
+def test_a_bank_is_composed_reading_its_inputs_as_it_was_trained(tmp_path):
+    modules = {}
+    for name, relative in (("relative", "[0, 1]"), ("absolute", "null")):
+        spec = load_spec("comet-particles", TINY + ["train.steps=5", f"mechanisms[0].relative={relative}"])
+        train(spec, run_dir=tmp_path / name, progress=False)
+        composed = load_spec("comet-particles-compose", [f"mechanisms[0].source={tmp_path / name / 'bank'}"])
+        modules[name] = dict(build_model(composed).named_modules())["particles"]
+    assert load_bank(tmp_path / "relative" / "bank").meta["bank"]["relative"] == [0, 1]
+    assert modules["relative"].relative and not modules["absolute"].relative
+    catalogue = load_spec("comet-particles-compose", [])  # the catalogue's bank is trained relative
+    assert dict(build_model(catalogue).named_modules())["particles"].relative
 
 
 def test_rank_and_object_contexts_pick_the_same_winners_over_one_step(tmp_path):
