@@ -3,7 +3,9 @@
 Each batch is B windows of H+1 consecutive states. Every pair's error is averaged over the H
 transitions of its window; the pair with the lowest error wins and only it gets gradient (after a
 warm start in which every pair gets softmin-weighted gradient). A classifier router, when the model
-has one, learns to predict the winners by NLL. After training the bank is written to ``bank/``.
+has one, learns to predict the winners by NLL. With ``train.switch_rate`` each step of a window has its own
+winner, the pair on the slot's cheapest path (:mod:`zoo.families.comet.paths`). After training the bank is
+written to ``bank/``.
 """
 
 from __future__ import annotations

@@ -257,11 +257,11 @@ class _PairSelection(_SlotDynamicsTrain):
 class CompeteTrain(_PairSelection):
     """COMET's competition phase: only the best (mechanism, context) pair of each slot learns.
 
-    The winner of a slot is the pair with the lowest error summed over ``horizon`` consecutive steps.
-    During the first ``warm_start`` steps every pair gets gradient, weighted by a softmin whose
-    temperature falls geometrically from ``temperature`` to ``final_temperature`` (relative to the
-    batch's mean pair error); after it the winner takes all. A classifier router, when the model has
-    one, is trained alongside on the winners (by NLL, without gradient into the bank).
+    The winner of a slot is the pair with the lowest error summed over ``horizon`` steps (with ``switch_rate``,
+    each step's pair on the slot's cheapest path). During the first ``warm_start`` steps every pair gets gradient,
+    weighted by a softmin whose temperature falls geometrically from ``temperature`` to ``final_temperature``
+    (relative to the batch's mean pair error); after it the winner takes all. A classifier router, when the model
+    has one, is trained alongside on the winners (by NLL, no gradient into the bank).
     """
 
     procedure: Literal["compete"] = Field(description="COMET's competition phase (trains a bank).")
