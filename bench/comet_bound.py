@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from comet_worlds import DT, LAWS, WORLDS, ParticleWorld, nearest, take  # bench/, beside this file
+from comet_worlds import DT, LAWS, WORLDS, ParticleWorld, draw, nearest, take  # bench/, beside this file
 from zoo.families.comet.metrics import contingency, nmi
 from zoo.families.comet.paths import cheapest_path, switch_cost
 
@@ -51,10 +51,9 @@ def window_winners(err: torch.Tensor, h: int) -> torch.Tensor:
 
 def bounds(name: str, seed: int) -> dict[str, float]:
     """NMI of the true laws' winners on world ``name`` drawn from ``seed`` (its test trajectories)."""
-    world = WORLDS[name]
-    rng = np.random.default_rng([seed, sorted(WORLDS).index(name)])  # as bench/comet_worlds.write draws it
-    arrays = world.simulate(256 + 64, 30, rng)
-    states, types = arrays["states"][256:].astype(np.float64), torch.from_numpy(arrays["types"][256:])
+    world, arrays = WORLDS[name], draw(name, seed)  # the draw bench/comet_robustness.py trains on
+    test = arrays["split"] == "test"
+    states, types = arrays["states"][test].astype(np.float64), torch.from_numpy(arrays["types"][test])
     err, k = law_errors(world, states), len(world.type_names)
     out = {}
     for h in HORIZONS:

@@ -173,11 +173,18 @@ OVERCOMPLETE = 2  # spare mechanisms of the suite's over-complete entry
 SUITE = {name: (name, 0) for name in WORLDS} | {"overcomplete": ("constants", OVERCOMPLETE)}  # entry -> (world, spare M)
 
 
-def write(name: str, path: Path, seed: int = 0, trajectories: int = 256, test: int = 64, length: int = 30) -> Path:
-    """Simulate world ``name`` from ``seed`` and save it (train then test trajectories, with a ``split``)."""
+def draw(name: str, seed: int = 0, trajectories: int = 256, test: int = 64, length: int = 30) -> dict[str, np.ndarray]:
+    """World ``name`` simulated from ``seed``: the trajectories file's arrays, train then test trajectories, with a
+    ``split``."""
     rng = np.random.default_rng([seed, sorted(WORLDS).index(name)])
     arrays = WORLDS[name].simulate(trajectories + test, length, rng)
     arrays["split"] = np.array(["train"] * trajectories + ["test"] * test)
+    return arrays
+
+
+def write(name: str, path: Path, seed: int = 0, trajectories: int = 256, test: int = 64, length: int = 30) -> Path:
+    """Simulate world ``name`` from ``seed`` (:func:`draw`) and save it."""
+    arrays = draw(name, seed, trajectories, test, length)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **arrays)

@@ -25,7 +25,7 @@ from zoo.schema.parts import MechanismBankSpec as Banks
 from zoo.schema.parts import RouterSpec, SlotsSpec
 from zoo.schema.pretrained import PretrainedPartSpec
 from zoo.schema.source import SourceMap
-from zoo.schema.train import TrainSpec
+from zoo.schema.train import TrainSpec, window_steps
 
 
 class ModelSpec(Spec):
@@ -187,7 +187,7 @@ def _data_bounds(spec: ModelSpec) -> list[Issue]:
 
 def _train_bounds(spec: ModelSpec) -> list[Issue]:
     t, issues = spec.train, []
-    horizon = None if getattr(t, "switch_rate", None) else getattr(t, "horizon", None)  # a path's window is cut
+    horizon = window_steps(t)
     length = getattr(spec.data, "length", None)
     if horizon is not None and length is not None and horizon > length:
         issues.append(Issue(("train", "horizon"), f"{horizon} is longer than data.length={length}"))

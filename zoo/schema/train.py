@@ -56,3 +56,9 @@ class SupervisedTrain(TrainBase):
 
 TrainSpec = SupervisedTrain
 """The procedures the spec language itself defines; the families register theirs (:mod:`zoo.schema.kinds`)."""
+
+
+def window_steps(train) -> int | None:
+    """The steps every training window of ``train`` spans, which the data's trajectories must hold: its
+    ``horizon``; None where it has none, or with ``switch_rate`` (a window on a path is cut to the trajectories)."""
+    return None if getattr(train, "switch_rate", None) else getattr(train, "horizon", None)

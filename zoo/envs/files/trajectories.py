@@ -17,6 +17,7 @@ from zoo.data import FileArrays, open_arrays
 from zoo.envs.files.common import split_indices, to_tensor
 from zoo.envs.trajectories import SlotWorld, Trajectories
 from zoo.errors import SpecError
+from zoo.schema.train import window_steps
 
 STATES = "(S, T+1, N, D)"
 STEPS = "(S, T, N)"
@@ -73,7 +74,7 @@ class FileWorld(SlotWorld):
             got = None if spec.slots is None else f"{{count: {spec.slots.count}, dim: {spec.slots.dim}}}"
             raise SpecError(f"{self.label}: the file holds {n} objects of {d} features ({', '.join(self.features)}); "
                             f"set slots: {{count: {n}, dim: {d}}} (got {got})", ("slots",))
-        horizon = None if getattr(spec.train, "switch_rate", None) else getattr(spec.train, "horizon", None)
+        horizon = window_steps(spec.train)
         steps = min(split.length for split in self.splits.values())
         if horizon is not None and horizon > steps:
             raise SpecError(f"{self.label}: its trajectories have {steps + 1} states ({steps} steps), fewer than "
