@@ -80,7 +80,8 @@ def time_to_bar(run_dir: Path, family: str) -> dict[str, float]:
 
 
 def train_run(family: str, threads: int, root: Path, evals: int) -> Path:
-    """Trains the family's catalogue spec on ``threads`` CPU threads, evaluating ``evals`` times."""
+    """Trains the family's catalogue spec on ``threads`` CPU threads, evaluating ``evals`` times, in
+    ``root/<spec>-<threads>threads`` (this benchmark's own folder: an earlier run there is replaced)."""
     import torch
 
     from zoo.schema import load_spec
@@ -91,7 +92,7 @@ def train_run(family: str, threads: int, root: Path, evals: int) -> Path:
     every = max(1, spec.train.steps // evals)
     spec = load_spec(BARS[family][0], [f"train.eval_every={every}"])
     run_dir = root / f"{spec.name}-{threads}threads"
-    train(spec, run_dir, "cpu", progress=False)
+    train(spec, run_dir, "cpu", progress=False, overwrite=True)
     return run_dir
 
 

@@ -1,28 +1,21 @@
-"""Run a spec's training in several CPU processes (gloo on 127.0.0.1) and collect what every rank ends with.
+"""Run a spec's training in several CPU processes (gloo) and collect what every rank ends with.
 
 :func:`run_ranks` spawns the processes with ``torch.multiprocessing``; each joins the process group,
 trains with the ordinary loop and writes ``rank<r>.safetensors`` (its final trained state) into
 ``out_dir``. Each also checks the loop's gradient averaging against PyTorch's own
-``DistributedDataParallel`` on one batch and writes both gradients (``ours.*`` and ``ddp.*``).
+``DistributedDataParallel`` on one batch and writes both gradients (``ours.*`` and ``ddp.*``). The ranks meet
+through a file in ``out_dir`` (``file://`` rendezvous), not a TCP port picked in advance, which another process
+could take between the pick and the bind.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import torch
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _gradients(model: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -52,7 +45,7 @@ def _ddp_check(spec, rank: int, world: int) -> dict[str, torch.Tensor]:
             **{f"ddp.{k}": v for k, v in _gradients(theirs).items()}}
 
 
-def _worker(rank: int, world: int, port: int, spec_doc: dict[str, Any], out_dir: str) -> None:
+def _worker(rank: int, world: int, rendezvous: str, spec_doc: dict[str, Any], out_dir: str) -> None:
     import torch.distributed as td
     from safetensors.torch import save_file
 
@@ -60,8 +53,7 @@ def _worker(rank: int, world: int, port: int, spec_doc: dict[str, Any], out_dir:
     from zoo.train.loop import Trainer
 
     torch.set_num_threads(1)
-    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    td.init_process_group("gloo", rank=rank, world_size=world)
+    td.init_process_group("gloo", init_method=Path(rendezvous).as_uri(), rank=rank, world_size=world)
     try:
         spec = validate(spec_doc)
         out = Path(out_dir)
@@ -86,7 +78,9 @@ def run_ranks(spec_doc: dict[str, Any], world: int, out_dir: Path, timeout: floa
 
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = json.loads(json.dumps(spec_doc))
-    ctx = mp.start_processes(_worker, args=(world, free_port(), doc, str(out_dir)), nprocs=world,
+    rendezvous = (out_dir / "rendezvous").resolve()
+    rendezvous.unlink(missing_ok=True)
+    ctx = mp.start_processes(_worker, args=(world, str(rendezvous), doc, str(out_dir)), nprocs=world,
                              join=False, start_method="spawn")
     deadline = time.monotonic() + timeout
     while not ctx.join(timeout=1):
