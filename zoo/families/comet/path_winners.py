@@ -11,6 +11,11 @@ from zoo.families.comet.pairs import INF, by_object, candidate_of, pair_errors, 
 from zoo.families.comet.paths import cheapest_path, switch_cost
 
 
+def without_missing(err: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Pair errors (..., N, M, C) by candidate position with +inf where the candidate ``mask`` (..., N, C) has none."""
+    return err.masked_fill(~mask[..., None, :], INF)
+
+
 class PathWinners:
     """Mixed into :class:`zoo.families.comet.mechanisms.PairProcedure` (its ``cfg``, ``model``, ``input``,
     ``weight`` and ``by_rank``)."""
@@ -26,7 +31,7 @@ class PathWinners:
         (mechanism, context object or none); +inf where a pair does not exist."""
         err = pair_errors(out["candidates"], target, self.weight)  # (P, N, M, C)
         if self.by_rank:
-            err = err.masked_fill(~out["mask"][:, :, None, :], INF)
+            err = without_missing(err, out["mask"])
         else:
             err = by_object(err, out["index"], out["mask"])  # (P, N, M, N+1)
         return err.flatten(-2)
@@ -63,7 +68,7 @@ class PathWinners:
             return split_pair(self.path_of(pairs.flatten(-2)), n + 1)
         res.pop("ranked_deltas", None)
         index, mask = res.pop("index"), res.pop("mask")
-        err = res.pop("ranked").masked_fill(~mask[..., None, :], INF)  # (k, T, N, M, C)
+        err = without_missing(res.pop("ranked"), mask)  # (k, T, N, M, C)
         path = self.path_of(err.flatten(-2))
         c = err.shape[-1]
         return path // c, index.gather(-1, (path % c).unsqueeze(-1)).squeeze(-1)
