@@ -158,7 +158,7 @@ def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
     mnist = {f"test_{n}_acc": 0.9 - n / 100 for n in (14, 16, 19, 24)} | {"steps": 210.0}
     rows = [RunRow(f"{m}-{s}", f"{m}-mnist", "-", (), s, "ok", "", 1.0, "f",
                    {k: v + (0.2 if m == "rims" else 0.0) * (k != "steps") for k, v in mnist.items()})
-            for m in ("rims", "lstm") for s in (0, 1)]
+            for m in ("rims", "lstm") for s in (0, 1, 2)]
     r = rims.task_figures("mnist", rows)
     assert r["mnist_acc_19_rims"] == 100 * (0.9 - 0.19 + 0.2) and r["mnist_acc_19_lstm"] == 100 * (0.9 - 0.19)
     assert rims.task_results("balls", "rims", {"test_6_rollout_mse": 0.02, "test_6_loss": 0.1}) == {
@@ -166,13 +166,16 @@ def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
     r |= {"copy_error_50_rims": 0.04, "copy_error_50_lstm": 0.8, "grouped_vs_loop_speedup": 2.5,
           "digits_acc_14_rims": 80.0, "digits_acc_14_lstm": 81.0}
     md = tmp_path / "RESULTS-rims.md"
-    report.write_markdown(r, md, {"mnist": [0, 1]}, "Machine: test", "### Notes\n\nkept")
+    report.write_markdown(r, md, {"mnist": [0, 1, 2]}, "Machine: test", "### Notes\n\nkept")
     text = md.read_text()
     assert text.index("| MNIST accuracy 19x19 | 91 | 71 |") < text.index("| 8x8 digits accuracy 14x14 (train res.) | 80 |")
     assert "- MNIST 19x19: RIMs at least 10 points above the LSTM: met" in text
     assert "- copying, delay 50: RIMs error at most 0.05: met" in text
     assert "- balls, 6 balls: RIMs 5-step rollout MSE at most the LSTM's: not measured" in text
     assert "- seed 1: 14x14 96.0 / 76.0" in text and text.endswith("### Notes\n\nkept\n\n")
+    report.write_markdown(r | {"seeds_mnist": 2.0}, md, {}, "Machine: test")  # the targets are set on 3 seeds
+    assert ("- MNIST 19x19: RIMs at least 10 points above the LSTM: not decided (2 of the 3 seeds it is set on; "
+            "met on those)") in md.read_text()
     untrained = r | {"mnist_acc_14_lstm": 10.0}  # at chance at the training size: the targets compare nothing
     report.write_markdown(untrained, md, {}, "Machine: test")
     assert "- MNIST 19x19: RIMs at least 10 points above the LSTM: not decided" in md.read_text()
