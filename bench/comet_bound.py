@@ -14,7 +14,6 @@ that way of choosing: where it is below the bar, the world's transitions do not 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ import torch
 from comet_worlds import DT, LAWS, WORLDS, ParticleWorld, draw, nearest, take  # bench/, beside this file
 from zoo.families.comet.metrics import contingency, nmi
 from zoo.families.comet.paths import cheapest_path, switch_cost
+from zoo.io import write_json
 
 HORIZONS = (1, 6, 29)  # one step, the catalogue's horizon, a whole trajectory of the suite
 SWITCH_RATE = 0.01  # the catalogue's train.switch_rate
@@ -73,9 +73,7 @@ def main() -> None:
         if isinstance(world, ParticleWorld):
             record[name] = {str(seed): bounds(name, seed) for seed in SEEDS}
             print(name, {key: round(min(r[key] for r in record[name].values()), 3) for key in record[name]["0"]})
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    tmp.replace(args.out)
+    write_json(args.out, record)
 
 
 if __name__ == "__main__":

@@ -66,9 +66,10 @@ QUALITY_NOTES = {
             "tensors, so kernel dispatch, not arithmetic, sets the pace (zoo's compiled model is within 1% of a "
             "hand-written reference, `overhead_ratio_rims`).",
     "slot_vae": "Over the goal: the bar is first met at step 5,200 of the 8,000 the catalogue spec trains, at 162 ms "
-                "a step on 2 threads, counting the run's 20 evaluations (JIS differentiates the decoder). The time goes to the schedule as much as to the step: alpha is ramped in from step "
-                "1,000 to 2,000, and JIS then climbs as L_int falls (0.73 at step 2,000, 0.88 at 4,000, 0.94 at "
-                "5,200), so no evaluation before step 5,200 can meet it. Within a step: the decoder's per-pixel "
+                "a step on 2 threads, counting the run's 20 evaluations (JIS differentiates the decoder). The time "
+                "goes to the schedule as much as to the step: alpha is ramped in from step 1,000 to 2,000, and JIS "
+                "then climbs as L_int falls (0.73 at step 2,000, 0.88 at 4,000, 0.94 at 5,200), so no evaluation "
+                "before step 5,200 can meet it. Within a step: the decoder's per-pixel "
                 "products (mm, about 20%: 1,024 pixel queries x 16 images), the softmax over slots and its backward "
                 "(about 14%), layer-norm backward (7%), ReLU backward (6%), the CNN's convolution backward (3%). "
                 "Reaching the bar in 10 minutes needs a shorter schedule (about 3,700 steps at this speed), which "
