@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_bench_smoke import ROOT, bench_module, run_bench
+from tests.support.bench import ROOT, bench_module, run_bench
 
 ISSUE_KEYS = ("rims_compose_vs_scratch_1pct", "rims_compose_vs_lstm_finetune_1pct", "hypernet_bank_ood_acc",
               "hypernet_bank_vs_maml_ood", "slotvae_bank_jari_new", "slotvae_scratch_1pct_jari", "banks")

@@ -8,7 +8,7 @@ import importlib
 import json
 from pathlib import Path
 
-from test_bench_smoke import ROOT, bench_module, run_bench
+from tests.support.bench import ROOT, bench_module, run_bench
 
 ISSUE_KEYS = ("particles_nmi", "particles_purity", "particles_overcomplete_nmi", "traffic_nmi", "sports_nmi",
               "adapt_1pct_error_ratio", "train_seconds")

@@ -11,7 +11,7 @@ import sys
 import torch
 from torch.func import vmap
 
-from tests.test_bench_smoke import ROOT, bench_module, run_bench
+from tests.support.bench import ROOT, bench_module, run_bench
 
 
 def test_peak_memory_of_a_vmapped_step_is_that_of_the_same_step_unbatched(monkeypatch):

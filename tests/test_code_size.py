@@ -1,5 +1,5 @@
 """Small files and functions: at most 300 lines a file and 50 lines a function (from ``def`` to its last
-line, nested functions included), in zoo/ and bench/."""
+line, nested functions included), in zoo/, bench/ and tests/."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def oversized(path: Path, name: str) -> list[str]:
 
 @functools.cache
 def _everything() -> list[str]:
-    return [entry for folder in ("zoo", "bench") for path in sorted((ROOT / folder).rglob("*.py"))
+    return [entry for folder in ("zoo", "bench", "tests") for path in sorted((ROOT / folder).rglob("*.py"))
             for entry in oversized(path, path.relative_to(ROOT).as_posix())]
 
 
