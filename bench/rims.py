@@ -43,7 +43,7 @@ from zoo.sweep.stats import estimate  # noqa: E402
 
 NOTES = "### Notes"  # the heading of the report's hand-written part, kept when it is re-rendered
 SCALE = {"copying": 1.0, "digits": 1.0, "mnist": 1.0, "balls": 1.0}  # train.steps factor of each task's sweep
-SEEDS = {"copying": "0", "digits": "0-2", "mnist": "0", "balls": "0"}  # the seeds each task's recorded sweep has
+SEEDS = {"copying": "0", "digits": "0-2", "mnist": "0-2", "balls": "0"}  # the seeds each task's recorded sweep has
 QUICK = {
     "digits": ["train.steps=4", "data.limit=60", "train.eval_every=0"],
     "mnist": ["train.steps=4", "data.limit=60", "train.eval_every=0"],
