@@ -19,8 +19,11 @@ Choices where the reference implementations differ or the paper is silent: activ
 softmax attention on the null input (the definition) rather than the raw score to the input; scores
 are averaged over input heads before the softmax, as in the reference code; communication keys and
 values come from the states after the update of the active cells (inactive cells contribute their
-kept state). Inputs must never be the zero vector by accident: token inputs go through an embedding
-(so a 0 pixel is a learned vector, distinguishable from the null input).
+kept state). A float input of zeros *is* the null input, as in the reference code: its key and value
+are the maps' biases, and the input and null scores come from one product, so they tie exactly, every
+cell puts attention 1/2 on each, and the active cells are the ones ``topk`` picks among equals (the
+same ones at every such step): blank pixels fed as 0.0 wake no cell by their content. Token inputs go
+through an embedding, so a 0 token is a learned vector, distinguishable from the null input.
 """
 
 from __future__ import annotations
@@ -113,11 +116,11 @@ class RIMsCell(nn.Module):
         """Input attention of every cell: (P([input, null]) (B, K, 2), active mask (B, K))."""
         q = self.query(h).view(h.shape[0], self.count, self.heads, self.key_dim)  # (B, K, heads, dk)
         scale = self.heads * math.sqrt(self.key_dim)  # mean over heads of the scaled dot products
-        s_in = torch.einsum("bkhd,bhd->bk", q, key) / scale
-        s_null = torch.einsum("bkhd,hd->bk", q, null_key) / scale
-        probs = torch.softmax(torch.stack([s_in, s_null], -1), dim=-1)  # (B, K, 2)
+        pair = torch.stack([key, null_key.expand_as(key)], 1)  # (B, 2, heads, dk): one product scores both,
+        scores = torch.einsum("bkhd,bjhd->bkj", q, pair) / scale  # so an input keyed as null ties exactly
+        probs = torch.softmax(scores, dim=-1)  # (B, K, 2)
         top = probs[..., 1].topk(self.active, dim=-1, largest=False).indices  # least attention on null
-        mask = torch.zeros_like(s_in, dtype=torch.bool).scatter(1, top, True)
+        mask = torch.zeros_like(probs[..., 0], dtype=torch.bool).scatter(1, top, True)
         return probs, mask
 
     def communicate(self, h: torch.Tensor) -> torch.Tensor:

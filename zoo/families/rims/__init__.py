@@ -7,7 +7,7 @@ live here; :data:`FAMILY` registers them. It trains with the shared ``supervised
 from pathlib import Path
 
 from zoo.families.family import Family
-from zoo.families.rims.checks import rollout_issues
+from zoo.families.rims.checks import pixel_input_issues, rollout_issues
 from zoo.families.rims.spec import BouncingBallsData, CopyingData, LstmModel, RimsModel, SequentialDigitsData
 
 _HERE = Path(__file__).resolve().parent
@@ -22,5 +22,5 @@ FAMILY = Family(
                   "bouncing_balls": f"{_PKG}.balls:make"},
     runs={"rims": "zoo.trained.sequences:SequenceRun", "lstm": "zoo.trained.sequences:SequenceRun"},
     starter=_HERE / "starter.yaml",
-    checks=(rollout_issues,),
+    checks=(rollout_issues, pixel_input_issues),
 )

