@@ -22,6 +22,18 @@ def test_digits_splits_per_resolution_share_labels():
     assert torch.equal(again.splits["train"]["x"], env.splits["train"]["x"])
 
 
+def test_digits_as_floats_are_the_same_pixels_as_tokens():
+    tokens = make_env(SequentialDigitsData(kind="sequential_digits", limit=60, test_sizes=(19,)), seed=0)
+    floats = make_env(SequentialDigitsData(kind="sequential_digits", limit=60, test_sizes=(19,), pixels="floats"),
+                      seed=0)
+    assert set(floats.splits) == set(tokens.splits)
+    for name, split in floats.splits.items():
+        x = split["x"]
+        assert x.dtype == torch.float32 and x.shape == (*tokens.splits[name]["x"].shape, 1)
+        assert torch.equal(x[..., 0].long(), tokens.splits[name]["x"])
+        assert torch.equal(split["target"], tokens.splits[name]["target"])
+
+
 def test_digits_augmentation_adds_changed_copies_and_leaves_tests_alone():
     plain = make_env(SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,)), seed=0)
     augmented = SequentialDigitsData(kind="sequential_digits", limit=100, test_sizes=(24,), augment=3)

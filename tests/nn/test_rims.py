@@ -40,6 +40,21 @@ def test_exactly_k_cells_are_active_and_they_attend_least_to_null(cell):
     assert (worst_active <= best_inactive).all()
 
 
+def test_a_zero_input_is_the_null_input(cell):
+    """A float input of zeros is keyed as the null input: every cell splits its attention exactly in half,
+    so no cell wakes for its content and the same cells win at every such step, whatever the states."""
+    keys, null_key, _, _ = cell.prepare(torch.zeros(9, 3, 5))
+    masks = []
+    for t in range(3):
+        h, _ = _state(cell)
+        probs, mask = cell.select(h, keys[:, t], null_key)
+        assert torch.equal(probs, torch.full_like(probs, 0.5))
+        masks.append(mask)
+    assert all(torch.equal(m, masks[0][:1].expand_as(m)) for m in masks)
+    probs, _ = cell.select(h, cell.prepare(torch.randn(9, 1, 5))[0][:, 0], null_key)
+    assert (probs[..., 0] - 0.5).abs().max() > 1e-3  # a nonzero input is not the null input
+
+
 def test_inactive_cells_keep_their_state_exactly_without_gradient(cell):
     x = torch.randn(9, 5)
     h, c = _state(cell)

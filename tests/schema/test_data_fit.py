@@ -100,3 +100,13 @@ def test_digits_limit_is_at_most_the_source_images():
         "data.limit: Value error, limit=2000 exceeds the 1,797 images of source 'sklearn'"]
     assert problems("rims-mnist", "data.limit=2000") == []
     assert problems("rims-mnist", "data.limit=5001") == ["data.limit: Input should be less than or equal to 5000"]
+
+
+def test_digits_pixels_must_be_what_the_model_input_takes():
+    assert problems("rims-digits", "data.pixels=floats") == [
+        "model.input: data.pixels: floats gives each pixel as a feature vector of width 1; set model.input to "
+        "{features: 1}"]
+    assert problems("rims-mnist", "data.pixels=tokens") == [
+        "model.input: data.pixels: tokens gives each pixel as a token 0 or 1; set model.input.vocab to 2 (or "
+        "data.pixels to floats with model.input {features: 1})"]
+    assert problems("lstm-digits", "data.pixels=floats", "model.input={features: 1}") == []
