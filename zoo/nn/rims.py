@@ -21,9 +21,11 @@ are averaged over input heads before the softmax, as in the reference code; comm
 values come from the states after the update of the active cells (inactive cells contribute their
 kept state). A float input of zeros *is* the null input, as in the reference code: its key and value
 are the maps' biases, and the input and null scores come from one product, so they tie exactly, every
-cell puts attention 1/2 on each, and the active cells are the ones ``topk`` picks among equals (the
-same ones at every such step): blank pixels fed as 0.0 wake no cell by their content. Token inputs go
-through an embedding, so a 0 token is a learned vector, distinguishable from the null input.
+cell puts attention 1/2 on each, and the active cells are the ones ``torch.topk`` picks among equals
+(the same ones at every such step on a device): blank pixels fed as 0.0 wake no cell by their content.
+The zero initial state ties the same way at every sequence's first step (its queries are zero).
+Token inputs go through an embedding, so a 0 token is a learned vector, distinguishable from the null
+input.
 """
 
 from __future__ import annotations
