@@ -63,3 +63,16 @@ def test_banks_build_reports_each_bank_it_writes(tmp_path):
     r = CliRunner().invoke(main, args + [a for s in quick for a in ("--set", s)])
     assert r.exit_code == 0, r.output
     assert re.search(rf"^\[{name}\] \d+s -> .*cli[/\\]{name}$", r.output, re.M) and "wrote 1 bank(s)" in r.output
+
+
+def test_committed_cards_are_what_their_spec_json_gives_and_name_the_task():
+    from zoo.banks.card import model_card
+
+    tasks = {}
+    for bank in catalogue_banks():
+        meta = json.loads((bank.path / "spec.json").read_text(encoding="utf-8"))
+        card = (bank.path / "README.md").read_text(encoding="utf-8")
+        assert card == model_card(meta), f"{bank.name}/README.md is stale: rebuild it from its spec.json"
+        tasks[bank.name] = re.search(r"task:\n\s+type: (\S+)", card)[1]
+    assert tasks["comet-particles"] == "time-series-forecasting" and tasks["rims-digits-bank"] == "image-classification"
+    assert tasks["slot_vae-sprites-bank"] == "image-segmentation" and tasks["rims-copying-bank"] == "token-classification"

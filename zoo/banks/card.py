@@ -12,7 +12,23 @@ from typing import Any
 from zoo.banks.card_sections import tables, trained_from
 from zoo.banks.part_card import part_card
 
-TASK = "time-series-forecasting"  # a bank predicts the next state of each object
+# The Hub task of a bank, from the world it was trained on (``provenance.environment.kind``)
+TASKS = {
+    "particles": "time-series-forecasting", "traffic": "time-series-forecasting", "sports": "time-series-forecasting",
+    "trajectories": "time-series-forecasting", "bouncing_balls": "time-series-forecasting",
+    "sequential_digits": "image-classification", "copying": "token-classification",
+    "sprites": "image-segmentation", "images": "image-segmentation",
+    "hyperteacher": "tabular-classification",
+}
+# and where the world is not one of those (a plug-in's, or sequences from a file), from the family
+FAMILY_TASKS = {"comet": "time-series-forecasting", "slot_vae": "image-segmentation",
+                "hypernetwork": "tabular-classification"}
+DEFAULT_TASK = "other"
+
+
+def hub_task(env: str | None, family: str | None) -> str:
+    """The Hub ``task_type`` of a bank trained on world ``env`` by ``family``."""
+    return TASKS.get(env or "", FAMILY_TASKS.get(family or "", DEFAULT_TASK))
 
 
 def _front_matter(config: dict[str, Any]) -> str:
@@ -24,7 +40,8 @@ def _front_matter(config: dict[str, Any]) -> str:
     tags = ["mechzoo", "mechanism-bank", "modular", f"family-{prov.get('family')}", f"bank-{kind}"]
     if env:
         tags.append(f"env-{env}")
-    results = [EvalResult(task_type=TASK, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
+    task = hub_task(env, prov.get("family"))
+    results = [EvalResult(task_type=task, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
                           metric_type=k, metric_name=k, metric_value=float(v)) for k, v in metrics.items()]
     data = ModelCardData(
         library_name="mechzoo",
