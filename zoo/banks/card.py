@@ -41,7 +41,8 @@ def _front_matter(config: dict[str, Any]) -> str:
     if env:
         tags.append(f"env-{env}")
     task = hub_task(env, prov.get("family"))
-    results = [EvalResult(task_type=task, dataset_type=str(env or "synthetic"), dataset_name=f"{env or 'synthetic'} (seed {prov.get('seed')})",
+    world = str(env or "synthetic")
+    results = [EvalResult(task_type=task, dataset_type=world, dataset_name=f"{world} (seed {prov.get('seed')})",
                           metric_type=k, metric_name=k, metric_value=float(v)) for k, v in metrics.items()]
     data = ModelCardData(
         library_name="mechzoo",
