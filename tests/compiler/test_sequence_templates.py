@@ -62,3 +62,32 @@ def test_lstm_baseline_matches_rims_hidden_size():
     assert lstm.model.hidden == rims.mechanisms[0].count * rims.mechanisms[0].hidden
     model = compile_spec(lstm)
     assert model(x=torch.randint(0, 2, (2, 9)))["y"].shape == (2, 10)
+
+
+def test_a_null_token_is_the_rims_null_input_and_never_trains():
+    """model.input.null_token embeds that token as zeros (untrained), so every cell's input attention on it
+    is exactly one half: it wakes no cell by its content."""
+    torch.manual_seed(0)
+    model = compile_spec(loads_spec(RIMS.replace("{vocab: 3, embed: 4}", "{vocab: 3, embed: 4, null_token: 2}")))
+    x = torch.tensor([[0, 2, 2, 1, 2]])
+    model(x=x)["y"].square().sum().backward()
+    assert not model.embed.weight[2].any() and not model.embed.weight.grad[2].any()
+    assert model.embed.weight.grad[:2].any()
+    cell = model.rims.cell
+    keys, null_key, _, _ = cell.prepare(model.embed(x))
+    probs, _ = cell.select(torch.randn(1, 4, 6), keys[:, 1], null_key)
+    assert torch.equal(probs, torch.full_like(probs, 0.5))
+    with pytest.raises(SpecError, match=r"null_token=3 is not a token of vocab=3 \(0..2\)"):
+        loads_spec(RIMS.replace("{vocab: 3, embed: 4}", "{vocab: 3, embed: 4, null_token: 3}"))
+    with pytest.raises(SpecError, match="null_token is for token inputs"):
+        loads_spec(RIMS.replace("{vocab: 3, embed: 4}", "{features: 3, null_token: 0}"))
+
+
+def test_an_embedding_node_refuses_a_null_token_outside_its_vocab():
+    from pydantic import ValidationError
+
+    from zoo.schema.graph import EmbeddingNode
+
+    with pytest.raises(ValidationError, match=r"null_token=3 is not a token of vocab=3"):
+        EmbeddingNode(kind="embedding", name="e", vocab=3, dim=2, null_token=3)
+    assert EmbeddingNode(kind="embedding", name="e", vocab=3, dim=2, null_token=2).null_token == 2

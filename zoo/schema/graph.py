@@ -138,6 +138,14 @@ class EmbeddingNode(_Node):
     kind: Literal["embedding"] = Field(description="Token embedding (ports: x -> out).")
     vocab: Annotated[int, Field(ge=2, le=100_000)] = Field(description="Number of distinct tokens.")
     dim: Dim = Field(description="Width of each token's vector.")
+    null_token: Annotated[int, Field(ge=0, le=99_999)] | None = Field(
+        default=None, description="A token embedded as the zero vector, never trained (torch's padding_idx).")
+
+    @model_validator(mode="after")
+    def _null_token_in_vocab(self) -> "EmbeddingNode":
+        if self.null_token is not None and self.null_token >= self.vocab:
+            raise ValueError(f"null_token={self.null_token} is not a token of vocab={self.vocab} (0..{self.vocab - 1})")
+        return self
 
 
 class RimsNode(_Node):

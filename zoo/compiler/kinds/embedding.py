@@ -1,4 +1,4 @@
-"""``embedding``: integer tokens (..., ) -> vectors (..., dim)."""
+"""``embedding``: integer tokens (..., ) -> vectors (..., dim); ``null_token`` (if set) -> zeros, untrained."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _infer(node, spec, types):
 def _build(node, spec, types):
     from torch import nn
 
-    return nn.Embedding(node.vocab, node.dim)
+    return nn.Embedding(node.vocab, node.dim, padding_idx=node.null_token)
 
 
 KIND = KindDef("embedding", lambda node, spec: Ports({"x": True}, ("out",)), _infer, _build)

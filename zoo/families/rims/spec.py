@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from zoo.schema.fields import model_from_nodes, node_fields
 from zoo.schema.graph import LstmNode, RimsNode
@@ -20,7 +20,20 @@ class SequenceInput(Spec):
         default=None, description="Token inputs with this many symbols (embedded to 'embed' wide)."
     )
     embed: Dim = Field(default=16, description="Embedding width for token inputs.")
+    null_token: Annotated[int, Field(ge=0, le=99_999)] | None = Field(
+        default=None, description="A token embedded as the zero vector and never trained (e.g. the copying task's "
+        "blank): for RIMs it is then the null input, so it wakes no cell by its content.")
     features: Dim | None = Field(default=None, description="Width of float feature inputs.")
+
+    @model_validator(mode="after")
+    def _null_token_is_a_token(self) -> "SequenceInput":
+        if self.null_token is None:
+            return self
+        if self.vocab is None:
+            raise ValueError("null_token is for token inputs (vocab); a float input of zeros is the null input already")
+        if self.null_token >= self.vocab:
+            raise ValueError(f"null_token={self.null_token} is not a token of vocab={self.vocab} (0..{self.vocab - 1})")
+        return self
 
 
 class _SequenceModel(Spec):

@@ -22,7 +22,8 @@ def _inputs(spec, d: Draft, issues: list[Issue]) -> str | None:
         return None
     if inp.vocab is not None:
         x = d.node(InputNode(kind="input", name="x", shape=(None,), dtype="int64"), ("model", "input"))
-        e = d.node(EmbeddingNode(kind="embedding", name="embed", vocab=inp.vocab, dim=inp.embed), ("model", "input"))
+        e = d.node(EmbeddingNode(kind="embedding", name="embed", vocab=inp.vocab, dim=inp.embed,
+                                 null_token=inp.null_token), ("model", "input"))
         d.edge(x, f"{e}.x", ("model", "input"))
         return e
     return d.node(InputNode(kind="input", name="x", shape=(None, inp.features)), ("model", "input"))
