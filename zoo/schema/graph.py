@@ -143,9 +143,14 @@ class EmbeddingNode(_Node):
 
     @model_validator(mode="after")
     def _null_token_in_vocab(self) -> "EmbeddingNode":
-        if self.null_token is not None and self.null_token >= self.vocab:
-            raise ValueError(f"null_token={self.null_token} is not a token of vocab={self.vocab} (0..{self.vocab - 1})")
+        check_null_token(self.null_token, self.vocab)
         return self
+
+
+def check_null_token(null_token: int | None, vocab: int) -> None:
+    """Raise ValueError unless ``null_token`` (when set) is one of the ``vocab`` tokens."""
+    if null_token is not None and null_token >= vocab:
+        raise ValueError(f"null_token={null_token} is not a token of vocab={vocab} (0..{vocab - 1})")
 
 
 class RimsNode(_Node):

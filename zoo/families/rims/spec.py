@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from zoo.schema.fields import model_from_nodes, node_fields
-from zoo.schema.graph import LstmNode, RimsNode
+from zoo.schema.graph import LstmNode, RimsNode, check_null_token
 from zoo.schema.base import Dim, Name, PositiveFloat, Spec
 from zoo.schema.data import DataInterface, Samples
 
@@ -31,8 +31,7 @@ class SequenceInput(Spec):
             return self
         if self.vocab is None:
             raise ValueError("null_token is for token inputs (vocab); a float input of zeros is the null input already")
-        if self.null_token >= self.vocab:
-            raise ValueError(f"null_token={self.null_token} is not a token of vocab={self.vocab} (0..{self.vocab - 1})")
+        check_null_token(self.null_token, self.vocab)
         return self
 
 
