@@ -71,6 +71,21 @@ def test_chunking_does_not_change_the_jacobian():
     assert torch.allclose(a, b)
 
 
+def test_slot_decoder_jacobian_equals_autograd():
+    """The per-pixel reverse-mode maps of a real decoder equal its full Jacobian taken by autograd."""
+    from zoo.nn.slot_vae import SlotDecoder
+
+    torch.manual_seed(2)
+    dec = SlotDecoder(channels=3, size=4, slot_dim=3, d_model=8, query_dim=8, layers=2, heads=2,
+                      frequencies=2, hidden=8).eval()
+    z = torch.randn(3, 4, 3)  # (B, K, D)
+    maps = M.slot_jacobian(dec.decode_pixels, z, pixels=16, chunk=5, images=2)
+    for b in range(3):
+        full = torch.autograd.functional.jacobian(lambda w: dec(w.unsqueeze(0))[0][0], z[b])  # (C, H, W, K, D)
+        want = full.flatten(1, 2).abs().sum(dim=(0, 3)).t()  # (K, P)
+        assert torch.allclose(maps[b], want, atol=1e-6)
+
+
 def test_ari_by_hand():
     # contingency {0: [2], 1: [1, 1]}: index 1, expected 2*1/6, max 1.5 -> (2/3) / (7/6) = 4/7
     assert M.ari([0, 0, 1, 1], [0, 0, 1, 2]) == pytest.approx(4 / 7)
@@ -95,8 +110,9 @@ def test_interaction_by_hand():
 
 
 def test_jacobian_raises_no_deprecation_warning():
-    """PyTorch warns when the first forward-mode derivative of a process loads its TorchScript
-    decompositions, so a fresh interpreter computes the metric: in this one they may be loaded already."""
+    """A fresh interpreter computes the metric and sees no DeprecationWarning (PyTorch warns when a
+    process first loads the TorchScript decompositions of forward-mode derivatives, which this metric
+    once used; in this interpreter they may be loaded already)."""
     import subprocess
     import sys
 

@@ -8,14 +8,20 @@ from zoo.nn.slot_vae import (Reparameterize, SlotAttention, SlotDecoder, SlotEnc
 
 
 def test_set_attention_equals_plain_attention():
+    """Same outputs, weights and gradients: many shared or per-example queries (folded form) and a
+    few queries (fewer than heads * slots: the plain form)."""
     torch.manual_seed(0)
     plain, fast = Attention(24, 16, 32, 4), SetAttention(24, 16, 32, 4)
     fast.load_state_dict(plain.state_dict())
     kv = torch.randn(3, 5, 16)
-    for x in (torch.randn(1, 50, 24), torch.randn(3, 50, 24)):  # shared and per-example queries
+    for x in (torch.randn(1, 50, 24), torch.randn(3, 50, 24), torch.randn(3, 2, 24)):
         (o1, w1), (o2, w2) = plain(x, kv), fast(x, kv)
-        assert o1.shape == o2.shape == (3, 50, 24) and w1.shape == w2.shape == (3, 4, 50, 5)
+        assert o1.shape == o2.shape == (3, x.shape[1], 24) and w1.shape == w2.shape == (3, 4, x.shape[1], 5)
         assert torch.allclose(o1, o2, atol=1e-5) and torch.allclose(w1, w2, atol=1e-6)
+        probe = torch.randn_like(w1)
+        g1 = torch.autograd.grad((o1.sum() + (w1 * probe).sum()), list(plain.parameters()))
+        g2 = torch.autograd.grad((o2.sum() + (w2 * probe).sum()), list(fast.parameters()))
+        assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(g1, g2))
 
 
 def test_coordinates_and_fourier_features():

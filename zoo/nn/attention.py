@@ -52,6 +52,11 @@ class SetAttention(Attention):
     is never split into heads: the per-head keys are laid out as a block-diagonal (d_model, h*K) matrix
     and folded into the query projection, and the values into the output projection. The cost per query
     is O(q_dim * h * K) instead of O(q_dim * d_model), and no (B, h, P, dh) copies are made.
+
+    The scores are laid out (B, h, K, P), queries innermost, so the softmax over the K slots runs along
+    a strided axis with the queries contiguous: a softmax over a last axis of a few elements is about ten
+    times slower on CPU. The weights are returned as the (B, h, P, K) view of that layout. With fewer
+    queries than h*K (a pixel at a time, as the decoder's Jacobian is taken) the plain form is cheaper.
     """
 
     def _blocks(self, t: torch.Tensor) -> torch.Tensor:
@@ -64,15 +69,22 @@ class SetAttention(Attention):
 
     def forward(self, x: torch.Tensor, kv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B or 1, P, q_dim), kv (B, K, kv_dim) -> out (B, P, q_dim), weights (B, h, P, K)."""
+        if x.shape[-2] <= self.heads * kv.shape[-2]:
+            # Few queries (one pixel per call under the Jacobian's vmap): folding costs more than it saves,
+            # and a reverse pass per query would run through the folded (h*K, q_dim) matrices.
+            return super().forward(x, kv)
         k, v = self.to_kv(kv).chunk(2, dim=-1)  # (B, K, d) each
-        kb = self._blocks(k) * self.head_dim**-0.5  # (B, d, h*K)
-        w_score = torch.matmul(self.to_q.weight.t(), kb)  # (B, q_dim, h*K)
-        b_score = torch.matmul(self.to_q.bias, kb).unsqueeze(1)  # (B, 1, h*K)
-        scores = torch.baddbmm(b_score, x.expand(kv.shape[0], -1, -1), w_score)  # (B, P, h*K)
-        weights = scores.unflatten(-1, (self.heads, kv.shape[1])).softmax(dim=-1)  # (B, P, h, K)
+        kb = self._blocks(k).transpose(1, 2) * self.head_dim**-0.5  # (B, h*K, d)
+        w_score = torch.matmul(kb, self.to_q.weight)  # (B, h*K, q_dim)
+        b_score = torch.matmul(kb, self.to_q.bias).unsqueeze(-1)  # (B, h*K, 1)
+        if x.shape[0] == 1:  # queries shared by the batch: one (B*h*K, q_dim) x (q_dim, P) product
+            scores = torch.matmul(w_score, x[0].t()) + b_score  # (B, h*K, P)
+        else:
+            scores = torch.baddbmm(b_score, w_score, x.transpose(1, 2))
+        weights = scores.unflatten(1, (self.heads, kv.shape[1])).softmax(dim=2)  # (B, h, K, P)
         w_out = torch.matmul(self._blocks(v).transpose(1, 2), self.out.weight.t())  # (B, h*K, q_dim)
-        out = torch.baddbmm(self.out.bias, weights.flatten(-2), w_out)  # (B, P, q_dim)
-        return out, weights.transpose(1, 2)
+        out = torch.baddbmm(self.out.bias, weights.flatten(1, 2).transpose(1, 2), w_out)  # (B, P, q_dim)
+        return out, weights.transpose(-1, -2)
 
 
 class FeedForward(nn.Module):

@@ -8,33 +8,27 @@ map is ``W[k, p] = sum_{c, d} |J[p, c, k, d]|``, normalised over slots per pixel
 * **J-ARI** = adjusted Rand index between the ground-truth object mask and argmax_k W[k, p] on the
   foreground pixels, averaged over images.
 
-Jacobians are computed with ``torch.func.jacfwd`` + ``vmap`` over images, in chunks of pixels (the
-decoder must be able to decode a subset of pixels on its own) so memory stays bounded.
+The decoder computes every pixel on its own (it must be able to decode any subset of pixels), so the
+Jacobian of one pixel is that of a function from the K*D latents to its C colours: ``torch.func.jacrev``
+takes it in C reverse passes, and ``vmap`` batches those over the pixels of a chunk and the images of a
+group. That is C rows per pixel where forward mode needs K*D (3 against 80 for the catalogue spec), about
+five times faster on CPU; chunks of pixels keep the memory bounded.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Callable
 
 import numpy as np
 import torch
 from sklearn.metrics import adjusted_rand_score
-from torch.func import jacfwd, vmap
+from torch.func import jacrev, vmap
 
 PixelDecoder = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 """``(z (B, K, D), flat pixel index (Q,)) -> colours (B, Q, C)``."""
 
-# The first forward-mode derivative of a process makes PyTorch load its own TorchScript decompositions
-# for forward AD (torch._decomp.decompositions_for_jvp), which warns 18 times that torch.jit.script is
-# deprecated. The warning is about PyTorch's internals, not about this code, and forward mode is the
-# cheap way to this Jacobian (K*D input directions instead of one backward pass per output), so it is
-# silenced where the Jacobian is computed, and only that message.
-JIT_DEPRECATION = r"`torch\.jit\.script` is deprecated"
-
-
 def slot_jacobian(decode: PixelDecoder, z: torch.Tensor, pixels: int, chunk: int = 256,
-                  images: int = 8) -> torch.Tensor:
+                  images: int = 2) -> torch.Tensor:
     """Per-slot Jacobian magnitude ``sum_{c,d} |d x[p, c] / d z[k, d]|``: (B, K, P).
 
     Args:
@@ -44,13 +38,16 @@ def slot_jacobian(decode: PixelDecoder, z: torch.Tensor, pixels: int, chunk: int
         chunk: pixels per Jacobian evaluation.
         images: images per vmapped evaluation.
     """
+    def one_pixel(zi: torch.Tensor, index: torch.Tensor) -> torch.Tensor:  # (K, D), () -> colours (C,)
+        return decode(zi.unsqueeze(0), index.reshape(1))[0, 0]
+
+    pixel_jacobians = vmap(jacrev(one_pixel), in_dims=(None, 0))  # (K, D), (Q,) -> (Q, C, K, D)
+
     def per_image(zi: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-        jac = jacfwd(lambda w: decode(w.unsqueeze(0), index)[0])(zi)  # (Q, C, K, D)
-        return jac.abs().sum(dim=(1, 3))  # (Q, K)
+        return pixel_jacobians(zi, index).abs().sum(dim=(1, 3))  # (Q, K)
 
     rows = []
-    with torch.no_grad(), warnings.catch_warnings():  # forward mode only: no graph through the decoder's weights
-        warnings.filterwarnings("ignore", message=JIT_DEPRECATION, category=DeprecationWarning)
+    with torch.no_grad():  # the transforms differentiate on their own: no graph through the decoder's weights
         for start in range(0, z.shape[0], images):
             zb = z[start : start + images]
             cols = [
