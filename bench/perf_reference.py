@@ -140,17 +140,18 @@ def _attend(p: Params, pre: str, x: torch.Tensor, kv: torch.Tensor, heads: int) 
 
 def _set_attend(p: Params, pre: str, x: torch.Tensor, kv: torch.Tensor, heads: int):
     """Attention of many queries x (1, P, q) over a few slots kv (B, K, d), with the keys folded into
-    the query projection and the values into the output projection (no per-head query copies)."""
+    the query projection and the values into the output projection (no per-head query copies). The
+    scores are laid out (B, h, K, P) so the softmax over slots runs with the queries contiguous."""
     k, v = F.linear(kv, p[pre + "to_kv.weight"], p[pre + "to_kv.bias"]).chunk(2, -1)
     b, n, d = k.shape
     dh = d // heads
     kh, vh = k.view(b, n, heads, dh), v.view(b, n, heads, dh)
     wq, bq, wo = p[pre + "to_q.weight"].view(heads, dh, -1), p[pre + "to_q.bias"].view(heads, dh), p[pre + "out.weight"]
-    a = torch.einsum("hdi,bkhd->bihk", wq, kh).flatten(2) * dh**-0.5  # (B, q, h*K)
-    c = torch.einsum("hd,bkhd->bhk", bq, kh).flatten(1)[:, None] * dh**-0.5  # (B, 1, h*K)
-    w = torch.baddbmm(c, x.expand(b, -1, -1), a).unflatten(-1, (heads, n)).softmax(-1)  # (B, P, h, K)
+    a = torch.einsum("hdi,bkhd->bhki", wq, kh).flatten(1, 2) * dh**-0.5  # (B, h*K, q)
+    c = torch.einsum("hd,bkhd->bhk", bq, kh).flatten(1)[..., None] * dh**-0.5  # (B, h*K, 1)
+    w = (a @ x[0].t() + c).unflatten(1, (heads, n)).softmax(2)  # (B, h, K, P)
     vo = torch.einsum("bkhd,ohd->bhko", vh, wo.view(wo.shape[0], heads, dh)).flatten(1, 2)  # (B, h*K, q)
-    return torch.baddbmm(p[pre + "out.bias"], w.flatten(-2), vo), w
+    return torch.baddbmm(p[pre + "out.bias"], w.flatten(1, 2).transpose(1, 2), vo), w.transpose(-1, -2)
 
 
 def _cross(p: Params, pre: str, x: torch.Tensor, kv: torch.Tensor, heads: int, small: bool):
@@ -205,7 +206,7 @@ def slotvae(p: Params, image: torch.Tensor, strides: tuple[int, ...] = (1, 2, 1)
     total = 0.0
     for i in range(layers):
         x, w = _cross(p, f"decoder.layers.{i}.", x, kv, heads, small=True)
-        total = total + w.sum(2)  # (B, P, K): summed over heads
+        total = total + w.sum(1)  # (B, P, K): summed over heads
     colours = _mlp(p, "decoder.colour", _ln(p, "decoder.colour.0", x), (1, 3))  # (B, P, C)
     recon = colours.transpose(1, 2).unflatten(2, (size, size))
     return {"recon": recon, "attention": total / layers, "mu": mu, "logvar": logvar, "z": mu}
