@@ -149,7 +149,7 @@ def _set_attend(p: Params, pre: str, x: torch.Tensor, kv: torch.Tensor, heads: i
     wq, bq, wo = p[pre + "to_q.weight"].view(heads, dh, -1), p[pre + "to_q.bias"].view(heads, dh), p[pre + "out.weight"]
     a = torch.einsum("hdi,bkhd->bhki", wq, kh).flatten(1, 2) * dh**-0.5  # (B, h*K, q)
     c = torch.einsum("hd,bkhd->bhk", bq, kh).flatten(1)[..., None] * dh**-0.5  # (B, h*K, 1)
-    w = (a @ x[0].t() + c).unflatten(1, (heads, n)).softmax(2)  # (B, h, K, P)
+    w = (a @ x.transpose(1, 2) + c).unflatten(1, (heads, n)).softmax(2)  # (B, h, K, P)
     vo = torch.einsum("bkhd,ohd->bhko", vh, wo.view(wo.shape[0], heads, dh)).flatten(1, 2)  # (B, h*K, q)
     return torch.baddbmm(p[pre + "out.bias"], w.flatten(1, 2).transpose(1, 2), vo), w.transpose(-1, -2)
 
