@@ -94,3 +94,26 @@ def test_the_fan_in_scale_gives_the_same_output_on_either_operand(shots):
     expected = torch.relu(x @ w[0] / 2) @ w[1] / 5**0.5 * h.gain + h.bias
     torch.testing.assert_close(h(x, z), expected)
     torch.testing.assert_close(h(x.expand(3, -1, -1), z.expand(3, -1)), expected.expand(3, -1, -1))  # batched
+
+
+def test_relu_and_product_fuse_only_for_large_activations(monkeypatch):
+    """The fused ReLU-product runs where its saved memory matters (FUSE_MIN elements or more); both paths
+    give the same outputs and gradients."""
+    import zoo.nn.hypernetwork as hn
+
+    calls = []
+    monkeypatch.setattr(hn, "relu_product", lambda h, w: calls.append(h.numel()) or torch.relu(h) @ w)
+    target = hn.TargetMLP([4, 8, 3], "relu")
+    weights = [torch.randn(4, 8, requires_grad=True), torch.randn(8, 3, requires_grad=True)]
+    small, large = torch.randn(16, 4), torch.randn(hn.FUSE_MIN // 8, 4)
+    target.apply(small, weights)
+    assert calls == []
+    target.apply(large, weights)
+    assert calls == [hn.FUSE_MIN]
+    monkeypatch.undo()
+    for x in (small, large):
+        fused = hn.TargetMLP.apply(target, x, weights)
+        plain = torch.relu(x @ weights[0] / 2.0) @ weights[1] / 8**0.5
+        assert torch.allclose(fused, plain, atol=1e-5)
+        assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(torch.autograd.grad(fused.sum(), weights),
+                                                                   torch.autograd.grad(plain.sum(), weights)))

@@ -27,6 +27,9 @@ from zoo.nn.mlp import MLP
 from zoo.nn.relu_product import relu_product
 
 
+FUSE_MIN = 1 << 16  # activation elements (256 KiB in float32) from which a ReLU and its product run fused
+
+
 class TargetMLP(nn.Module):
     """The generated network. Its weights ``w0, w1, ...`` are non-persistent placeholder buffers (so
     ``functional_call`` with generated weights works); the hypernetwork calls :meth:`apply`."""
@@ -47,13 +50,18 @@ class TargetMLP(nn.Module):
     def apply(self, x: torch.Tensor, weights: Sequence[torch.Tensor]) -> torch.Tensor:
         """The target with the given layer weights (a, b) each: x (..., in) -> (..., out); or, with weights
         (B, a, b), x (B, N, in) -> (B, N, out). A ReLU and the product after it run as one
-        :func:`~zoo.nn.relu_product.relu_product` (same math, one activation-sized gradient less at once)."""
+        :func:`~zoo.nn.relu_product.relu_product` (same math, one activation-sized gradient less at once)
+        where the activation has at least ``FUSE_MIN`` elements: below that the memory it saves is
+        negligible and its Python backward costs more than the products (a third of a small target's step)."""
         act, roots, fused = self.act, self.roots, self.fused
         for i, w in enumerate(weights):
             # the 1/sqrt(fan_in) scale goes on the smaller operand (the weights, for more shots than inputs)
             small = w.numel() < x.numel()
             w = w / roots[i] if small else w
-            x = x @ w if i == 0 else (relu_product(x, w) if fused else act(x) @ w)
+            if i == 0:
+                x = x @ w
+            else:
+                x = relu_product(x, w) if fused and x.numel() >= FUSE_MIN else act(x) @ w
             if not small:
                 x = x / roots[i]
         return x
