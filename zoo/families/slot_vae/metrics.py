@@ -11,8 +11,8 @@ map is ``W[k, p] = sum_{c, d} |J[p, c, k, d]|``, normalised over slots per pixel
 The decoder computes every pixel on its own (it must be able to decode any subset of pixels), so the
 Jacobian of one pixel is that of a function from the K*D latents to its C colours: ``torch.func.jacrev``
 takes it in C reverse passes, and ``vmap`` batches those over the pixels of a chunk and the images of a
-group. That is C rows per pixel where forward mode needs K*D (3 against 80 for the catalogue spec), about
-five times faster on CPU; chunks of pixels keep the memory bounded.
+group. That is C rows per pixel where forward mode needs K*D (3 against 80 for the catalogue spec: its 64
+evaluation images take 2.9 s on 2 CPU threads, 41 s in forward mode); chunks of pixels bound the memory.
 """
 
 from __future__ import annotations
