@@ -112,7 +112,7 @@ def test_relu_and_product_fuse_only_for_large_activations(monkeypatch):
     assert calls == [hn.FUSE_MIN]
     monkeypatch.undo()
     for x in (small, large):
-        fused = hn.TargetMLP.apply(target, x, weights)
+        fused = target.apply(x, weights)
         plain = torch.relu(x @ weights[0] / 2.0) @ weights[1] / 8**0.5
         assert torch.allclose(fused, plain, atol=1e-5)
         assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(torch.autograd.grad(fused.sum(), weights),
