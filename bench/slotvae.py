@@ -158,7 +158,7 @@ def sweep_part(name: str, args: argparse.Namespace, md: Path) -> Swept:
     new = {r.run for r in rows if (r.run, r.fingerprint, r.status) not in before}
     recorded = recorded_line(md, f"Machine{label}: ") if not new else None  # nothing new: where it was measured
     load = parts.PARTS[name].load if name in parts.PARTS else ""
-    machine = recorded.removesuffix(load) if recorded and load else recorded  # the part's note follows its line
+    machine = recorded.removesuffix(load) if recorded else None  # the part's note follows its line
     return Swept(folder, rows, new, command, machine or machine_line(f"Machine{label}: "))
 
 

@@ -77,10 +77,7 @@ class SetAttention(Attention):
         kb = self._blocks(k).transpose(1, 2) * self.head_dim**-0.5  # (B, h*K, d)
         w_score = torch.matmul(kb, self.to_q.weight)  # (B, h*K, q_dim)
         b_score = torch.matmul(kb, self.to_q.bias).unsqueeze(-1)  # (B, h*K, 1)
-        if x.shape[0] == 1:  # queries shared by the batch: one (B*h*K, q_dim) x (q_dim, P) product
-            scores = torch.matmul(w_score, x[0].t()) + b_score  # (B, h*K, P)
-        else:
-            scores = torch.baddbmm(b_score, w_score, x.transpose(1, 2))
+        scores = torch.matmul(w_score, x.transpose(1, 2)) + b_score  # (B, h*K, P); x of batch 1 broadcasts
         weights = scores.unflatten(1, (self.heads, kv.shape[1])).softmax(dim=2)  # (B, h, K, P)
         w_out = torch.matmul(self._blocks(v).transpose(1, 2), self.out.weight.t())  # (B, h*K, q_dim)
         out = torch.baddbmm(self.out.bias, weights.flatten(1, 2).transpose(1, 2), w_out)  # (B, P, q_dim)
