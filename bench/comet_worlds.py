@@ -2,8 +2,9 @@
 
 None of them is zoo's particle world. They span other force constants and type mixes, laws close
 together at short range, observation noise, 3 to 8 objects, roles that pick the partner
-(predator-prey), a partner chosen by radius instead of the nearest neighbour, and a type rare in
-training; ``SUITE`` also runs one of them with an over-complete bank (M = types + 2).
+(predator-prey), a partner chosen by radius instead of the nearest neighbour, a world in other units (the
+constants world with lengths in a unit a hundred times larger) and a type rare in training; ``SUITE`` also
+runs one of them with an over-complete bank (M = types + 2).
 
 Every world: objects on a plane with no walls, semi-implicit Euler steps of ``DT``; slot features x,
 y, vx, vy, then a one-hot of the object's species (or role). Each transition's ground truth is the law
@@ -45,6 +46,7 @@ class ParticleWorld:
     radius: float | None = None
     box: float = 1.0
     speed: float = 0.5
+    units: float = 1.0  # the length unit's size: positions and velocities are stored times this
 
     def accelerations(self, r: np.ndarray) -> np.ndarray:
         """(len(LAWS), S, N, 2) acceleration of every law for offsets ``r`` (S, N, 2) to the partner."""
@@ -74,7 +76,7 @@ class ParticleWorld:
             pos = pos + DT * vel
         states.append(np.concatenate([pos, vel, onehot], -1))
         return pack(states, types, partners, self.type_names, ("x", "y", "vx", "vy") + tuple(f"is_{s}" for s in self.species),
-                    self.noise, rng)
+                    self.noise, rng, self.units)
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -147,9 +149,12 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / np.sqrt((v**2).sum(-1, keepdims=True) + 0.05)
 
 
-def pack(states, types, partners, type_names, features, noise: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """The trajectories file's arrays; observation noise (std ``noise``) on the changing features only."""
+def pack(states, types, partners, type_names, features, noise: float, rng: np.random.Generator,
+         units: float = 1.0) -> dict[str, np.ndarray]:
+    """The trajectories file's arrays; observation noise (std ``noise``) on the changing features only, which are
+    stored times ``units``."""
     s = np.stack(states, 1)  # (S, T+1, N, D)
+    s[..., :4] *= units
     if noise > 0:
         s[..., :4] += rng.normal(0.0, noise, s[..., :4].shape)
     return {"states": s.astype(np.float32), "types": np.stack(types, 1).astype(np.int64),
@@ -167,6 +172,8 @@ WORLDS = {  # name -> the world (one of each kind the suite spans)
     "predator-prey": PredatorPrey(),
     "radius": ParticleWorld(species=("spring", "attraction", "repulsion"), radius=0.9, spring=2.5, attraction=1.5,
                             repulsion=1.5, soft=0.3),
+    "units": ParticleWorld(objects=6, mix=(1, 2, 2, 1), spring=3.0, attraction=1.2, repulsion=0.8, soft=0.3,
+                           units=0.01),
     "rare-type": ParticleWorld(mix=(0.05, 0.95 / 3, 0.95 / 3, 0.95 / 3), spring=2.5, attraction=1.0, soft=0.3),
 }
 OVERCOMPLETE = 2  # spare mechanisms of the suite's over-complete entry

@@ -100,15 +100,23 @@ class BankApply(nn.Module):
         bank: a :class:`MechanismBank`, or a ``CellBank`` whose state is the ``state`` input.
         order: input names in concatenation order ("state", "context", "external", "task").
         recurrent: the bank is a ``CellBank`` (the state is its hidden state, not an input).
+        relative: features of the state read relative to the slot (each context's minus the slot's).
+        normalized: (read, written) widths of a bank that reads its slot features divided by ``input_scale``
+            (read,) and writes its output times ``output_scale`` (written,); both start at ones and are saved
+            with the bank (:meth:`set_scales` gives them the data's scales).
     """
 
     def __init__(self, bank: nn.Module, order: tuple[str, ...], recurrent: bool = False,
-                 relative: Sequence[int] | None = None):
+                 relative: Sequence[int] | None = None, normalized: tuple[int, int] | None = None):
         super().__init__()
         self.mechanisms, self.order, self.recurrent = bank, tuple(order), recurrent
         self.relative = relative is not None
         if self.relative:  # not persistent: a bank's weights do not depend on it (its spec says it)
             self.register_buffer("relative_index", torch.tensor(list(relative), dtype=torch.long), persistent=False)
+        self.normalized = normalized is not None
+        if self.normalized:  # persistent: the scales are part of what the bank learned
+            self.register_buffer("input_scale", torch.ones(normalized[0]))
+            self.register_buffer("output_scale", torch.ones(normalized[1]))
         # resolved once: (position in the forward's arguments, kind) per concatenated input
         self.plan = tuple((_INPUTS.index(n), n) for n in self.order if not (n == "state" and recurrent))
         self.anchors = tuple(_INPUTS.index(n) for n in self.order)
@@ -122,6 +130,8 @@ class BankApply(nn.Module):
     ) -> torch.Tensor:
         if self.relative and state is not None and context is not None:
             state, context = self._relative(state, context)
+        if self.normalized:
+            state, context = self._scaled(state, context)
         given = (state, context, external, task)
         if context is not None:
             lead = context.shape[:-1]  # (..., C)
@@ -141,7 +151,21 @@ class BankApply(nn.Module):
             out = self.mechanisms(s, torch.cat(parts, dim=-1) if parts else None)
         else:
             out = self.mechanisms(torch.cat(parts, dim=-1))  # (..., [C,] M, out)
+        if self.normalized:
+            out = out * self.output_scale
         return out.movedim(-2, -3) if context is not None else out
+
+    def set_scales(self, read: torch.Tensor, written: torch.Tensor) -> None:
+        """The scales of a normalised bank: of the features it reads (read,) and of those it writes (written,)."""
+        with torch.no_grad():
+            self.input_scale.copy_(read)
+            self.output_scale.copy_(written)
+
+    def _scaled(self, state: torch.Tensor | None, context: torch.Tensor) -> tuple[torch.Tensor | None, torch.Tensor]:
+        """The slot's features and each context's divided by ``input_scale`` (a context's presence channel, its
+        last, is kept)."""
+        keep = self.input_scale.new_ones(context.shape[-1] - self.input_scale.shape[0])
+        return (None if state is None else state / self.input_scale), context / torch.cat([self.input_scale, keep])
 
     def _relative(self, state: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The features at ``relative_index``: each context's minus the slot's (times the context's presence,

@@ -33,6 +33,8 @@ class PairRouter(nn.Module):
             a context's channels beyond the slot's width (the presence channel) are always read, and
             the relative offsets always cover every feature. ``in_dim`` counts what is read.
         masked: apply ``mask`` (False when every candidate is known to exist, e.g. a knn graph).
+        normalized: the slot width D of a scorer that reads every slot feature divided by ``feature_scale``
+            (D,), ones at first and saved with the model (:meth:`set_scale` gives it the data's scale).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class PairRouter(nn.Module):
         candidates: int | None = None,
         features: Sequence[int] | None = None,
         masked: bool = True,
+        normalized: int | None = None,
     ):
         super().__init__()
         if mode not in ("select", "mix"):
@@ -58,6 +61,14 @@ class PairRouter(nn.Module):
         self.features = features is not None
         if self.features:  # non-persistent: a bank or checkpoint does not depend on which features are read
             self.register_buffer("own_index", torch.tensor(list(features)), persistent=False)
+        self.normalized = normalized is not None
+        if self.normalized:
+            self.register_buffer("feature_scale", torch.ones(normalized))
+
+    def set_scale(self, scale: torch.Tensor) -> None:
+        """The scale (D,) of every slot feature, for a normalised scorer."""
+        with torch.no_grad():
+            self.feature_scale.copy_(scale)
 
     def forward(
         self, x: torch.Tensor, ctx: torch.Tensor, mask: torch.Tensor, candidates: torch.Tensor
@@ -68,6 +79,9 @@ class PairRouter(nn.Module):
             logits (B, N, M, C) and the prediction (B, N, Do).
         """
         c, d = ctx.shape[2], x.shape[-1]
+        if self.normalized:
+            x = x / self.feature_scale
+            ctx = ctx / torch.cat([self.feature_scale, self.feature_scale.new_ones(ctx.shape[-1] - d)])
         own = x.unsqueeze(2).expand(-1, -1, c, -1)  # (B, N, C, D)
         seen, seen_ctx = own, ctx
         if self.features:

@@ -74,7 +74,22 @@ class _BankBase(Spec):
         return self
 
 
-class MLPBankSpec(_BankBase):
+class _Normalized(_BankBase):
+    normalize: bool = Field(
+        default=False, description="Read and write in the data's units: each feature the mechanisms read is divided "
+        "by its spread (standard deviation) in the training data, and each feature they write is multiplied by its "
+        "typical one-step change (root mean square), both measured when training starts and saved with the bank. "
+        "A world in other units or with another time step then trains as one in the catalogue's. Needs 'context' "
+        "among the inputs and reads only 'self' and 'context' (COMET's mechanisms).")
+
+    @model_validator(mode="after")
+    def _normalize_reads_slots(self):
+        if self.normalize and not ("context" in self.inputs and set(self.inputs) <= {"self", "context"}):
+            raise ValueError("normalize scales slot features: inputs must hold 'context' and at most 'self' besides")
+        return self
+
+
+class MLPBankSpec(_Normalized):
     """M independent MLPs, run as grouped weights."""
 
     kind: Literal["mlp"] = Field(description="A bank of MLP mechanisms.")
@@ -82,7 +97,7 @@ class MLPBankSpec(_BankBase):
     activation: Activation = Field(default="relu", description="Activation between the hidden layers.")
 
 
-class LinearBankSpec(_BankBase):
+class LinearBankSpec(_Normalized):
     """M independent affine maps."""
 
     kind: Literal["linear"] = Field(description="A bank of affine mechanisms.")
@@ -239,6 +254,11 @@ class _PairScorerSpec(Spec):
     prior: bool = Field(
         default=False, description="Add a learned score per (mechanism, candidate position), e.g. a "
         "preference for the nearest context of a knn graph (whose candidates are ordered by distance)."
+    )
+    normalize: bool = Field(
+        default=False, description="Read each slot feature divided by its spread (standard deviation) in the "
+        "training data, measured when training starts and saved with the model, so that a world in other units "
+        "trains as one in the catalogue's."
     )
     features: tuple[Annotated[int, Field(ge=0, le=65535)], ...] | None = Field(
         default=None, min_length=1,

@@ -52,7 +52,8 @@ def _build(node, spec, types):
     prior = types["ctx"].shape[1] if r.prior else None
     mode = {"mode": "select"} if r.kind == "classifier" else {"mode": "mix", "temperature": r.temperature}
     return PairRouter(count, in_dim, r.hidden, r.activation, relative=r.relative, candidates=prior,
-                      features=r.features, masked=not types["mask"].full, **mode)
+                      features=r.features, masked=not types["mask"].full, normalized=d if r.normalize else None,
+                      **mode)
 
 
 KIND = KindDef(

@@ -15,9 +15,12 @@ from zoo.plots.figure import new_figure, save_png
 def mechanism_heatmap(table: torch.Tensor, type_names: Sequence[str], path: Path, title: str) -> None:
     """Row-normalised (mechanism, type) counts: which types each mechanism wins on.
 
-    Types that never occur are left out; each cell shows the fraction of the type's entries.
+    Types that never occur are left out; each cell shows the fraction of the type's entries. Nothing is drawn
+    when no type occurs (a data file without ground-truth types).
     """
     present = [k for k in range(table.shape[1]) if table[:, k].sum() > 0]
+    if not present:
+        return
     counts = table[:, present]
     frac = (counts / counts.sum(dim=0, keepdim=True).clamp_min(1)).numpy()
     fig = new_figure(1.4 + 1.1 * len(present), 1.2 + 0.55 * table.shape[0])

@@ -12,6 +12,7 @@ from zoo.families.comet.metrics import contingency, nmi, purity, usage
 from zoo.train.procedure import Procedure
 from zoo.families.comet import slots
 from zoo.families.comet.path_winners import PathWinners
+from zoo.families.comet.scales import set_data_scales
 from zoo.families.comet.pairs import (
     by_object,
     candidate_of,
@@ -56,6 +57,7 @@ class PairProcedure(PathWinners, Procedure):
         self.input = next(iter(model.input_types))
         self.train_traj = slots.subset(env.splits["train"], self.cfg.fraction)
         self.weight = slots.feature_weight(env).to(device)
+        set_data_scales(spec, model, env, bank_names(spec))
         self.routed = "logits" in model.output_types
         self.table: torch.Tensor | None = None
         self.selected_table: torch.Tensor | None = None

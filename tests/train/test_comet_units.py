@@ -1,0 +1,71 @@
+"""COMET in a world of other units (``mechanisms[].normalize``, ``router.normalize``): the same small world with
+positions and velocities a hundred times smaller disentangles when the bank and router read and write in the
+data's units, and a composed bank keeps the units it was trained in."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from zoo.banks import load_bank
+from zoo.errors import SpecError
+from zoo.families.export import export
+from zoo.schema import load_spec
+from zoo.train import train
+from zoo.train.build import build_model
+
+from tests.train.test_comet_procedures import TINY, WORLD
+
+NORMALIZE = ["mechanisms[0].normalize=true", "router.normalize=true"]
+UNITS = 0.01
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> dict[str, str]:
+    """The tests' two-type particle world as a trajectories file, as drawn and with positions and velocities times
+    ``UNITS``."""
+    folder = tmp_path_factory.mktemp("units")
+    export(load_spec("comet-particles", WORLD), folder / "world.npz")
+    with np.load(folder / "world.npz", allow_pickle=False) as f:
+        arrays = dict(f)
+    arrays["states"][..., :4] *= UNITS
+    np.savez(folder / "small.npz", **arrays)
+    return {"drawn": str(folder / "world.npz"), "small": str(folder / "small.npz")}
+
+
+def world_file(path: str) -> list[str]:
+    return TINY + [f"data={{kind: trajectories, path: {path}}}", "slots.dim=8", "train.steps=300"]
+
+
+def test_a_world_in_small_units_learns_as_in_its_own_units_only_when_normalised(tmp_path, worlds):
+    runs = {(units, name): train(load_spec("comet-particles", world_file(worlds[units]) + sets),
+                                 run_dir=tmp_path / f"{units}-{name}", progress=False).metrics
+            for units, name, sets in (("small", "normalized", NORMALIZE), ("drawn", "normalized", NORMALIZE),
+                                      ("small", "plain", []))}
+    small, drawn, plain = runs["small", "normalized"], runs["drawn", "normalized"], runs["small", "plain"]
+    assert small["nmi"] == pytest.approx(drawn["nmi"], abs=1e-6), (small, drawn)
+    assert small["winner_mse"] == pytest.approx(drawn["winner_mse"], rel=0.05), (small, drawn)
+    assert small["nmi"] >= 0.75 and small["purity"] >= 0.9, small
+    assert plain["nmi"] < small["nmi"] - 0.3, (plain, small)
+
+
+def test_a_composed_bank_keeps_the_units_it_was_trained_in(tmp_path, worlds):
+    spec = load_spec("comet-particles", world_file(worlds["small"]) + NORMALIZE + ["train.steps=5"])
+    train(spec, run_dir=tmp_path / "run", progress=False)
+    saved = load_bank(tmp_path / "run" / "bank")
+    assert saved.meta["bank"]["normalize"] and saved.tensors["output_scale"].max() < 0.01
+    composed = load_spec("comet-particles-compose", [f"data={{kind: trajectories, path: {worlds['drawn']}}}",
+                                                     "slots.count=4", "router.normalize=true", "train.steps=1",
+                                                     f"mechanisms[0].source={tmp_path / 'run' / 'bank'}"])
+    run = train(composed, run_dir=tmp_path / "compose", progress=False)
+    weights = load_file(run.run_dir / "model.safetensors")
+    assert torch.equal(weights["particles.input_scale"], saved.tensors["input_scale"])
+    assert weights["router.feature_scale"][:4].min() > 0.1  # the new world's own units, not the bank's
+
+
+def test_normalize_is_refused_for_a_bank_that_reads_no_context():
+    with pytest.raises(SpecError, match="normalize scales slot features"):
+        load_spec("comet-particles", ["mechanisms[0].inputs=[self]", "mechanisms[0].relative=null",
+                                      "mechanisms[0].normalize=true"])

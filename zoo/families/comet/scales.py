@@ -1,0 +1,28 @@
+"""The data's scales for a COMET model's normalised parts (``mechanisms[].normalize``, ``router.normalize``).
+
+They are measured on the training split when a procedure starts: a bank reads each slot feature divided by its
+standard deviation and writes each change times the feature's root-mean-square one-step change; the router reads
+every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
+with (they are saved with it), so a composed mechanism keeps its units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
+    """Give the normalised ``banks`` trained here (not loaded from a source) and the normalised router the scales
+    of ``world``'s training split."""
+    state, change = world.state_scale(), world.delta_scale()  # (D,) each, 1 where constant
+    every = tuple(range(state.shape[0]))
+    read = list(spec.model.features or every)
+    written = list(spec.model.changes or spec.model.features or every)
+    for name in banks:
+        bank = spec.bank(name)
+        if getattr(bank, "normalize", False) and bank.source is None:
+            module = model.get_submodule(name)
+            module.set_scales(state[read].to(module.input_scale), change[written].to(module.output_scale))
+    if getattr(spec.router, "normalize", False):
+        router = model.get_submodule("router")
+        router.set_scale(state.to(router.feature_scale))
