@@ -9,6 +9,7 @@ import numpy as np
 from zoo.errors import DataError
 
 KIND_WORDS = {"f": "float", "i": "int", "u": "unsigned int", "b": "bool", "U": "str", "S": "str"}
+MAX_MAGNITUDE = 1e15  # larger floats train as inf or NaN in float32: their squares (summed) overflow
 
 
 def kinds_text(kinds: str) -> str:
@@ -45,6 +46,11 @@ class FileArrays:
             bad = int((~np.isfinite(a)).sum())
             first = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
             raise self.error(key, f"{bad} value(s) are NaN or infinite (the first at index {first})")
+        if finite and a.dtype.kind == "f" and a.size and np.abs(a).max() > MAX_MAGNITUDE:
+            first = tuple(int(i) for i in np.argwhere(np.abs(a) > MAX_MAGNITUDE)[0])
+            raise self.error(key, f"values reach {np.abs(a).max():.3g} (the first over {MAX_MAGNITUDE:.0e} at index "
+                             f"{first}): too large to train on in float32, where their squares overflow; rescale "
+                             "the array (e.g. to other units)")
         return a
 
     def names(self, key: str, count: int, default_prefix: str) -> tuple[str, ...]:
@@ -54,7 +60,11 @@ class FileArrays:
             return tuple(f"{default_prefix}{i}" for i in range(count))
         if a.shape != (count,):
             raise self.error(key, f"expected {count} names, got shape {a.shape}")
-        return tuple(str(x) for x in a)
+        names = tuple(str(x) for x in a)
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise self.error(key, f"names must differ; repeated: {', '.join(map(repr, repeated))}")
+        return names
 
     def expect_shape(self, key: str, got: tuple[int, ...], want: tuple[int | None, ...], layout: str) -> None:
         """Raise unless ``got`` matches ``want`` (None: any size)."""

@@ -49,6 +49,8 @@ def test_trajectories_without_types_still_scale_errors(tmp_path):
     ({"states": np.zeros((2, 3, 4), np.float32)}, r"array 'states': expected float \(S, T\+1, N, D\), got float32 with shape \(2, 3, 4\)"),
     ({"states": np.zeros((2, 3, 4, 2), np.int64)}, r"array 'states': expected float .* got int64"),
     ({"states": np.full((2, 3, 4, 2), np.inf, np.float32)}, r"array 'states': 48 value\(s\) are NaN or infinite"),
+    ({"states": np.full((6, 6, 3, 2), 3e20)}, r"array 'states': values reach 3e\+20 .* too large to train on in float32"),
+    ({"type_names": np.array(["spring", "none", "spring"])}, r"array 'type_names': names must differ; repeated: 'spring'"),
     ({"types": np.zeros((6, 4, 3), np.int64)}, r"array 'types': expected shape \(S, T, N\) = \(6, 5, 3\), got \(6, 4, 3\)"),
     ({"partners": np.full((6, 5, 3), 7)}, r"array 'partners': values must lie in \[-1, 2\]"),
     ({"mask": np.ones((6, 6, 3), bool)}, r"array 'mask': varying object counts are not supported"),
