@@ -77,6 +77,14 @@ def test_file_arrays_name_the_file_array_and_expectation(tmp_path):
         files.get("nan", "(S, T+1, N, D)", "f")
 
 
+def test_an_empty_axis_within_a_sample_is_refused_and_an_empty_sample_axis_is_not(tmp_path):
+    files = FileArrays(tmp_path / "f.npz", {"images": np.zeros((4, 0, 8, 3), np.uint8),
+                                            "none": np.zeros((0, 8, 8, 3), np.uint8)})
+    with pytest.raises(DataError, match=r"array 'images': axis H of \(S, H, W, C\) is empty \(shape \(4, 0, 8, 3\)\)"):
+        files.get("images", "(S, H, W, C)", "u")
+    assert files.get("none", "(S, H, W, C)", "u").shape == (0, 8, 8, 3)  # too few samples is the split's to say
+
+
 def test_drawn_split_depends_only_on_the_seed():
     a, b = draw_split(10, 0.2, 3), draw_split(10, 0.2, 3)
     assert np.array_equal(a[0], b[0]) and len(a[1]) == 2 and not set(a[0]) & set(a[1])

@@ -39,9 +39,12 @@ class FileArrays:
             raise DataError(f"{self.label}: missing array {key!r}, expected {kinds_text(kinds)} {layout} "
                             f"(the file has: {have})")
         a = self.arrays[key]
-        rank = len([p for p in layout.strip("()").split(",") if p.strip()])
-        if a.ndim != rank or a.dtype.kind not in kinds:
+        axes = [p.strip() for p in layout.strip("()").split(",") if p.strip()]
+        if a.ndim != len(axes) or a.dtype.kind not in kinds:
             raise self.error(key, f"expected {kinds_text(kinds)} {layout}, got {a.dtype} with shape {a.shape}")
+        empty = [name for name, size in zip(axes[1:], a.shape[1:]) if size == 0]
+        if empty:
+            raise self.error(key, f"axis {empty[0]} of {layout} is empty (shape {a.shape}); every sample needs some")
         if finite and a.dtype.kind == "f" and not np.isfinite(a).all():
             bad = int((~np.isfinite(a)).sum())
             first = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
