@@ -75,16 +75,17 @@ class _BankBase(Spec):
 
 
 class _Normalized(_BankBase):
-    normalize: bool = Field(
-        default=False, description="Read and write in the data's units: each feature the mechanisms read is divided "
-        "by its spread (standard deviation) in the training data, and each feature they write is multiplied by its "
-        "typical one-step change (root mean square), both measured when training starts and saved with the bank. "
-        "A world in other units or with another time step then trains as one in the catalogue's. Needs 'context' "
-        "among the inputs and reads only 'self' and 'context' (COMET's mechanisms).")
+    normalize: Literal["state", "change"] | None = Field(
+        default=None, description="Read and write in the data's units, measured on the training data when training "
+        "starts and saved with the bank: each feature the mechanisms read is divided by its spread (standard "
+        "deviation), and each change they write is multiplied by the feature's spread ('state') or by its typical "
+        "one-step change (root mean square; 'change'). A world in other units then trains as one in the "
+        "catalogue's ('change': also one with another time step). Needs 'context' among the inputs and reads only "
+        "'self' and 'context' (COMET's mechanisms). Default: features as they are.")
 
     @model_validator(mode="after")
     def _normalize_reads_slots(self):
-        if self.normalize and not ("context" in self.inputs and set(self.inputs) <= {"self", "context"}):
+        if self.normalize is not None and not ("context" in self.inputs and set(self.inputs) <= {"self", "context"}):
             raise ValueError("normalize scales slot features: inputs must hold 'context' and at most 'self' besides")
         return self
 

@@ -46,7 +46,7 @@ def _infer(node, spec, types):
     if relative is not None and max(relative) >= min(width(types["state"]), width(types["context"]) - 1):
         raise ShapeError(f"relative feature {max(relative)} is outside the slot's {width(types['state'])} features "
                          f"or the context's {width(types['context']) - 1} (besides its presence channel)")
-    if getattr(bank, "normalize", False) and "state" in types and width(types["state"]) != width(types["context"]) - 1:
+    if getattr(bank, "normalize", None) and "state" in types and width(types["state"]) != width(types["context"]) - 1:
         raise ShapeError(f"normalize scales the slot's features and the context's alike: the slot has "
                          f"{width(types['state'])}, the context {width(types['context']) - 1} (besides its presence channel)")
     try:

@@ -1,8 +1,8 @@
 """The data's scales for a COMET model's normalised parts (``mechanisms[].normalize``, ``router.normalize``).
 
 They are measured on the training split when a procedure starts: a bank reads each slot feature divided by its
-standard deviation and writes each change times the feature's root-mean-square one-step change; the router reads
-every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
+standard deviation and writes each change times the feature's standard deviation (``state``) or its
+root-mean-square one-step change (``change``); the router reads every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
 with (they are saved with it), so a composed mechanism keeps its units.
 """
 
@@ -20,9 +20,10 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     written = list(spec.model.changes or spec.model.features or every)
     for name in banks:
         bank = spec.bank(name)
-        if getattr(bank, "normalize", False) and bank.source is None:
-            module = model.get_submodule(name)
-            module.set_scales(state[read].to(module.input_scale), change[written].to(module.output_scale))
+        normalize = getattr(bank, "normalize", None)
+        if normalize is not None and bank.source is None:
+            module, out = model.get_submodule(name), change if normalize == "change" else state
+            module.set_scales(state[read].to(module.input_scale), out[written].to(module.output_scale))
     if getattr(spec.router, "normalize", False):
         router = model.get_submodule("router")
         router.set_scale(state.to(router.feature_scale))
