@@ -54,6 +54,7 @@ def bounds(name: str, seed: int) -> dict[str, float]:
     world, arrays = WORLDS[name], draw(name, seed)  # the draw bench/comet_robustness.py trains on
     test = arrays["split"] == "test"
     states, types = arrays["states"][test].astype(np.float64), torch.from_numpy(arrays["types"][test])
+    states[..., :4] /= world.units  # the laws act in the world's own units
     err, k = law_errors(world, states), len(world.type_names)
     out = {}
     for h in HORIZONS:

@@ -177,7 +177,8 @@ def write_report(sweeps: Path, records: Path, results: Path, out: Path, referenc
     lines = ["## COMET robustness: worlds it was not designed for", "", f"Re-run: `{again}` (the suite as the goal "
              f"states it: `{COMMAND} --jobs 2 && {COMMAND} --report`)", "",
              f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread per run), torch {env['torch']}, "
-             f"{env['date']}, on a loaded, shared machine.", "",
+             f"{env['date']}, on a loaded, shared machine (the machine and date of the variant's latest runs; "
+             "NMI and purity do not depend on the machine beyond rounding).", "",
              f"The catalogue's `comet-particles` settings ({'as shipped' if not data['sets'] else ' '.join(data['sets'])}), "
              f"{data['seeds']} seed(s) per world (world draw and training seed); minimum over seeds, mean in brackets. "
              "Errors: one-step in units of each feature's mean squared one-step change, rollouts (10 steps) in units "

@@ -22,8 +22,9 @@ from zoo.schema.parts import (
 )
 from zoo.schema.parts import MechanismBankSpec
 from zoo.schema.parts import MechanismBankSpec as Banks
-from zoo.schema.parts import RouterSpec, SlotsSpec
+from zoo.schema.parts import SlotsSpec
 from zoo.schema.pretrained import PretrainedPartSpec
+from zoo.schema.routers import RouterSpec
 from zoo.schema.source import SourceMap
 from zoo.schema.train import TrainSpec, window_steps
 
