@@ -11,6 +11,8 @@ from safetensors.torch import load_file
 
 from zoo.banks import load_bank
 from zoo.errors import SpecError
+from zoo.envs import make_env
+from zoo.families.comet.scales import small_units_warning
 from zoo.families.export import export
 from zoo.schema import load_spec
 from zoo.train import train
@@ -50,9 +52,13 @@ def test_a_world_in_small_units_learns_as_in_its_own_units_only_when_normalised(
     assert small["nmi"] >= 0.75 and small["purity"] >= 0.9, small
 
 
-def test_a_world_in_small_units_does_not_learn_as_it_is(tmp_path, worlds):
+def test_a_world_in_small_units_does_not_learn_as_it_is_and_the_run_says_what_to_set(tmp_path, worlds, capfd):
     plain = train(load_spec("comet-particles", world_file(worlds["small"])), run_dir=tmp_path / "p", progress=False)
-    assert plain.metrics["nmi"] < 0.3, plain.metrics
+    assert plain.metrics["nmi"] < 0.3 and plain.metrics["mechanisms_used"] == 1, plain.metrics
+    assert "mechanisms[0].normalize: state and router.normalize: true" in capfd.readouterr().err
+    drawn = load_spec("comet-particles", world_file(worlds["drawn"]))
+    world = make_env(drawn.data, 0)
+    assert small_units_warning(drawn, world, ["particles"], {"mechanisms_used": 1}) is None  # zoo's own units
 
 
 def test_a_composed_bank_keeps_the_units_it_was_trained_in(tmp_path, worlds):

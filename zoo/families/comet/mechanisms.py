@@ -12,7 +12,7 @@ from zoo.families.comet.metrics import contingency, nmi, purity, usage
 from zoo.train.procedure import Procedure
 from zoo.families.comet import slots
 from zoo.families.comet.path_winners import PathWinners
-from zoo.families.comet.scales import set_data_scales
+from zoo.families.comet.scales import set_data_scales, small_units_warning
 from zoo.families.comet.pairs import (
     by_object,
     candidate_of,
@@ -61,6 +61,11 @@ class PairProcedure(PathWinners, Procedure):
         self.routed = "logits" in model.output_types
         self.table: torch.Tensor | None = None
         self.selected_table: torch.Tensor | None = None
+
+    def warnings(self, metrics: dict[str, float]) -> list[str]:
+        """The small-units warning (:func:`zoo.families.comet.scales.small_units_warning`) when it applies."""
+        line = small_units_warning(self.spec, self.world, bank_names(self.spec), metrics)
+        return [line] if line else []
 
     @property
     def mechanisms(self) -> int:

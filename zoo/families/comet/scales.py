@@ -27,3 +27,20 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     if getattr(spec.router, "normalize", False):
         router = model.get_submodule("router")
         router.set_scale(state.to(router.feature_scale))
+
+
+SMALL_CHANGE = 0.01  # zoo's particle worlds change by about 0.03 per step; a tenth of their units learned nothing
+
+
+def small_units_warning(spec, world, banks: Sequence[str], metrics: dict[str, float]) -> str | None:
+    """A line for an evaluation where one mechanism wins nearly everything in data whose one-step changes are
+    small, and no bank is normalised: the likely cause, and the options that remove it."""
+    if any(getattr(spec.bank(name), "normalize", None) for name in banks) or metrics.get("mechanisms_used", 2) > 1:
+        return None
+    every = tuple(range(world.delta_scale().shape[0]))
+    change = float(world.delta_scale()[list(spec.model.features or every)].median())
+    if change >= SMALL_CHANGE:
+        return None
+    return (f"one mechanism wins nearly every transition, and the data's features change by about {change:.2g} per "
+            f"step (zoo's particle worlds: about 0.03); in units this small the mechanisms may not learn at all: set "
+            "mechanisms[0].normalize: state and router.normalize: true (docs/own-data.md)")
