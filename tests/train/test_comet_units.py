@@ -52,6 +52,17 @@ def test_a_world_in_small_units_learns_as_in_its_own_units_only_when_normalised(
     assert small["nmi"] >= 0.75 and small["purity"] >= 0.9, small
 
 
+def test_output_scales_only_what_the_mechanisms_write(tmp_path, worlds):
+    """``output``: the change times the feature's spread, the features read as they are; in the data's own units
+    (spreads near 1 here) it learns this world as the plain bank does."""
+    spec = load_spec("comet-particles", world_file(worlds["drawn"]) + ["mechanisms[0].normalize=output"])
+    run = train(spec, run_dir=tmp_path / "o", progress=False)
+    weights = load_file(run.run_dir / "model.safetensors")
+    assert torch.equal(weights["particles.input_scale"], torch.ones(4))
+    assert torch.allclose(weights["particles.output_scale"], make_env(spec.data, 0).state_scale()[:4])
+    assert run.metrics["nmi"] >= 0.9, run.metrics
+
+
 def test_a_world_in_small_units_does_not_learn_as_it_is_and_the_run_says_what_to_set(tmp_path, worlds, capfd):
     plain = train(load_spec("comet-particles", world_file(worlds["small"])), run_dir=tmp_path / "p", progress=False)
     assert plain.metrics["nmi"] < 0.3 and plain.metrics["mechanisms_used"] == 1, plain.metrics

@@ -74,13 +74,14 @@ class _BankBase(Spec):
 
 
 class _Normalized(_BankBase):
-    normalize: Literal["state", "change"] | None = Field(
+    normalize: Literal["state", "change", "output"] | None = Field(
         default=None, description="Read and write in the data's units, measured on the training data when training "
-        "starts and saved with the bank: each feature the mechanisms read is divided by its spread (standard "
-        "deviation), and each change they write is multiplied by the feature's spread ('state') or by its typical "
-        "one-step change (root mean square; 'change'). A world in other units then trains as one in the "
-        "catalogue's ('change': also one with another time step). Needs 'context' among the inputs and reads only "
-        "'self' and 'context' (COMET's mechanisms). Default: features as they are.")
+        "starts and saved with the bank: 'state' divides each feature the mechanisms read by its spread (standard "
+        "deviation) and multiplies each change they write by it; 'change' reads the same way and writes changes "
+        "times the feature's typical one-step change (root mean square); 'output' reads the features as they are "
+        "and writes changes times the spread. A world in other units then trains as one in the catalogue's "
+        "('change': also one with another time step). Needs 'context' among the inputs and reads only 'self' and "
+        "'context' (COMET's mechanisms). Default: features as they are.")
 
     @model_validator(mode="after")
     def _normalize_reads_slots(self):

@@ -2,13 +2,16 @@
 
 They are measured on the training split when a procedure starts: a bank reads each slot feature divided by its
 standard deviation and writes each change times the feature's standard deviation (``state``) or its
-root-mean-square one-step change (``change``); the router reads every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
+root-mean-square one-step change (``change``), or reads the features as they are and writes changes times
+their standard deviation (``output``); the router reads every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
 with (they are saved with it), so a composed mechanism keeps its units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import torch
 
 
 def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
@@ -23,7 +26,8 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
         normalize = getattr(bank, "normalize", None)
         if normalize is not None and bank.source is None:
             module, out = model.get_submodule(name), change if normalize == "change" else state
-            module.set_scales(state[read].to(module.input_scale), out[written].to(module.output_scale))
+            seen = torch.ones(len(read)) if normalize == "output" else state[read]
+            module.set_scales(seen.to(module.input_scale), out[written].to(module.output_scale))
     if getattr(spec.router, "normalize", False):
         router = model.get_submodule("router")
         router.set_scale(state.to(router.feature_scale))
