@@ -14,6 +14,7 @@ from zoo.errors import SpecError
 from zoo.envs import make_env
 from zoo.families.comet.scales import small_units_warning
 from zoo.families.export import export
+from zoo.hub.info import describe, summary
 from zoo.schema import load_spec
 from zoo.train import train
 from zoo.train.build import build_model
@@ -77,6 +78,9 @@ def test_a_composed_bank_keeps_the_units_it_was_trained_in(tmp_path, worlds):
     train(spec, run_dir=tmp_path / "run", progress=False)
     saved = load_bank(tmp_path / "run" / "bank")
     assert saved.meta["bank"]["normalize"] == "change" and saved.tensors["output_scale"].max() < 0.01
+    shown = describe(saved)
+    assert "normalize change" in shown and f"({summary(saved)['parameters']:,} parameters)" in shown
+    assert summary(saved)["parameters"] == sum(t.numel() for k, t in saved.tensors.items() if "scale" not in k)
     composed = load_spec("comet-particles-compose", [f"data={{kind: trajectories, path: {worlds['drawn']}}}",
                                                      "slots.count=4", "router.normalize=true", "train.steps=1",
                                                      f"mechanisms[0].source={tmp_path / 'run' / 'bank'}"])

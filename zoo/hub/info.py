@@ -16,6 +16,7 @@ from zoo.banks.bank import Bank
 from zoo.banks.card_sections import trained_from
 from zoo.banks.format import CARD, CONFIG, WEIGHTS
 from zoo.io import write_bytes
+from zoo.nn.bank import SCALE_TENSORS
 
 
 def tensor_order(name: str) -> list[Any]:
@@ -39,7 +40,7 @@ def summary(bank: Bank) -> dict[str, Any]:
         "ports": bank.ports,
         "tensors": {k: {"shape": list(bank.tensors[k].shape), "dtype": str(bank.tensors[k].dtype).removeprefix("torch.")}
                     for k in sorted(bank.tensors, key=tensor_order)},
-        "parameters": int(sum(v.numel() for v in bank.tensors.values())),
+        "parameters": int(sum(v.numel() for k, v in bank.tensors.items() if k not in SCALE_TENSORS)),
         "metrics": bank.metrics,
         "provenance": prov,
     }
@@ -49,8 +50,9 @@ def _spec_line(b: dict[str, Any], part: dict[str, Any] | None) -> str:
     if part is not None:
         return (f"  part: {part.get('family')} {part.get('name')} ({part.get('summary')}), nodes {', '.join(part['nodes'])}; "
                 f"keeps training when composed: {', '.join(part.get('trainable') or []) or 'nothing'}")
+    reads = "".join(f", {key} {b[key]}" for key in ("relative", "normalize") if b.get(key) is not None)
     return (f"  spec: {b['kind']} x {b['count']}, hidden {b.get('hidden', '-')}, activation {b.get('activation', '-')}, "
-            f"inputs {', '.join(b['inputs'])}, output {b.get('output') or 'width of self'}")
+            f"inputs {', '.join(b['inputs'])}, output {b.get('output') or 'width of self'}{reads}")
 
 
 def describe(bank: Bank) -> str:

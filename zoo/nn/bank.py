@@ -87,6 +87,7 @@ def _broadcast(t: torch.Tensor, lead: torch.Size) -> torch.Tensor:
 
 
 _INPUTS = ("state", "context", "external", "task")  # BankApply.forward's arguments, in order
+SCALE_TENSORS = ("input_scale", "output_scale")  # a normalised bank's data scales: saved with it, not trained
 
 
 class BankApply(nn.Module):
