@@ -79,9 +79,10 @@ class _Normalized(_BankBase):
         "starts and saved with the bank: 'state' divides each feature the mechanisms read by its spread (standard "
         "deviation) and multiplies each change they write by it; 'change' reads the same way and writes changes "
         "times the feature's typical one-step change (root mean square); 'output' reads the features as they are "
-        "and writes changes times the spread. A world in other units then trains as one in the catalogue's "
-        "('change': also one with another time step). Needs 'context' among the inputs and reads only 'self' and "
-        "'context' (COMET's mechanisms). Default: features as they are.")
+        "and writes changes times the spread. With 'state' or 'change' a world in other units trains as one in "
+        "the catalogue's ('change': also one with another time step); 'output' suffices down to about a tenth of "
+        "its units. COMET's procedures measure the scales; needs 'context' among the inputs and reads only 'self' "
+        "and 'context' (COMET's mechanisms). Default: features as they are.")
 
     @model_validator(mode="after")
     def _normalize_reads_slots(self):

@@ -3,8 +3,9 @@
 They are measured on the training split when a procedure starts: a bank reads each slot feature divided by its
 standard deviation and writes each change times the feature's standard deviation (``state``) or its
 root-mean-square one-step change (``change``), or reads the features as they are and writes changes times
-their standard deviation (``output``); the router reads every feature divided by its standard deviation. A bank loaded from ``source`` keeps the scales it was trained
-with (they are saved with it), so a composed mechanism keeps its units.
+their standard deviation (``output``); the router reads every feature divided by its standard deviation. A
+bank loaded from ``source`` keeps the scales it was trained with (they are saved with it), so a composed
+mechanism keeps its units.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     of ``world``'s training split."""
     state, change = world.state_scale(), world.delta_scale()  # (D,) each, 1 where constant
     every = tuple(range(state.shape[0]))
-    read = list(spec.model.features or every)
-    written = list(spec.model.changes or spec.model.features or every)
+    features, changes = getattr(spec.model, "features", None), getattr(spec.model, "changes", None)
+    read, written = list(features or every), list(changes or features or every)
     for name in banks:
         bank = spec.bank(name)
         normalize = getattr(bank, "normalize", None)
@@ -42,7 +43,7 @@ def small_units_warning(spec, world, banks: Sequence[str], metrics: dict[str, fl
     if any(getattr(spec.bank(name), "normalize", None) for name in banks) or metrics.get("mechanisms_used", 2) > 1:
         return None
     every = tuple(range(world.delta_scale().shape[0]))
-    change = float(world.delta_scale()[list(spec.model.features or every)].median())
+    change = float(world.delta_scale()[list(getattr(spec.model, "features", None) or every)].median())
     if change >= SMALL_CHANGE:
         return None
     return (f"one mechanism wins nearly every transition, and the data's features change by about {change:.2g} per "
