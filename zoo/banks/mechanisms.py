@@ -118,7 +118,8 @@ def input_width(bank, widths: dict[str, int]) -> int:
 def bank_module(bank, widths: dict[str, int]) -> BankApply:
     """The block of a concrete bank spec fed ports of the given widths (port name -> width)."""
     kind = mechanism_kind(bank.kind)
-    block = kind.build(bank, input_width(bank, widths), output_width(bank, widths))
-    normalized = (widths["context"] - 1, output_width(bank, widths)) if getattr(bank, "normalize", None) else None
+    out = output_width(bank, widths)
+    block = kind.build(bank, input_width(bank, widths), out)
+    normalized = (widths["context"] - 1, out) if getattr(bank, "normalize", None) else None
     return BankApply(block, tuple(PORT[i] for i in bank.inputs), recurrent=kind.recurrent,
                      relative=getattr(bank, "relative", None), normalized=normalized)

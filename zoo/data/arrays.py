@@ -45,16 +45,24 @@ class FileArrays:
         empty = [name for name, size in zip(axes[1:], a.shape[1:]) if size == 0]
         if empty:
             raise self.error(key, f"axis {empty[0]} of {layout} is empty (shape {a.shape}); every sample needs some")
-        if finite and a.dtype.kind == "f" and not np.isfinite(a).all():
-            bad = int((~np.isfinite(a)).sum())
-            first = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
-            raise self.error(key, f"{bad} value(s) are NaN or infinite (the first at index {first})")
-        if finite and a.dtype.kind == "f" and a.size and np.abs(a).max() > MAX_MAGNITUDE:
-            first = tuple(int(i) for i in np.argwhere(np.abs(a) > MAX_MAGNITUDE)[0])
-            raise self.error(key, f"values reach {np.abs(a).max():.3g} (the first over {MAX_MAGNITUDE:.0e} at index "
-                             f"{first}): too large to train on in float32, where their squares overflow; rescale "
-                             "the array (e.g. to other units)")
+        if finite and a.dtype.kind == "f" and a.size:
+            self._check_floats(key, a)
         return a
+
+    def _check_floats(self, key: str, a: np.ndarray) -> None:
+        """Raise unless every value of the non-empty float array ``a`` is finite and at most ``MAX_MAGNITUDE`` in
+        size (one pass for the extremes; the offenders are located only when there are some)."""
+        low, high = a.min(), a.max()  # NaN if any value is NaN
+        if not (np.isfinite(low) and np.isfinite(high)):
+            bad = ~np.isfinite(a)
+            first = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise self.error(key, f"{int(bad.sum())} value(s) are NaN or infinite (the first at index {first})")
+        peak = max(float(high), -float(low))
+        if peak > MAX_MAGNITUDE:
+            first = tuple(int(i) for i in np.argwhere(np.abs(a) > MAX_MAGNITUDE)[0])
+            raise self.error(key, f"values reach {peak:.3g} (the first over {MAX_MAGNITUDE:.0e} at index {first}): too "
+                             "large to train on in float32, where their squares overflow; rescale the array (e.g. "
+                             "to other units)")
 
     def names(self, key: str, count: int, default_prefix: str) -> tuple[str, ...]:
         """A 1-D str array of ``count`` names, or ``prefix0, prefix1, ...`` when absent."""

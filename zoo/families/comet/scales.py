@@ -15,13 +15,21 @@ from collections.abc import Sequence
 import torch
 
 
+def read_features(spec, dim: int) -> list[int]:
+    """The slot features a COMET model's mechanisms read: ``model.features``, else all ``dim``."""
+    return list(getattr(spec.model, "features", None) or range(dim))
+
+
+def written_features(spec, dim: int) -> list[int]:
+    """The slot features they change: ``model.changes``, else the features they read."""
+    return list(getattr(spec.model, "changes", None) or read_features(spec, dim))
+
+
 def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     """Give the normalised ``banks`` trained here (not loaded from a source) and the normalised router the scales
     of ``world``'s training split."""
     state, change = world.state_scale(), world.delta_scale()  # (D,) each, 1 where constant
-    every = tuple(range(state.shape[0]))
-    features, changes = getattr(spec.model, "features", None), getattr(spec.model, "changes", None)
-    read, written = list(features or every), list(changes or features or every)
+    read, written = read_features(spec, state.shape[0]), written_features(spec, state.shape[0])
     for name in banks:
         bank = spec.bank(name)
         normalize = getattr(bank, "normalize", None)
@@ -42,8 +50,8 @@ def small_units_warning(spec, world, banks: Sequence[str], metrics: dict[str, fl
     small, and no bank is normalised: the likely cause, and the options that remove it."""
     if any(getattr(spec.bank(name), "normalize", None) for name in banks) or metrics.get("mechanisms_used", 2) > 1:
         return None
-    every = tuple(range(world.delta_scale().shape[0]))
-    change = float(world.delta_scale()[list(getattr(spec.model, "features", None) or every)].median())
+    scale = world.delta_scale()
+    change = float(scale[read_features(spec, scale.shape[0])].median())
     if change >= SMALL_CHANGE:
         return None
     return (f"one mechanism wins nearly every transition, and the data's features change by about {change:.2g} per "
