@@ -47,7 +47,7 @@ def test_slot_count_and_dim_must_match_the_world():
 def test_a_changed_world_is_refused_by_validate_where_it_was_written():
     r = CliRunner().invoke(main, ["validate", "comet-particles", "--set", "data.objects=7"])
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert "comet-particles.yaml:13:9: slots.count: is 5 but the particles world has 7 objects" in r.output
+    assert "comet-particles.yaml:15:9: slots.count: is 5 but the particles world has 7 objects" in r.output
 
 
 def test_procedure_must_read_what_the_environment_gives():

@@ -53,6 +53,26 @@ def test_a_world_in_small_units_learns_as_in_its_own_units_only_when_normalised(
     assert small["nmi"] >= 0.75 and small["purity"] >= 0.9, small
 
 
+def test_auto_reads_a_world_in_the_catalogues_units_exactly_as_it_is(tmp_path, worlds):
+    """``auto`` in the data's own units (spread 0.5 to 2): the same run, weight for weight, as no normalize."""
+    runs = {name: train(load_spec("comet-particles", world_file(worlds["drawn"]) + sets), run_dir=tmp_path / name,
+                        progress=False) for name, sets in (("plain", []), ("auto", ["mechanisms[0].normalize=auto"]))}
+    plain, auto = (load_file(runs[n].run_dir / "model.safetensors") for n in ("plain", "auto"))
+    assert torch.equal(auto.pop("particles.input_scale"), torch.ones(4))
+    assert torch.equal(auto.pop("particles.output_scale"), torch.ones(4))
+    assert auto.keys() == plain.keys() and all(torch.equal(auto[k], plain[k]) for k in plain)
+    assert runs["auto"].metrics == runs["plain"].metrics
+
+
+def test_auto_learns_a_world_in_small_units_as_one_in_the_catalogues(tmp_path, worlds):
+    spec = load_spec("comet-particles", world_file(worlds["small"]) + ["mechanisms[0].normalize=auto"])
+    run = train(spec, run_dir=tmp_path / "a", progress=False)
+    scale = load_file(run.run_dir / "model.safetensors")["particles.input_scale"]
+    world = make_env(spec.data, 0).state_scale()[:4]
+    assert torch.allclose(world.pow(2).mean().sqrt() / scale, torch.full((4,), 0.5))  # the spread band's low edge
+    assert run.metrics["nmi"] >= 0.75 and run.metrics["purity"] >= 0.9, run.metrics
+
+
 def test_output_scales_only_what_the_mechanisms_write(tmp_path, worlds):
     """``output``: the change times the feature's spread, the features read as they are; in the data's own units
     (spreads near 1 here) it learns this world as the plain bank does."""
@@ -67,7 +87,7 @@ def test_output_scales_only_what_the_mechanisms_write(tmp_path, worlds):
 def test_a_world_in_small_units_does_not_learn_as_it_is_and_the_run_says_what_to_set(tmp_path, worlds, capfd):
     plain = train(load_spec("comet-particles", world_file(worlds["small"])), run_dir=tmp_path / "p", progress=False)
     assert plain.metrics["nmi"] < 0.3 and plain.metrics["mechanisms_used"] == 1, plain.metrics
-    assert "mechanisms[0].normalize: state and router.normalize: true" in capfd.readouterr().err
+    assert "set mechanisms[0].normalize: auto" in capfd.readouterr().err
     drawn = load_spec("comet-particles", world_file(worlds["drawn"]))
     world = make_env(drawn.data, 0)
     assert small_units_warning(drawn, world, ["particles"], {"mechanisms_used": 1}) is None  # zoo's own units

@@ -74,9 +74,12 @@ class _BankBase(Spec):
 
 
 class _Normalized(_BankBase):
-    normalize: Literal["state", "change", "output"] | None = Field(
+    normalize: Literal["auto", "state", "change", "output"] | None = Field(
         default=None, description="Read and write in the data's units, measured on the training data when training "
-        "starts and saved with the bank: 'state' divides each feature the mechanisms read by its spread (standard "
+        "starts and saved with the bank. 'auto' (the catalogue's COMET specs) reads data in units like the "
+        "catalogue's exactly as it is, and data in units far from them as if converted: one factor for every "
+        "feature read brings their overall spread (root-mean-square standard deviation) into [0.5, 2], and one more "
+        "for what is written brings the one-step change into [0.01, 0.1]. 'state' divides each feature the mechanisms read by its spread (standard "
         "deviation) and multiplies each change they write by it; 'change' reads the same way and writes changes "
         "times the feature's typical one-step change (root mean square); 'output' reads the features as they are "
         "and writes changes times the spread. With 'state' or 'change' a world in other units trains as one in "

@@ -3,9 +3,12 @@
 They are measured on the training split when a procedure starts: a bank reads each slot feature divided by its
 standard deviation and writes each change times the feature's standard deviation (``state``) or its
 root-mean-square one-step change (``change``), or reads the features as they are and writes changes times
-their standard deviation (``output``); the router reads every feature divided by its standard deviation. A
-bank loaded from ``source`` keeps the scales it was trained with (they are saved with it), so a composed
-mechanism keeps its units.
+their standard deviation (``output``); the router reads every feature divided by its standard deviation. With
+``auto`` the data keeps its units unless they are far from the catalogue's: one factor for every feature read
+brings their overall spread into ``SPREAD`` (the slot features of zoo's particle worlds spread by 0.65 to 0.82),
+and a second factor, on what is written only, brings the one-step change so read into ``CHANGE`` (theirs: 0.02 to
+0.08); data within both bands is read and written exactly as it is. A bank loaded from ``source`` keeps the
+scales it was trained with (they are saved with it), so a composed mechanism keeps its units.
 """
 
 from __future__ import annotations
@@ -25,6 +28,25 @@ def written_features(spec, dim: int) -> list[int]:
     return list(getattr(spec.model, "changes", None) or read_features(spec, dim))
 
 
+SPREAD = (0.5, 2.0)  # auto: the band of the features' root-mean-square standard deviation kept as it is
+CHANGE = (0.01, 0.1)  # auto: the band of their root-mean-square one-step change (in the read units) kept as it is
+
+
+def into_band(value: float, band: tuple[float, float]) -> float:
+    """The factor that brings ``value`` into ``band``: 1 within it, else the nearer edge over ``value``."""
+    low, high = band
+    return 1.0 if low <= value <= high else min(max(value, low), high) / value
+
+
+def auto_scales(state: torch.Tensor, change: torch.Tensor) -> tuple[float, float]:
+    """``auto``'s (input, output) scales for the spreads ``state`` (read,) and one-step changes ``change``
+    (written,) of the features read and written: one unit for all of them (input), then the written change's
+    size (output). Both are exactly 1 for data within the bands."""
+    unit = 1.0 / into_band(float(state.pow(2).mean().sqrt()), SPREAD)
+    step = 1.0 / into_band(float(change.pow(2).mean().sqrt()) / unit, CHANGE)
+    return unit, unit * step
+
+
 def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     """Give the normalised ``banks`` trained here (not loaded from a source) and the normalised router the scales
     of ``world``'s training split."""
@@ -34,7 +56,13 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
         bank = spec.bank(name)
         normalize = getattr(bank, "normalize", None)
         if normalize is not None and bank.source is None:
-            module, out = model.get_submodule(name), change if normalize == "change" else state
+            module = model.get_submodule(name)
+            if normalize == "auto":
+                unit, out = auto_scales(state[read], change[written])
+                module.set_scales(module.input_scale.new_full((len(read),), unit),
+                                  module.output_scale.new_full((len(written),), out))
+                continue
+            out = change if normalize == "change" else state
             seen = torch.ones(len(read)) if normalize == "output" else state[read]
             module.set_scales(seen.to(module.input_scale), out[written].to(module.output_scale))
     if getattr(spec.router, "normalize", False):
@@ -56,4 +84,4 @@ def small_units_warning(spec, world, banks: Sequence[str], metrics: dict[str, fl
         return None
     return (f"one mechanism wins nearly every transition, and the data's features change by about {change:.2g} per "
             f"step (zoo's particle worlds: about 0.03); in units this small the mechanisms may not learn at all: set "
-            "mechanisms[0].normalize: state and router.normalize: true (docs/own-data.md)")
+            "mechanisms[0].normalize: auto (docs/own-data.md)")
