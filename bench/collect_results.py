@@ -28,8 +28,9 @@ COMMANDS = {
     "performance": "PYTHONPATH=. python bench/performance.py",
     "reliability": "PYTHONPATH=. python bench/reliability.py",
     "comet-robustness": "PYTHONPATH=. python bench/comet_robustness.py --jobs 2 && PYTHONPATH=. python bench/comet_robustness.py --report",
+    "comet-units": "PYTHONPATH=. python bench/comet_units.py --jobs 2",
 }
-FIGURES = {"comet-robustness": "comet_robustness", "own-data": "own_data"}  # results file names that differ from the section's
+FIGURES = {"comet-robustness": "comet_robustness", "comet-units": "comet_units", "own-data": "own_data"}  # results file names that differ from the section's
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from comet_worlds import DT, LAWS, WORLDS, ParticleWorld, draw, nearest, take  # bench/, beside this file
+from comet_worlds import LAWS, WORLDS, ParticleWorld, draw, nearest, take  # bench/, beside this file
 from zoo.families.comet.metrics import contingency, nmi
 from zoo.families.comet.paths import cheapest_path, switch_cost
 from zoo.io import write_json
@@ -40,7 +40,7 @@ def law_errors(world: ParticleWorld, states: np.ndarray) -> torch.Tensor:
     acc = acc[[LAWS.index(name) for name in world.type_names]]  # radius: "none" is a law of the world too
     change = vel[:, 1:] - vel[:, :-1]  # (S, T, N, 2)
     scale = (change**2).reshape(-1, 2).mean(0)
-    err = ((DT * acc - change) ** 2 / scale).mean(-1)  # (K, S, T, N)
+    err = ((world.dt * acc - change) ** 2 / scale).mean(-1)  # (K, S, T, N)
     return torch.from_numpy(np.moveaxis(err, 0, -1))
 
 

@@ -47,6 +47,7 @@ class ParticleWorld:
     box: float = 1.0
     speed: float = 0.5
     units: float = 1.0  # the length unit's size: positions and velocities are stored times this
+    dt: float = DT  # the time step
 
     def accelerations(self, r: np.ndarray) -> np.ndarray:
         """(len(LAWS), S, N, 2) acceleration of every law for offsets ``r`` (S, N, 2) to the partner."""
@@ -72,8 +73,8 @@ class ParticleWorld:
             acc = np.where(free[..., None], 0.0, acc)
             types.append(np.where(free, self.type_names.index("none"), kind))
             partners.append(np.where(free, -1, j))
-            vel = vel + DT * acc
-            pos = pos + DT * vel
+            vel = vel + self.dt * acc
+            pos = pos + self.dt * vel
         states.append(np.concatenate([pos, vel, onehot], -1))
         return pack(states, types, partners, self.type_names, ("x", "y", "vx", "vy") + tuple(f"is_{s}" for s in self.species),
                     self.noise, rng, self.units)

@@ -22,6 +22,7 @@ from zoo.train.build import build_model
 from tests.train.test_comet_procedures import TINY, WORLD
 
 NORMALIZE = ["mechanisms[0].normalize=change", "router.normalize=true"]
+AS_IT_IS = "mechanisms[0].normalize=null"  # the catalogue's auto off
 UNITS = 0.01
 
 
@@ -54,9 +55,10 @@ def test_a_world_in_small_units_learns_as_in_its_own_units_only_when_normalised(
 
 
 def test_auto_reads_a_world_in_the_catalogues_units_exactly_as_it_is(tmp_path, worlds):
-    """``auto`` in the data's own units (spread 0.5 to 2): the same run, weight for weight, as no normalize."""
+    """``auto`` (the catalogue's) in the data's own units (spread 0.5 to 2): the same run, weight for weight, as no
+    normalize."""
     runs = {name: train(load_spec("comet-particles", world_file(worlds["drawn"]) + sets), run_dir=tmp_path / name,
-                        progress=False) for name, sets in (("plain", []), ("auto", ["mechanisms[0].normalize=auto"]))}
+                        progress=False) for name, sets in (("plain", [AS_IT_IS]), ("auto", []))}
     plain, auto = (load_file(runs[n].run_dir / "model.safetensors") for n in ("plain", "auto"))
     assert torch.equal(auto.pop("particles.input_scale"), torch.ones(4))
     assert torch.equal(auto.pop("particles.output_scale"), torch.ones(4))
@@ -65,7 +67,7 @@ def test_auto_reads_a_world_in_the_catalogues_units_exactly_as_it_is(tmp_path, w
 
 
 def test_auto_learns_a_world_in_small_units_as_one_in_the_catalogues(tmp_path, worlds):
-    spec = load_spec("comet-particles", world_file(worlds["small"]) + ["mechanisms[0].normalize=auto"])
+    spec = load_spec("comet-particles", world_file(worlds["small"]))  # the catalogue's normalize: auto
     run = train(spec, run_dir=tmp_path / "a", progress=False)
     scale = load_file(run.run_dir / "model.safetensors")["particles.input_scale"]
     world = make_env(spec.data, 0).state_scale()[:4]
@@ -85,10 +87,11 @@ def test_output_scales_only_what_the_mechanisms_write(tmp_path, worlds):
 
 
 def test_a_world_in_small_units_does_not_learn_as_it_is_and_the_run_says_what_to_set(tmp_path, worlds, capfd):
-    plain = train(load_spec("comet-particles", world_file(worlds["small"])), run_dir=tmp_path / "p", progress=False)
+    plain = train(load_spec("comet-particles", world_file(worlds["small"]) + [AS_IT_IS]), run_dir=tmp_path / "p",
+                  progress=False)
     assert plain.metrics["nmi"] < 0.3 and plain.metrics["mechanisms_used"] == 1, plain.metrics
     assert "set mechanisms[0].normalize: auto" in capfd.readouterr().err
-    drawn = load_spec("comet-particles", world_file(worlds["drawn"]))
+    drawn = load_spec("comet-particles", world_file(worlds["drawn"]) + [AS_IT_IS])
     world = make_env(drawn.data, 0)
     assert small_units_warning(drawn, world, ["particles"], {"mechanisms_used": 1}) is None  # zoo's own units
 

@@ -47,6 +47,17 @@ def auto_scales(state: torch.Tensor, change: torch.Tensor) -> tuple[float, float
     return unit, unit * step
 
 
+def bank_scales(normalize: str, spread: torch.Tensor, change: torch.Tensor, read: list[int],
+                written: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The (input, output) scales, (read,) and (written,), of a bank normalised as ``normalize`` for features of
+    standard deviation ``spread`` (D,) and root-mean-square one-step change ``change`` (D,)."""
+    if normalize == "auto":
+        unit, out = auto_scales(spread[read], change[written])
+        return torch.full((len(read),), unit), torch.full((len(written),), out)
+    seen = torch.ones(len(read)) if normalize == "output" else spread[read]
+    return seen, (change if normalize == "change" else spread)[written]
+
+
 def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
     """Give the normalised ``banks`` trained here (not loaded from a source) and the normalised router the scales
     of ``world``'s training split."""
@@ -57,14 +68,8 @@ def set_data_scales(spec, model, world, banks: Sequence[str]) -> None:
         normalize = getattr(bank, "normalize", None)
         if normalize is not None and bank.source is None:
             module = model.get_submodule(name)
-            if normalize == "auto":
-                unit, out = auto_scales(state[read], change[written])
-                module.set_scales(module.input_scale.new_full((len(read),), unit),
-                                  module.output_scale.new_full((len(written),), out))
-                continue
-            out = change if normalize == "change" else state
-            seen = torch.ones(len(read)) if normalize == "output" else state[read]
-            module.set_scales(seen.to(module.input_scale), out[written].to(module.output_scale))
+            seen, out = bank_scales(normalize, state, change, read, written)
+            module.set_scales(seen.to(module.input_scale), out.to(module.output_scale))
     if getattr(spec.router, "normalize", False):
         router = model.get_submodule("router")
         router.set_scale(state.to(router.feature_scale))
