@@ -23,7 +23,8 @@ WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 def measured_line(env: dict) -> str:
     """The line saying where the figures were measured: ``env``'s machine (bench/machine.py's ``environment``)."""
     return (f"Measured on {env['cpu']} ({env['cores']} cores, one torch thread per run), torch {env['torch']}, "
-            f"Python {env['python']}, {env['date']}. Wall-clock times were measured on a loaded, shared machine.")
+            f"Python {env['python']}, {env['date']} (the machine and date of the latest runs). Wall-clock times were "
+            "measured on a loaded, shared machine.")
 
 
 def report(out: dict, measured: str, command: str, *, lrs: Sequence[float], seeds: Sequence[int],

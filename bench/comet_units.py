@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
+torch.set_num_threads(1)  # as each run: one thread
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comet_worlds import WORLDS  # noqa: E402  (bench/, beside this file)
@@ -37,19 +39,26 @@ SPEC = "comet-particles"
 QUICK = {"train.steps": 20, "train.warm_start": 5, "train.horizon": 3, "train.batch": 4}
 
 
-def worlds(folder: Path, quick: bool = False) -> dict[str, Path]:
-    """Write the constants world in every unit and time step (with ``quick``, tiny and in two units only); its
-    name -> its file."""
+def variants(quick: bool = False) -> dict[str, Any]:
+    """The constants world in every unit and time step (with ``quick``, in two units only), by name."""
     base = WORLDS["constants"]
+    units = {f"units-{u:g}": dataclasses.replace(base, units=u) for u in ((0.01, 1.0) if quick else UNITS)}
+    return units | {f"time-step-{t:g}": dataclasses.replace(base, dt=base.dt * t) for t in (() if quick else TIME_STEPS)}
+
+
+def world_files(folder: Path, quick: bool = False) -> dict[str, Path]:
+    """Each variant's trajectories file under ``folder`` (written by :func:`write_worlds`), by name."""
+    return {name: folder / "worlds" / f"{name}.npz" for name in variants(quick)}
+
+
+def write_worlds(folder: Path, quick: bool = False) -> dict[str, Path]:
+    """Draw every variant as the suite draws ``constants`` from seed 0 (tiny with ``quick``) and save it."""
     trajectories, test = (16, 8) if quick else (256, 64)
-    files = {}
-    variants = [(f"units-{u:g}", dataclasses.replace(base, units=u)) for u in ((0.01, 1.0) if quick else UNITS)]
-    variants += [(f"time-step-{t:g}", dataclasses.replace(base, dt=base.dt * t)) for t in (() if quick else TIME_STEPS)]
-    for name, world in variants:
+    files = world_files(folder, quick)
+    for name, world in variants(quick).items():
         rng = np.random.default_rng([0, sorted(WORLDS).index("constants")])  # the suite's constants draw, seed 0
         arrays = world.simulate(trajectories + test, 30, rng)
         arrays["split"] = np.array(["train"] * trajectories + ["test"] * test)
-        files[name] = folder / "worlds" / f"{name}.npz"
         files[name].parent.mkdir(parents=True, exist_ok=True)
         np.savez(files[name], **arrays)
     return files
@@ -67,9 +76,13 @@ def plan(files: dict[str, Path], quick: bool) -> tuple[Any, dict[str, tuple[str,
 
 def measure(folder: Path, jobs: int, quick: bool) -> dict[str, float]:
     """Run every point (or keep its recorded run); flat figures ``nmi_<setting>_<world>`` and ``purity_...``."""
-    files = worlds(folder, quick)
-    made, labels = plan(files, quick)
+    made, labels = plan(write_worlds(folder, quick), quick)
     rows = sweep_bench_plan(made, lambda _: made, folder, jobs)
+    return figures_of(rows, labels)
+
+
+def figures_of(rows: list, labels: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Flat figures of the sweep's rows: ``nmi_<setting>_<world>`` and ``purity_<setting>_<world>``."""
     figures = {}
     for row in rows:
         world, setting = labels[row.setting]
@@ -79,7 +92,7 @@ def measure(folder: Path, jobs: int, quick: bool) -> dict[str, float]:
 
 
 def report(figures: dict[str, float]) -> list[str]:
-    names = [f"units-{u:g}" for u in UNITS] + [f"time-step-{t:g}" for t in TIME_STEPS]
+    """The report's lines: the command, the machine, what was run and a table of world x setting."""
     lines = ["## COMET in other units and time steps", "",
              "`PYTHONPATH=. python bench/comet_units.py --jobs 2`", "", machine_line("Measured on: "), "",
              "The suite's `constants` world (bench/comet_worlds.py, drawn from seed 0) with its positions and "
@@ -89,7 +102,7 @@ def report(figures: dict[str, float]) -> list[str]:
              "(its `units` entry is `units-0.01`, drawn from seeds 0 to 2).", "",
              "| world | catalogue settings (`normalize: auto`) NMI / purity | `normalize: null` NMI / purity |",
              "|---|---|---|"]
-    for w in (n for n in names if f"nmi_catalogue_{n}" in figures):
+    for w in (n for n in variants() if f"nmi_catalogue_{n}" in figures):
         cells = [f"{figures.get(f'nmi_{s}_{w}', float('nan')):.3f} / {figures.get(f'purity_{s}_{w}', float('nan')):.3f}"
                  for s in SETTINGS]
         lines.append(f"| {w} | {' | '.join(cells)} |")

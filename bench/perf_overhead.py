@@ -38,7 +38,8 @@ def pair(name: str, quick: bool = False, device: str = "cpu"):
     spec_name, fn, make = CASES[name]
     torch.manual_seed(0)
     model = compile_spec(load_spec(spec_name)).to(device).eval()
-    params = {k: v.detach().clone().requires_grad_(v.is_floating_point()) for k, v in model.state_dict().items()}
+    trained = dict(model.named_parameters())  # buffers (a bank's data scales) take no gradient on either side
+    params = {k: v.detach().clone().requires_grad_(k in trained) for k, v in model.state_dict().items()}
     inputs = {k: v.to(device) for k, v in make(torch.Generator().manual_seed(1), quick).items()}
     return model, fn, params, inputs
 

@@ -42,15 +42,16 @@ def comet(p: Params, state: torch.Tensor, k: int = 2, feats: int = 4) -> dict[st
     ctx = torch.cat([ctx, ctx.new_ones(b, n, k, 1)], dim=-1)  # (B, N, C, D+1): presence channel
     own = state.unsqueeze(2).expand(-1, -1, k, -1)  # (B, N, C, D)
     offset = (ctx[..., :2] - own[..., :2]) * ctx[..., -1:]  # relative [0, 1]: where the context is, seen from the slot
-    mine = torch.cat([torch.zeros_like(offset), own[..., 2:feats]], dim=-1)
-    theirs = torch.cat([offset, ctx[..., 2:feats]], dim=-1)
+    unit = p.get("particles.input_scale", 1.0)  # normalize: the unit the mechanisms read in (1 in zoo's worlds)
+    mine = torch.cat([torch.zeros_like(offset), own[..., 2:feats]], dim=-1) / unit
+    theirs = torch.cat([offset, ctx[..., 2:feats]], dim=-1) / unit
     x = torch.cat([mine, theirs, ctx[..., -1:]], dim=-1)  # (B, N, C, 2F+1)
     h = x.reshape(1, -1, x.shape[-1])  # (1, P, in)
     w = [p[f"particles.mechanisms.weights.{i}"] for i in range(3)]
     bias = [p[f"particles.mechanisms.biases.{i}"] for i in range(3)]
     h = torch.relu(torch.matmul(h, w[0]) + bias[0][:, None])  # (M, P, 64)
     h = torch.relu(torch.baddbmm(bias[1][:, None], h, w[1]))
-    delta = torch.baddbmm(bias[2][:, None], h, w[2])  # (M, P, F)
+    delta = torch.baddbmm(bias[2][:, None], h, w[2]) * p.get("particles.output_scale", 1.0)  # (M, P, F)
     m = delta.shape[0]
     delta = delta.view(m, b, n, k, feats).permute(1, 2, 0, 3, 4)  # (B, N, M, C, F)
     candidates = state[:, :, None, None, :] + F.pad(delta, (0, d - feats))  # (B, N, M, C, D)
