@@ -43,7 +43,8 @@ def variants(quick: bool = False) -> dict[str, Any]:
     """The constants world in every unit and time step (with ``quick``, in two units only), by name."""
     base = WORLDS["constants"]
     units = {f"units-{u:g}": dataclasses.replace(base, units=u) for u in ((0.01, 1.0) if quick else UNITS)}
-    return units | {f"time-step-{t:g}": dataclasses.replace(base, dt=base.dt * t) for t in (() if quick else TIME_STEPS)}
+    steps = () if quick else TIME_STEPS
+    return units | {f"time-step-{t:g}": dataclasses.replace(base, dt=base.dt * t) for t in steps}
 
 
 def world_files(folder: Path, quick: bool = False) -> dict[str, Path]:

@@ -1,4 +1,5 @@
-"""bench/comet_restarts.py: two training seeds per world draw, and whether the lower training WTA picks the better run."""
+"""bench/comet_restarts.py: two training seeds per world draw, and whether the lower training WTA picks the better
+run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ def test_comet_restarts_quick(tmp_path):
     record = json.loads((tmp_path / "comet-restarts.json").read_text())
     assert sorted((r["entry"], r["draw"], r["seed"]) for r in record["runs"]) == sorted(
         (e, 10, s) for e in ("eight-objects", "constants") for s in (10, 110))
-    assert {"differing", "agree", "constants_picked_nmi_min", "eight-objects_first_seed_nmi_min"} <= set(record["summary"])
+    summary = record["summary"]
+    assert {"differing", "agree", "constants_picked_nmi_min", "eight-objects_first_seed_nmi_min"} <= set(summary)
 
 
 def test_the_recorded_summary_is_what_its_runs_give(monkeypatch):

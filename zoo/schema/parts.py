@@ -77,14 +77,14 @@ class _Normalized(_BankBase):
     normalize: Literal["auto", "state", "change", "output"] | None = Field(
         default=None, description="Read and write in the data's units, measured on the training data when training "
         "starts and saved with the bank. 'auto' (the catalogue's COMET specs) reads data in units like the "
-        "catalogue's exactly as it is, and data in units far from them as if converted: one factor for every "
-        "feature read brings their overall spread (root-mean-square standard deviation) into [0.5, 2], and one more "
-        "for what is written brings the one-step change into [0.01, 0.1]. 'state' divides each feature the mechanisms read by its spread (standard "
-        "deviation) and multiplies each change they write by it; 'change' reads the same way and writes changes "
-        "times the feature's typical one-step change (root mean square); 'output' reads the features as they are "
-        "and writes changes times the spread. With 'state' or 'change' a world in other units trains as one in "
-        "the catalogue's ('change': also one with another time step); 'output' suffices down to about a tenth of "
-        "its units. COMET's procedures measure the scales; needs 'context' among the inputs and reads only 'self' "
+        "catalogue's exactly as it is, and data in units far from them as if converted: one factor for every feature "
+        "read brings their overall spread (root-mean-square standard deviation) into [0.5, 2], and one more for what "
+        "is written brings the one-step change into [0.01, 0.1]. 'state' divides each feature the mechanisms read by "
+        "its spread (standard deviation) and multiplies each change they write by it; 'change' reads the same way and "
+        "writes changes times the feature's typical one-step change (root mean square); 'output' reads the features "
+        "as they are and writes changes times the spread. With 'state' or 'change' a world in other units trains as "
+        "one in the catalogue's ('change': also one with another time step); 'output' suffices down to about a tenth "
+        "of its units. COMET's procedures measure the scales; needs 'context' among the inputs and reads only 'self' "
         "and 'context' (COMET's mechanisms). Default: features as they are.")
 
     @model_validator(mode="after")

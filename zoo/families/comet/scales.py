@@ -38,11 +38,11 @@ def into_band(value: float, band: tuple[float, float]) -> float:
     return 1.0 if low <= value <= high else min(max(value, low), high) / value
 
 
-def auto_scales(state: torch.Tensor, change: torch.Tensor) -> tuple[float, float]:
-    """``auto``'s (input, output) scales for the spreads ``state`` (read,) and one-step changes ``change``
-    (written,) of the features read and written: one unit for all of them (input), then the written change's
-    size (output). Both are exactly 1 for data within the bands."""
-    unit = 1.0 / into_band(float(state.pow(2).mean().sqrt()), SPREAD)
+def auto_scales(spread: torch.Tensor, change: torch.Tensor) -> tuple[float, float]:
+    """``auto``'s (input, output) scales for the standard deviations ``spread`` (read,) and one-step changes
+    ``change`` (written,) of the features read and written: one unit for all of them (input), then the written
+    change's size (output). Both are exactly 1 for data within the bands."""
+    unit = 1.0 / into_band(float(spread.pow(2).mean().sqrt()), SPREAD)
     step = 1.0 / into_band(float(change.pow(2).mean().sqrt()) / unit, CHANGE)
     return unit, unit * step
 
