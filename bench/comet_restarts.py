@@ -31,11 +31,10 @@ QUICK = ["train.steps=20", "train.warm_start=5", "train.horizon=3", "train.batch
 
 def world_overrides(entry: str, path: Path) -> list[str]:
     """The overrides that point the catalogue spec at the world file of ``entry``."""
-    from comet_worlds import WORLDS  # bench/, beside this file
+    from comet_worlds import WORLDS, model_sizes  # bench/, beside this file
 
-    world = WORLDS[entry]
-    return [f"data={{kind: trajectories, path: {path}}}", f"slots.count={world.objects}",
-            f"slots.dim={4 + len(world.species)}", f"mechanisms[0].count={len(world.type_names)}"]
+    sizes = model_sizes(WORLDS[entry])
+    return [f"data={{kind: trajectories, path: {path}}}", *(f"{key}={value}" for key, value in sizes.items())]
 
 
 def train_one(job: tuple[str, int, int, str, bool]) -> dict:

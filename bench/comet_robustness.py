@@ -35,7 +35,7 @@ torch.set_num_threads(1)
 
 from comet_robustness_record import read_record, update_record  # noqa: E402  (bench/, beside this file)
 from comet_robustness_report import summarise, variant_runs  # noqa: E402
-from comet_worlds import SUITE, WORLDS, write  # noqa: E402
+from comet_worlds import SUITE, WORLDS, model_sizes, write  # noqa: E402
 from machine import in_bench_folder, spec_path, sweep_bench_plan  # noqa: E402
 from zoo.errors import ZooError  # noqa: E402
 from zoo.sweep import read_table  # noqa: E402
@@ -64,11 +64,8 @@ def setting(entry: str, seed: int, folder: Path, quick: bool, shared: set[str]) 
         point: dict[str, Any] = dict(QUICK_CATALOGUE) if quick else {}
     else:
         world, spare = SUITE[entry]
-        model = WORLDS[world]
         point = {"data": {"kind": "trajectories", "path": spec_path(world_file(folder, entry, seed))},
-                 "slots.count": len(getattr(model, "roles", ())) or model.objects,
-                 "slots.dim": 4 + (3 if hasattr(model, "roles") else len(model.species)),
-                 "mechanisms[0].count": len(model.type_names) + spare}
+                 **model_sizes(WORLDS[world], spare)}
     return {**{k: v for k, v in point.items() if k not in shared}, "train.seed": seed}
 
 

@@ -24,7 +24,7 @@ import torch
 torch.set_num_threads(1)  # as each run: one thread
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comet_worlds import WORLDS  # noqa: E402  (bench/, beside this file)
+from comet_worlds import WORLDS, model_sizes  # noqa: E402  (bench/, beside this file)
 from machine import in_bench_folder, machine_line, spec_path, sweep_bench_plan  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.sweep.definition import check_definition  # noqa: E402
@@ -68,7 +68,8 @@ def write_worlds(folder: Path, quick: bool = False) -> dict[str, Path]:
 def plan(files: dict[str, Path], quick: bool) -> tuple[Any, dict[str, tuple[str, str]]]:
     """Every world under every setting (one seed); the (world, setting) of each point by its label."""
     order = [(w, s) for w in files for s in SETTINGS]
-    points = [{"data": {"kind": "trajectories", "path": spec_path(files[w])}, "slots.count": 6, "slots.dim": 8,
+    sizes = {k: v for k, v in model_sizes(WORLDS["constants"]).items() if k != "mechanisms[0].count"}  # M: the spec's 4
+    points = [{"data": {"kind": "trajectories", "path": spec_path(files[w])}, **sizes,
                "train.seed": 0, "train.eval_every": 0, **SETTINGS[s], **(QUICK if quick else {})} for w, s in order]
     document, source = options_document(None, (), [], {"spec": [SPEC], "points": points})
     made = make_plan(check_definition(document, source), source)

@@ -177,6 +177,15 @@ WORLDS = {  # name -> the world (one of each kind the suite spans)
                            units=0.01),
     "rare-type": ParticleWorld(mix=(0.05, 0.95 / 3, 0.95 / 3, 0.95 / 3), spring=2.5, attraction=1.0, soft=0.3),
 }
+def model_sizes(world: ParticleWorld | PredatorPrey, spare: int = 0) -> dict[str, int]:
+    """The catalogue spec's overrides that fit ``world``: its objects, its slot features (x, y, vx, vy and a
+    one-hot of species or role) and one mechanism per type, plus ``spare``."""
+    roles = getattr(world, "roles", None)
+    return {"slots.count": len(roles) if roles else world.objects,
+            "slots.dim": 4 + (3 if roles else len(world.species)),
+            "mechanisms[0].count": len(world.type_names) + spare}
+
+
 OVERCOMPLETE = 2  # spare mechanisms of the suite's over-complete entry
 SUITE = {name: (name, 0) for name in WORLDS} | {"overcomplete": ("constants", OVERCOMPLETE)}  # entry -> (world, spare M)
 
