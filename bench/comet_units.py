@@ -24,7 +24,7 @@ import torch
 torch.set_num_threads(1)  # as each run: one thread
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comet_worlds import WORLDS, model_sizes  # noqa: E402  (bench/, beside this file)
+from comet_worlds import WORLDS, draw, model_sizes  # noqa: E402  (bench/, beside this file)
 from machine import in_bench_folder, machine_line, spec_path, sweep_bench_plan  # noqa: E402
 from zoo.io import write_json, write_text  # noqa: E402
 from zoo.sweep.definition import check_definition  # noqa: E402
@@ -57,9 +57,7 @@ def write_worlds(folder: Path, quick: bool = False) -> dict[str, Path]:
     trajectories, test = (16, 8) if quick else (256, 64)
     files = world_files(folder, quick)
     for name, world in variants(quick).items():
-        rng = np.random.default_rng([0, sorted(WORLDS).index("constants")])  # the suite's constants draw, seed 0
-        arrays = world.simulate(trajectories + test, 30, rng)
-        arrays["split"] = np.array(["train"] * trajectories + ["test"] * test)
+        arrays = draw("constants", 0, trajectories, test, world=world)  # the suite's constants draw, seed 0
         files[name].parent.mkdir(parents=True, exist_ok=True)
         np.savez(files[name], **arrays)
     return files

@@ -190,11 +190,12 @@ OVERCOMPLETE = 2  # spare mechanisms of the suite's over-complete entry
 SUITE = {name: (name, 0) for name in WORLDS} | {"overcomplete": ("constants", OVERCOMPLETE)}  # entry -> (world, spare M)
 
 
-def draw(name: str, seed: int = 0, trajectories: int = 256, test: int = 64, length: int = 30) -> dict[str, np.ndarray]:
-    """World ``name`` simulated from ``seed``: the trajectories file's arrays, train then test trajectories, with a
-    ``split``."""
+def draw(name: str, seed: int = 0, trajectories: int = 256, test: int = 64, length: int = 30,
+         world: ParticleWorld | PredatorPrey | None = None) -> dict[str, np.ndarray]:
+    """World ``name`` (or ``world``, a variant of it, drawn as it is) simulated from ``seed``: the trajectories file's
+    arrays, train then test trajectories, with a ``split``."""
     rng = np.random.default_rng([seed, sorted(WORLDS).index(name)])
-    arrays = WORLDS[name].simulate(trajectories + test, length, rng)
+    arrays = (world or WORLDS[name]).simulate(trajectories + test, length, rng)
     arrays["split"] = np.array(["train"] * trajectories + ["test"] * test)
     return arrays
 
