@@ -55,6 +55,28 @@ def test_a_zero_input_is_the_null_input(cell):
     assert (probs[..., 0] - 0.5).abs().max() > 1e-3  # a nonzero input is not the null input
 
 
+def test_ranking_by_input_score_picks_the_cells_that_score_the_input_highest(cell):
+    """rank_by="input_score" (the reference code's): the k cells with the highest raw score to the input are
+    active; a zero input, keyed as the null input, then wakes cells that depend on the states, not a tie."""
+    cell.rank_by = "input_score"
+    x = torch.randn(9, 5)
+    h, _ = _state(cell)
+    keys, null_key, _, _ = cell.prepare(x.unsqueeze(1))
+    q = cell.query(h).view(9, cell.count, cell.heads, cell.key_dim)
+    score = torch.einsum("bkhd,bhd->bk", q, keys[:, 0])
+    _, mask = cell.select(h, keys[:, 0], null_key)
+    assert (mask.sum(1) == 2).all()
+    assert (score.masked_fill(~mask, 1e9).min(1).values >= score.masked_fill(mask, -1e9).max(1).values).all()
+    zero_keys = cell.prepare(torch.zeros(9, 1, 5))[0][:, 0]
+    masks = {tuple(cell.select(_state(cell)[0], zero_keys, null_key)[1].flatten().tolist()) for _ in range(3)}
+    assert len(masks) > 1  # which cells wake on a blank depends on the states
+
+
+def test_an_unknown_ranking_is_refused():
+    with pytest.raises(ValueError, match="rank_by"):
+        RIMsCell(5, count=6, active=2, hidden=4, rank_by="input")
+
+
 def test_inactive_cells_keep_their_state_exactly_without_gradient(cell):
     x = torch.randn(9, 5)
     h, c = _state(cell)

@@ -16,7 +16,9 @@ One step, for K cells with hidden states h (B, K, H):
    their update.
 
 Choices where the reference implementations differ or the paper is silent: activity is ranked by the
-softmax attention on the null input (the definition) rather than the raw score to the input; scores
+softmax attention on the null input (the definition; ``rank_by="input_score"`` ranks by the raw score to
+the input instead, as the reference code does, so a null-keyed input wakes the cells whose states score
+the null key highest rather than a tie); scores
 are averaged over input heads before the softmax, as in the reference code; communication keys and
 values come from the states after the update of the active cells (inactive cells contribute their
 kept state). A float input of zeros *is* the null input, as in the reference code: its key and value
@@ -39,6 +41,7 @@ from zoo.nn.chrono import chrono_init
 from zoo.nn.grouped_rnn import GroupedGRUCell
 
 GATE_BIAS = -3.0  # initial communication gate sigmoid(-3) ~ 0.05
+RANKINGS = ("null_attention", "input_score")  # how the active cells are chosen (RIMsCell's rank_by)
 
 
 class GroupLinear(nn.Module):
@@ -73,15 +76,20 @@ class RIMsCell(nn.Module):
         dropout: dropout on both attention distributions.
         chrono: chrono initialisation of the cells' gates for dependencies over up to this many steps
             (the cell class's ``chrono``); None keeps PyTorch's initialisation.
+        rank_by: ``"null_attention"`` (the k cells with the least attention on the null input) or
+            ``"input_score"`` (the k cells with the highest raw score to the input).
     """
 
     def __init__(self, in_dim: int, count: int, active: int, hidden: int, cell: type = GroupedGRUCell,
                  key_dim: int = 64, value_dim: int = 64, heads: int = 1,
                  comm_key_dim: int = 32, comm_value_dim: int = 32, comm_heads: int = 4, dropout: float = 0.0,
-                 chrono: int | None = None):
+                 chrono: int | None = None, rank_by: str = "null_attention"):
         super().__init__()
         if not 1 <= active <= count:
             raise ValueError(f"active={active} must be between 1 and count={count}")
+        if rank_by not in RANKINGS:
+            raise ValueError(f"rank_by={rank_by!r} must be one of {RANKINGS}")
+        self.rank_by = rank_by
         self.count, self.active, self.hidden = count, active, hidden
         self.heads, self.key_dim, self.value_dim = heads, key_dim, value_dim
         self.comm_heads, self.comm_key_dim, self.comm_value_dim = comm_heads, comm_key_dim, comm_value_dim
@@ -121,7 +129,10 @@ class RIMsCell(nn.Module):
         pair = torch.stack([key, null_key.expand_as(key)], 1)  # (B, 2, heads, dk): one product scores both,
         scores = torch.einsum("bkhd,bjhd->bkj", q, pair) / scale  # so an input keyed as null ties exactly
         probs = torch.softmax(scores, dim=-1)  # (B, K, 2)
-        top = probs[..., 1].topk(self.active, dim=-1, largest=False).indices  # least attention on null
+        if self.rank_by == "null_attention":
+            top = probs[..., 1].topk(self.active, dim=-1, largest=False).indices  # least attention on null
+        else:
+            top = scores[..., 0].topk(self.active, dim=-1).indices  # highest raw score to the input
         mask = torch.zeros_like(probs[..., 0], dtype=torch.bool).scatter(1, top, True)
         return probs, mask
 

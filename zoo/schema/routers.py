@@ -60,6 +60,11 @@ class TopKAttentionRouterSpec(Spec):
     heads: Count = Field(default=1, description="Attention heads.")
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(default=0.0, description="Dropout on the attention "
                                                                                         "weights while training.")
+    rank_by: Literal["null_attention", "input_score"] | None = Field(
+        default=None, description="How the k active cells are chosen. Unset or `null_attention` (the paper's "
+        "definition): the k cells with the least softmax attention on the null input. `input_score` (the reference "
+        "code's): the k cells with the highest raw attention score to the input; an input keyed as the null input "
+        "then wakes the cells whose state scores the null key highest, instead of a tie.")
 
 
 class SoftMixtureRouterSpec(_PairScorerSpec):

@@ -41,7 +41,8 @@ def _infer(node, spec, types):
 def _build(node, spec, types):
     bank, r = parts(node, spec)
     cell = RIMsCell(width(types["x"]), bank.count, r.k, bank.hidden, mechanism_kind(bank.kind).cell, r.key_dim, r.value_dim, r.heads,
-                    node.comm_key_dim, node.comm_value_dim, node.comm_heads, r.dropout, node.chrono)
+                    node.comm_key_dim, node.comm_value_dim, node.comm_heads, r.dropout, node.chrono,
+                    rank_by=r.rank_by or "null_attention")
     return RIMs(cell)
 
 

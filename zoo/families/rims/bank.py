@@ -17,6 +17,7 @@ PART = BankPart(
     name="cells",
     nodes=("rims",),
     structure=("model.input.embed", "model.comm_heads", "model.comm_key_dim", "model.comm_value_dim",
-               "mechanisms.cells", "router.k", "router.key_dim", "router.value_dim", "router.heads"),
+               "mechanisms.cells", "router.k", "router.key_dim", "router.value_dim", "router.heads",
+               "router.rank_by"),
     summary="RIMs cells with their input attention and communication",
 )
