@@ -68,8 +68,9 @@ def test_slot_vae_on_an_images_file(tmp_path):
     assert slots.shape == (3, 3, 4) and run.decode(slots).shape == (3, 12, 12, 3)
     seg = run.segment(images[0])
     assert seg.shape == (12, 12) and seg.max() < 3
+    assert torch.equal(run.encode(images.transpose(0, 3, 1, 2)), slots)  # PyTorch's (B, C, H, W) reads the same
     with pytest.raises(ZooError, match=r"images: expected float shape \(B, 12, 12, 3\)"):
-        run.encode(np.zeros((2, 3, 12, 12), np.float32))
+        run.encode(np.zeros((2, 4, 12, 12), np.float32))
     with np.load(predict_file(run, section["path"], tmp_path / "p.npz")) as p:
         assert p["slots"].shape == (12, 3, 4) and p["segmentation"].shape == (12, 12, 12)
 
@@ -104,3 +105,20 @@ def test_a_catalogue_bank_loads_but_cannot_predict_without_a_selector():
     assert not run.complete and "bank weights only" in repr(run)
     with pytest.raises(ZooError, match="selector is untrained"):
         run.predict(torch.zeros(5, 8))
+
+
+def test_a_slot_vae_trained_on_grey_images_reads_and_predicts_them_grey(tmp_path):
+    """A grey (S, H, W) file trains a one-channel model, which encodes and predicts grey arrays as they are."""
+    spec = load_spec("slotvae-sprites", TINY["slotvae-sprites"] + QUICK)
+    section = export(spec, tmp_path / "rgb.npz", tasks=4)
+    with np.load(section["path"]) as f:
+        grey = f["images"].mean(-1).astype(np.uint8)  # (S, H, W)
+        np.savez(tmp_path / "grey.npz", images=grey, masks=f["masks"])
+    data = spec.model_dump(mode="json", exclude_none=True)
+    data["model"]["image"]["channels"] = 1
+    on_file = validate({**data, "data": {**section, "path": str(tmp_path / "grey.npz")}})
+    train(on_file, run_dir=tmp_path / "run", progress=False)
+    run = load_run(tmp_path / "run")
+    assert torch.equal(run.encode(grey[:2]), run.encode(grey[:2, :, :, None]))
+    with np.load(predict_file(run, str(tmp_path / "grey.npz"), tmp_path / "p.npz")) as p:
+        assert p["segmentation"].shape == (12, 12, 12) and p["recon"].shape == (12, 12, 12, 1)

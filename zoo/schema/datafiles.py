@@ -54,8 +54,10 @@ class TrajectoriesFile(_FileData):
 class ImagesFile(_FileData):
     """Images for the slot VAE.
 
-    Arrays: ``images`` uint8 (S, H, W, C) or float in [0, 1] (required); ``masks`` int (S, H, W),
-    object ids with 0 for background (enables ARI, J-ARI and JIS); ``split`` str (S,) 'train'/'test'.
+    Arrays: ``images`` uint8 (S, H, W, C) or float in [0, 1] (required; grey (S, H, W) and PyTorch's
+    (S, C, H, W) are read too, the latter when only the second axis can hold 1, 3 or 4 channels); ``masks``
+    int (S, H, W), object ids with 0 for background (enables ARI, J-ARI and JIS); ``split`` str (S,)
+    'train'/'test'.
     """
 
     provides: ClassVar[str] = "images"  # what a procedure reads (zoo.schema.data.DataInterface)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from zoo.errors import ZooError
@@ -10,7 +11,8 @@ from zoo.trained.base import Run
 
 
 class ImageRun(Run):
-    """A slot VAE over (H, W, C) images (uint8, or float in [0, 1]), as in the ``images`` file format."""
+    """A slot VAE over (H, W, C) images (uint8, or float in [0, 1]), as in the ``images`` file format (which also
+    reads (C, H, W) and grey images; see :meth:`channels_last`)."""
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -18,7 +20,23 @@ class ImageRun(Run):
         c, h, w = self.input_type.shape
         return h, w, c
 
+    def channels_last(self, images):
+        """``images`` as (..., H, W, C) where only another reading fits the model: PyTorch's (..., C, H, W), or grey
+        (B, H, W) / (H, W) for a one-channel model, as the ``images`` file format reads them."""
+        h, w, c = self.image_shape
+        shape = tuple(getattr(images, "shape", np.shape(images)))
+        if shape[-3:] == (h, w, c):
+            return images
+        if shape[-3:] == (c, h, w):
+            if isinstance(images, torch.Tensor):
+                return images.movedim(-3, -1)
+            return np.moveaxis(np.asarray(images), -3, -1)
+        if c == 1 and shape[-2:] == (h, w) and len(shape) <= 3:
+            return images[..., None] if isinstance(images, torch.Tensor) else np.asarray(images)[..., None]
+        return images
+
     def as_images(self, images) -> tuple[torch.Tensor, bool]:
+        images = self.channels_last(images)
         x, single = self.tensor(images, self.image_shape, "images")
         if torch.as_tensor(images).dtype == torch.uint8:
             x = x / 255.0

@@ -83,7 +83,28 @@ def test_images_sequences_and_tasks_read_into_their_interfaces(tmp_path):
     assert (batch["task"] == 3).all() and env.classification and not env.has_latents
 
 
+@pytest.mark.parametrize("shape, axes", [
+    ((5, 8, 6, 3), (0, 3, 1, 2)),  # (S, H, W, C), the documented layout
+    ((5, 3, 8, 6), (0, 1, 2, 3)),  # PyTorch's (S, C, H, W): the last axis cannot be channels
+    ((5, 1, 8, 6), (0, 1, 2, 3)),
+    ((5, 8, 6), None),  # grey (S, H, W)
+])
+def test_images_are_read_in_each_layout_to_the_same_pixels(tmp_path, shape, axes):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, shape, dtype=np.uint8)
+    np.savez(tmp_path / "i.npz", images=images, masks=np.zeros((5, 8, 6), np.int64))
+    env = make_env(data(kind="images", path=str(tmp_path / "i.npz"), test_fraction=0.4), seed=0)
+    read = np.concatenate([env.splits[k]["images"].numpy() for k in ("train", "test")])
+    want = images[:, None] if axes is None else images.transpose(*axes)  # (S, C, H, W)
+    assert read.shape == (5, want.shape[1], 8, 6)
+    assert sorted(map(bytes, read)) == sorted(map(bytes, want))  # the same images, whatever the split's order
+
+
 @pytest.mark.parametrize("kind, arrays, message", [
+    ("images", {"images": np.zeros((3, 8, 8, 8), np.uint8)},
+     r"array 'images': shape \(3, 8, 8, 8\) has no channel axis of 1, 3, 4 entries"),
+    ("images", {"images": np.zeros((3, 4, 4, 1, 1), np.uint8)},
+     r"array 'images': expected unsigned int or float \(S, H, W, C\)"),
     ("images", {"images": np.full((3, 4, 4, 1), 2.0, np.float32)}, r"float images must lie in \[0, 1\]"),
     ("images", {"images": np.zeros((3, 4, 4, 1), np.uint8), "masks": np.zeros((3, 5, 4), np.int64)},
      r"array 'masks': expected shape \(S, H, W\) = \(3, 4, 4\)"),
