@@ -45,8 +45,10 @@ NOTES = "### Notes"  # the heading of the report's hand-written part, kept when 
 SCALE = {"copying": 1.0, "digits": 1.0, "mnist": 1.0, "balls": 1.0}  # train.steps factor of each task's sweep
 SEEDS = {"copying": "0", "digits": "0-2", "mnist": "0-2", "balls": "0"}  # the seeds each task's recorded sweep has
 QUICK = {
-    "digits": ["train.steps=4", "data.limit=60", "train.eval_every=0"],
-    "mnist": ["train.steps=4", "data.limit=60", "train.eval_every=0"],
+    "digits": ["train.steps=4", "data.limit=60", "train.eval_every=0", "train.batch=8", "data.train_size=8",
+               "data.test_sizes=[10]"],
+    "mnist": ["train.steps=4", "data.limit=60", "train.eval_every=0", "train.batch=8", "data.train_size=8",
+              "data.test_sizes=[10]"],
     "copying": ["train.steps=4", "data.train_sequences=64", "data.test_sequences=16", "data.delay=5",
                 "data.test_delays=[10]", "train.eval_every=0"],
     "balls": ["train.steps=4", "data.train_sequences=16", "data.test_sequences=8", "train.eval_every=0"],
