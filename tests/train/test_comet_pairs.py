@@ -16,6 +16,7 @@ from zoo.families.comet.pairs import (
     pair_errors,
     split_pair,
     temperature_at,
+    winner_mean,
     winners,
 )
 
@@ -138,3 +139,26 @@ def test_temperature_is_relative_to_the_error_scale():
     competition_loss(b, 0.5).backward()
     torch.testing.assert_close(a.grad, b.grad)
     assert a.grad[0, 0, 0, 0].item() == pytest.approx(1 / (1 + math.exp(-1 / 0.75)))
+
+
+@pytest.mark.parametrize("kind", ["error", "log_error"])
+def test_log_error_draws_a_mechanism_to_one_law_not_the_mean_of_two(kind):
+    """A mechanism y = w x that wins transitions of two laws, y = x (60%) and y = 3 x (40%): its squared error
+    pulls it to their weighted mean (w = 1.8), log_error to one law (from halfway, the more frequent)."""
+    x = torch.linspace(0.5, 1.5, 100)
+    y = torch.where(torch.arange(100) % 5 < 3, x, 3 * x)
+    w = torch.tensor(2.0, requires_grad=True)  # halfway between the laws
+    opt = torch.optim.Adam([w], lr=0.02)
+    for _ in range(1500):
+        opt.zero_grad()
+        winner_mean((w * x - y) ** 2, kind).backward()
+        opt.step()
+    want = 1.0 if kind == "log_error" else 0.6 * 1.0 + 0.4 * 3.0
+    assert w.item() == pytest.approx(want, abs=0.1)  # log_error: off by its floor's pull (1.05)
+
+
+def test_log_error_means_the_same_at_any_error_scale():
+    errors = torch.rand(4, 6) + 0.1
+    assert winner_mean(1000 * errors, "log_error").item() == pytest.approx(
+        winner_mean(errors, "log_error").item() + math.log(1000), rel=1e-5)
+    assert winner_mean(errors).item() == pytest.approx(errors.mean().item())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from zoo.banks import save_bank
 from zoo.families.comet.mechanisms import PairProcedure, bank_names
-from zoo.families.comet.pairs import competition_loss, horizon_total, temperature_at
+from zoo.families.comet.pairs import competition_loss, horizon_total, temperature_at, winner_mean
 from zoo.families.comet.paths import path_errors
 
 
@@ -27,7 +27,7 @@ class CompeteProcedure(PairProcedure):
         if self.by_path:
             return self.path_loss(batch["states"], tau)
         total, score, first = self.pair_totals(batch["states"])  # (B, N, M, N+1) each
-        loss = competition_loss(total, tau, None if score is total else score)
+        loss = competition_loss(total, tau, None if score is total else score, cfg.winner_loss)
         logs = {"wta": total.detach().flatten(-2).min(-1).values.mean().item(), "temperature": tau}
         if self.routed:
             nll, acc = self.selector_loss(score, first)
@@ -41,7 +41,10 @@ class CompeteProcedure(PairProcedure):
         err, out = self.pair_steps(states)  # (B, H, N, K)
         path = self.path_of(err)
         on_path = path_errors(err, path)
-        loss = competition_loss(horizon_total(err.unsqueeze(-1)), tau) if tau > 0 else on_path.mean()
+        if tau > 0:
+            loss = competition_loss(horizon_total(err.unsqueeze(-1)), tau)
+        else:
+            loss = winner_mean(on_path, self.cfg.winner_loss)
         logs = {"wta": on_path.detach().mean().item(), "temperature": tau}
         if self.routed:
             nll, acc = self.path_selector_loss(path, out)

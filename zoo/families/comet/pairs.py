@@ -120,7 +120,20 @@ def split_pair(flat: torch.Tensor, contexts: int) -> tuple[torch.Tensor, torch.T
     return mech, torch.where(ctx == contexts - 1, torch.full_like(ctx, -1), ctx)
 
 
-def competition_loss(total: torch.Tensor, temperature: float, score: torch.Tensor | None = None) -> torch.Tensor:
+LOG_FLOOR = 0.1  # winner_loss log_error: log(error + LOG_FLOOR x the batch's mean winning error)
+
+
+def winner_mean(errors: torch.Tensor, kind: str = "error") -> torch.Tensor:
+    """The loss of the winners' errors: their mean ('error') or the mean of log(error + a floor) ('log_error', the
+    floor a tenth of the batch's mean winning error, so the loss means the same at any error scale)."""
+    if kind == "error":
+        return errors.mean()
+    floor = LOG_FLOOR * errors.detach().mean().clamp_min(1e-12)
+    return torch.log(errors + floor).mean()
+
+
+def competition_loss(total: torch.Tensor, temperature: float, score: torch.Tensor | None = None,
+                     winner_loss: str = "error") -> torch.Tensor:
     """Winner-takes-all loss over pairs, softened during the warm start.
 
     Args:
@@ -129,6 +142,7 @@ def competition_loss(total: torch.Tensor, temperature: float, score: torch.Tenso
             > 0 for the warm start: every pair gets gradient, weighted by a softmin whose temperature
             is relative to the batch's mean pair score (so it means the same at any error scale).
         score: (B, N, M, J) what the winner is chosen by (default: ``total``); finite where ``total`` is.
+        winner_loss: how the winners' errors make the hard WTA loss (:func:`winner_mean`).
 
     Returns:
         the loss averaged over batch and slots.
@@ -136,7 +150,7 @@ def competition_loss(total: torch.Tensor, temperature: float, score: torch.Tenso
     flat = total.flatten(-2)  # (B, N, K)
     rank = flat if score is None else score.detach().flatten(-2)
     if temperature <= 0:
-        return flat.gather(-1, rank.argmin(dim=-1, keepdim=True)).mean()
+        return winner_mean(flat.gather(-1, rank.argmin(dim=-1, keepdim=True)), winner_loss)
     finite = torch.isfinite(rank)
     safe = torch.where(finite, flat, torch.zeros_like(flat))
     scale = torch.where(finite, rank, torch.zeros_like(rank)).detach().sum() / finite.sum().clamp_min(1)

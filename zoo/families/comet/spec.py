@@ -14,6 +14,8 @@ from zoo.schema.data import DataInterface, TrajectoryData
 from zoo.schema.data import DataSpec
 from zoo.schema import kinds
 from zoo.schema.train import TrainBase
+from zoo.families.comet.selection_fields import (
+    Horizon, context_by_field, context_per_step_field, select_on_field, switch_rate_field)
 
 
 class CometModel(Spec):
@@ -177,46 +179,6 @@ class SportsData(TrajectoryData):
         return 2 * self.players + 1
 
 
-Horizon = Annotated[int, Field(ge=1, le=1000)]
-
-
-def _context_per_step() -> bool:
-    return Field(
-        default=False,
-        description="Over the horizon the winning mechanism stays the same but its context may change from step to "
-        "step (the pair's error is its error at the first step plus its mechanism's best context error at each "
-        "later step); false: one (mechanism, context) pair for the whole horizon.",
-    )
-
-
-def _select_on() -> str:
-    return Field(
-        default="steps",
-        description="What the winning pair is chosen by: 'steps', its one-step errors averaged over the horizon; "
-        "'change', the error of its one-step changes summed over the horizon against the observed change from the "
-        "window's first to its last state (observation noise enters once, a wrong law's error grows with the "
-        "horizon). Either way the winner learns from its one-step errors. 'change' keeps one context per horizon.",
-    )
-
-
-def _context_by() -> str:
-    return Field(
-        default="object",
-        description="What a pair's context is over the horizon: 'object', the same context object at every step (a "
-        "pair whose object leaves the candidate list is judged on the first step alone); 'rank', the same position "
-        "in the slot's candidate list (with a knn graph: its nearest neighbour, whichever object that is at each "
-        "step), so longer horizons keep every pair.",
-    )
-
-
-def _switch_rate() -> float | None:
-    return Field(default=None, gt=0.0, lt=1.0, description=(
-        "When set, each step's winning pair of a slot is the step's pair on its cheapest path through the window: "
-        "its one-step errors plus a cost per change of pair, that of a sticky Markov chain changing pair with this "
-        "probability per step, with noise of the size of the residual error. Evidence accumulates where noise "
-        "swamps one step; a slot whose type changes mid-window changes pair. Unset: one pair per 'horizon' steps."))
-
-
 class _SlotDynamicsTrain(TrainBase):
     """Fields of the procedures that learn one-step dynamics on object-slot trajectories."""
 
@@ -236,10 +198,10 @@ class _PairSelection(_SlotDynamicsTrain):
     horizon: Horizon = Field(
         default=1, description="Steps H over which the winning pair is chosen; with 'switch_rate', the steps of a "
         "training window (cut to the trajectories' length where they are shorter).")
-    context_per_step: bool = _context_per_step()
-    select_on: Literal["steps", "change"] = _select_on()
-    context_by: Literal["object", "rank"] = _context_by()
-    switch_rate: float | None = _switch_rate()
+    context_per_step: bool = context_per_step_field()
+    select_on: Literal["steps", "change"] = select_on_field()
+    context_by: Literal["object", "rank"] = context_by_field()
+    switch_rate: float | None = switch_rate_field()
 
     @model_validator(mode="after")
     def _one_context_for_change(self):
@@ -270,6 +232,11 @@ class CompeteTrain(_PairSelection):
     final_temperature: PositiveFloat = Field(
         default=0.01, description="Softmin temperature at the end of the warm start."
     )
+    winner_loss: Literal["error", "log_error"] = Field(
+        default="error", description="What the winning pairs learn from after the warm start: 'error', their "
+        "squared error; 'log_error', log(error + 0.1 x the batch's mean winning error), which weighs each "
+        "transition by about the inverse of its error, so that a mechanism is drawn to the law it can fit exactly "
+        "rather than to the mean of two laws it fits only in part. The winners are chosen the same way either way.")
 
 
 class ComposeTrain(_PairSelection):
