@@ -59,3 +59,14 @@ def test_a_structure_may_not_write_data_training_or_sources():
     assert problems == ["part.structure path 'train.pretrained' is outside the model's sections "
                         "(model, slots, mechanisms, hypernetworks, interactions, router)",
                         "part.structure 'mechanisms.cells' names a source"]
+
+
+def test_a_rims_bank_records_how_its_cells_were_ranked():
+    """A bank trained with one ranking does not load into a spec with the other (a composed spec takes it)."""
+    from zoo.families.rims.bank import PART
+    from zoo.schema import load_spec
+
+    ranked = structure_of(load_spec("rims-mnist").model_dump(mode="json"), PART.structure)
+    plain = structure_of(load_spec("rims-mnist", ["router.rank_by=null"]).model_dump(mode="json"), PART.structure)
+    assert ranked["router.rank_by"] == "input_score"
+    assert structure_diffs(ranked, plain) == ["router.rank_by: the spec has None, the bank 'input_score'"]
