@@ -51,7 +51,8 @@ class ClassifierRouterSpec(_PairScorerSpec):
 
 
 class TopKAttentionRouterSpec(Spec):
-    """Attention over [null, input]: the k mechanisms attending least to the null input are active."""
+    """Attention over [null, input]: the k mechanisms attending least to the null input are active (with
+    ``rank_by: input_score``, the k that score the input highest)."""
 
     kind: Literal["top_k"] = Field(description="Input attention that activates k mechanisms (RIMs).")
     k: Count = Field(description="Number of active mechanisms per step.")
