@@ -177,6 +177,8 @@ WORLDS = {  # name -> the world (one of each kind the suite spans)
                            units=0.01),
     "rare-type": ParticleWorld(mix=(0.05, 0.95 / 3, 0.95 / 3, 0.95 / 3), spring=2.5, attraction=1.0, soft=0.3),
 }
+
+
 def model_sizes(world: ParticleWorld | PredatorPrey, spare: int = 0) -> dict[str, int]:
     """The catalogue spec's overrides that fit ``world``: its objects, its slot features (x, y, vx, vy and a
     one-hot of species or role) and one mechanism per type, plus ``spare``."""

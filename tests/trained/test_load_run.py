@@ -71,6 +71,8 @@ def test_slot_vae_on_an_images_file(tmp_path):
     assert torch.equal(run.encode(images.transpose(0, 3, 1, 2)), slots)  # PyTorch's (B, C, H, W) reads the same
     with pytest.raises(ZooError, match=r"images: expected float shape \(B, 12, 12, 3\)"):
         run.encode(np.zeros((2, 4, 12, 12), np.float32))
+    with pytest.raises(ZooError, match=r"images: not an array"):
+        run.encode([[1, 2], [3]])  # ragged: named as the images, before any layout is read
     with np.load(predict_file(run, section["path"], tmp_path / "p.npz")) as p:
         assert p["slots"].shape == (12, 3, 4) and p["segmentation"].shape == (12, 12, 12)
 

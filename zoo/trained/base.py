@@ -41,13 +41,18 @@ class Run:
         return (f"<{type(self).__name__} {self.spec.name}: {self.spec.model.kind}, {params:,} parameters, "
                 f"{self.device}{part}, from {self.source}{'; ' + shown if shown else ''}>")
 
+    @staticmethod
+    def as_tensor(x: Any, what: str) -> torch.Tensor:
+        """``x`` (an array, tensor or nested list) as a tensor; anything else is a ZooError naming ``what``."""
+        try:
+            return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x)
+        except (TypeError, ValueError, RuntimeError) as e:
+            raise ZooError(f"{what}: not an array ({e})") from None
+
     def tensor(self, x: Any, want: tuple[int | None, ...], what: str, integer: bool = False) -> tuple[torch.Tensor, bool]:
         """``x`` as a batched tensor on the run's device, checked against the sample shape ``want``
         (None: any size); returns it and whether a batch axis was added."""
-        try:
-            t = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x)
-        except (TypeError, ValueError, RuntimeError) as e:
-            raise ZooError(f"{what}: not an array ({e})") from None
+        t = self.as_tensor(x, what)
         single = t.dim() == len(want)
         t = t.unsqueeze(0) if single else t
         fits = t.dim() == len(want) + 1 and all(w is None or s == w for s, w in zip(t.shape[1:], want))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from zoo.errors import ZooError
@@ -20,25 +19,23 @@ class ImageRun(Run):
         c, h, w = self.input_type.shape
         return h, w, c
 
-    def channels_last(self, images):
+    def channels_last(self, images: torch.Tensor) -> torch.Tensor:
         """``images`` as (..., H, W, C) where only another reading fits the model: PyTorch's (..., C, H, W), or grey
         (B, H, W) / (H, W) for a one-channel model, as the ``images`` file format reads them."""
         h, w, c = self.image_shape
-        shape = tuple(getattr(images, "shape", np.shape(images)))
+        shape = tuple(images.shape)
         if shape[-3:] == (h, w, c):
             return images
         if shape[-3:] == (c, h, w):
-            if isinstance(images, torch.Tensor):
-                return images.movedim(-3, -1)
-            return np.moveaxis(np.asarray(images), -3, -1)
+            return images.movedim(-3, -1)
         if c == 1 and shape[-2:] == (h, w) and len(shape) <= 3:
-            return images[..., None] if isinstance(images, torch.Tensor) else np.asarray(images)[..., None]
+            return images.unsqueeze(-1)
         return images
 
     def as_images(self, images) -> tuple[torch.Tensor, bool]:
-        images = self.channels_last(images)
+        images = self.channels_last(self.as_tensor(images, "images"))
         x, single = self.tensor(images, self.image_shape, "images")
-        if torch.as_tensor(images).dtype == torch.uint8:
+        if images.dtype == torch.uint8:
             x = x / 255.0
         elif x.numel() and (x.min() < 0 or x.max() > 1):
             raise ZooError("images: float images must lie in [0, 1] (or give uint8 0..255)")
