@@ -62,6 +62,34 @@ def test_comet_worlds_ground_truth_explains_every_transition(monkeypatch, tmp_pa
         assert ((types == world.type_names.index("none")) == (partners < 0)).all()
 
 
+
+def test_true_law_bound_of_predator_prey(monkeypatch):
+    """bench/comet_bound.py scores predator-prey's laws: with the partner each role picks, the law of a
+    transition's type predicts it exactly (every path winner is its type); among the 2 nearest candidates a
+    chase or flee transition may lack its partner, so that law's error there is at least as large."""
+    import numpy as np
+    import torch
+
+    bound = bench_module("comet_bound", monkeypatch)
+    worlds = importlib.import_module("comet_worlds")
+    world = worlds.WORLDS["predator-prey"]
+    a = worlds.draw("predator-prey", 1, trajectories=6, test=0, length=8)
+    states, types = a["states"].astype(np.float64), torch.from_numpy(a["types"])
+    partner = bound.role_law_errors(world, states, partner=True)  # (S, T, N, 4)
+    own = partner.gather(-1, types.unsqueeze(-1)).squeeze(-1)
+    assert own.max() < 1e-9 and partner.min(-1).values.max() < 1e-9
+    assert (types == 3).any() and (types == 2).any()  # drift and graze both occur: the test separates them
+    assert (partner[..., 2:].argmin(-1) + 2 == types)[types >= 2].all()  # graze and drift never tie
+    nearest_two = bound.role_law_errors(world, states)
+    assert torch.equal(nearest_two[..., 2:], partner[..., 2:])
+    pos = states[:, :-1, :, :2]
+    d = np.linalg.norm(pos[..., :, None, :] - pos[..., None, :, :], axis=-1) + np.eye(pos.shape[2]) * 1e9
+    among = (np.argsort(d, -1)[..., :2] == a["partners"][..., None]).any(-1)  # partner among the 2 nearest
+    own_two = nearest_two.gather(-1, types.unsqueeze(-1)).squeeze(-1)
+    interacting = torch.from_numpy(a["partners"] >= 0)
+    assert own_two[interacting & torch.from_numpy(among)].max() < 1e-9
+    assert own_two[interacting & torch.from_numpy(~among)].min() > 1e-6  # a missing partner is seen
+
 def robustness_variant(root: Path, tag: str, nmi: float) -> None:
     """A variant's sweep table and record under ``root`` (sweeps/, records/): entries w1, w2 and the catalogue,
     seeds 0 and 1, NMI ``nmi`` + 0.01 x seed; a failed run, and a run the record lacks, which do not count."""
