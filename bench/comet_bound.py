@@ -4,9 +4,9 @@ For every world of bench/comet_worlds.py, each transition is scored by every tru
 COMET's units (each velocity's squared error over its mean squared one-step change). A particle world's
 laws act with the nearest other object as their partner ("none" predicts no change). Predator-prey's
 chase and flee act with the best of the two nearest objects, the candidates the catalogue's knn graph
-offers (``partner``: with the object the role picks, nearest prey or nearest hunter); graze and drift need
-no partner. The winner is the law with the lowest error over a
-window of H steps, as ``train.horizon`` picks it, or on the cheapest path with ``train.switch_rate``.
+offers (``path_partner``: with the object the role picks, nearest prey or nearest hunter); graze and drift
+need no partner. The winner is the law with the lowest error over a window of H steps, as ``train.horizon``
+picks it, or on the cheapest path with ``train.switch_rate``.
 The NMI of those winners against the ground-truth types bounds what a learned bank can reach with
 that way of choosing: where it is below the bar, the world's transitions do not hold the information.
 
@@ -87,15 +87,20 @@ def bounds(name: str, seed: int) -> dict[str, float]:
     if isinstance(world, PredatorPrey):
         err = role_law_errors(world, states)
         partner = role_law_errors(world, states, partner=True)
-        out["path_partner"] = nmi(contingency(cheapest_path(partner, switch_cost(partner, SWITCH_RATE, 2)), types, k, k))
+        out["path_partner"] = path_nmi(partner, types)
     else:
         err = law_errors(world, states)
     for h in HORIZONS:
         w = window_winners(err, h)
         out[f"window_{h}"] = nmi(contingency(w, types[:, : w.shape[1]], k, k))
-    path = cheapest_path(err, switch_cost(err, SWITCH_RATE, 2))
-    out["path"] = nmi(contingency(path, types, k, k))
+    out["path"] = path_nmi(err, types)
     return out
+
+
+def path_nmi(err: torch.Tensor, types: torch.Tensor) -> float:
+    """NMI against ``types`` (S, T, N) of the laws on each object's cheapest path through errors ``err`` (S, T, N, K)."""
+    k = err.shape[-1]
+    return nmi(contingency(cheapest_path(err, switch_cost(err, SWITCH_RATE, 2)), types, k, k))
 
 
 def main() -> None:
