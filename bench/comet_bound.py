@@ -3,7 +3,7 @@
 For every world of bench/comet_worlds.py, each transition is scored by every true law of the world, in
 COMET's units (each velocity's squared error over its mean squared one-step change). A particle world's
 laws act with the nearest other object as their partner ("none" predicts no change). Predator-prey's
-chase and flee act with the best of the two nearest objects, the candidates the catalogue's knn graph
+chase and flee act with the best of the k nearest objects (two), the candidates the catalogue's knn graph
 offers (``path_partner``: with the object the role picks, nearest prey or nearest hunter); graze and drift
 need no partner. The winner is the law with the lowest error over a window of H steps, as ``train.horizon``
 picks it, or on the cheapest path with ``train.switch_rate``.
@@ -25,11 +25,13 @@ from comet_worlds import DT, LAWS, WORLDS, ParticleWorld, PredatorPrey, draw, ne
 from zoo.families.comet.metrics import contingency, nmi
 from zoo.families.comet.paths import cheapest_path, switch_cost
 from zoo.io import write_json
+from zoo.schema import load_spec
 
-HORIZONS = (1, 6, 29)  # one step, the catalogue's horizon, a whole trajectory of the suite
-SWITCH_RATE = 0.01  # the catalogue's train.switch_rate
+CATALOGUE = load_spec("comet-particles")  # the settings the suite runs with
+HORIZONS = (1, 6, 29)  # one step, a 6-step window (the catalogue's horizon before paths), a whole trajectory
+SWITCH_RATE = CATALOGUE.train.switch_rate
 SEEDS = (0, 1, 2)
-CANDIDATES = 2  # the catalogue's interactions.k
+CANDIDATES = CATALOGUE.interactions.k  # objects a knn graph offers as partners
 
 
 def law_errors(world: ParticleWorld, states: np.ndarray) -> torch.Tensor:
